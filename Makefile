@@ -1,0 +1,38 @@
+# cloudseal — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+BIN := target/debug/cloudseal
+
+.PHONY: setup run test bench lint fmt stop openapi clean-local
+
+## Install what is missing, provision PostgreSQL and SoftHSM under .local/ (idempotent).
+setup:
+	@scripts/setup.sh
+
+## Set up, build, migrate, provision the HSM keys, and serve on http://127.0.0.1:8080.
+run: setup
+	cargo build --bin cloudseal
+	@source .local/env && $(BIN) migrate && $(BIN) hsm init && scripts/demo.sh && exec $(BIN) serve
+
+## Set up and run the whole suite against a fresh SoftHSM token.
+test: setup
+	@scripts/test.sh
+
+## Benchmarks (figures for the issue notes; never run by CI).
+bench: setup
+	@scripts/bench.sh
+
+## Formatting and clippy, warnings as errors.
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+## Regenerate openapi/openapi.yaml from the handlers.
+openapi:
+	cargo run --quiet --bin cloudseal -- openapi > openapi/openapi.yaml
+
+## Stop the private PostgreSQL cluster.
+stop:
+	@scripts/stop.sh

@@ -1,0 +1,2 @@
+//! Audit append benchmark (written below).
+fn main() {}

@@ -1,0 +1,213 @@
+//! `Application::build(config)`: migrate, connect, open the HSM, bind, and start the
+//! background workers. Tests build it on port 0 against a fresh database.
+
+use crate::audit::sealer;
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::Config;
+use crate::http::{self, AppState, ServiceCertificates, metrics::Metrics, middleware, problem};
+use crate::notify::providers::{EmailProvider, ProviderConfigError, SmsProvider};
+use crate::notify::worker::Deliverer;
+use crate::store::{Db, StoreError, migrate};
+use crate::vault::{ServiceKey, Vault, VaultError};
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer, web};
+use std::net::TcpListener;
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// Why the server could not start; each message says what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Migrations failed.
+    #[error(transparent)]
+    Migrate(#[from] migrate::MigrateError),
+    /// The database is unreachable.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The HSM could not be opened or lacks the service keys.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// Notification settings are inconsistent.
+    #[error(transparent)]
+    Provider(#[from] ProviderConfigError),
+    /// The listen address is taken or invalid.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// Address.
+        addr: std::net::SocketAddr,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// Internal set-up failure.
+    #[error("start-up failed: {0}")]
+    Internal(String),
+}
+
+/// Open the HSM off the async workers (module loading and login block).
+pub async fn open_vault(cfg: &crate::config::HsmConfig) -> Result<Vault, VaultError> {
+    let cfg = cfg.clone();
+    tokio::task::spawn_blocking(move || Vault::open(&cfg))
+        .await
+        .map_err(|e| VaultError::Operation(e.to_string()))?
+}
+
+/// The service certificates, or a clear error when `hsm init` was not run.
+pub async fn service_certificates(vault: &Vault) -> Result<ServiceCertificates, VaultError> {
+    Ok(ServiceCertificates {
+        root: vault.certificate(ServiceKey::RootCa).await?,
+        issuing: vault.certificate(ServiceKey::IssuingCa).await?,
+        seal: vault.certificate(ServiceKey::Seal).await?,
+    })
+}
+
+/// A built server, not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+    handle: ServerHandle,
+    shutdown: CancellationToken,
+    workers: Vec<JoinHandle<()>>,
+    db: Db,
+    vault: Vault,
+    clock: SharedClock,
+    config: Config,
+}
+
+impl Application {
+    /// Build with the system clock.
+    pub async fn build(config: Config) -> Result<Self, BuildError> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Build with a given clock (tests that move time).
+    pub async fn build_with_clock(config: Config, clock: SharedClock) -> Result<Self, BuildError> {
+        migrate::run(config.migrate_url().expose()).await?;
+        let db = Db::connect(config.database.url.expose(), &config.database).await?;
+        let vault = open_vault(&config.hsm).await?;
+        let certificates = service_certificates(&vault).await?;
+        let sms = SmsProvider::from_config(&config.notify.sms)?;
+        let email = EmailProvider::from_config(&config.notify.email)?;
+        let metrics = Arc::new(Metrics::new().map_err(|e| BuildError::Internal(e.to_string()))?);
+
+        let listener =
+            TcpListener::bind(config.server.bind).map_err(|source| BuildError::Bind {
+                addr: config.server.bind,
+                source,
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| BuildError::Internal(e.to_string()))?
+            .port();
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            vault: vault.clone(),
+            clock: clock.clone(),
+            metrics: metrics.clone(),
+            certificates,
+        });
+        let metrics_data = web::Data::from(metrics);
+        let max_json = config.server.max_json_bytes;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(metrics_data.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(max_json)
+                        .error_handler(problem::json_error),
+                )
+                .app_data(web::PayloadConfig::default().limit(max_json))
+                .configure(http::configure)
+                .default_service(web::to(problem::unrouted))
+                .wrap(actix_web::middleware::from_fn(middleware::problem_fallback))
+                .wrap(middleware::security_headers())
+                .wrap(actix_web::middleware::from_fn(middleware::observe))
+        })
+        .shutdown_timeout(config.server.shutdown_timeout_secs);
+        if config.server.workers > 0 {
+            server = server.workers(config.server.workers);
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|source| BuildError::Bind {
+                addr: config.server.bind,
+                source,
+            })?
+            .run();
+        let handle = server.handle();
+
+        let shutdown = CancellationToken::new();
+        let workers = vec![
+            tokio::spawn(sealer::run(
+                db.clone(),
+                vault.clone(),
+                clock.clone(),
+                config.audit.clone(),
+                shutdown.clone(),
+            )),
+            tokio::spawn(
+                Deliverer {
+                    db: db.clone(),
+                    clock: clock.clone(),
+                    sms,
+                    email,
+                    cfg: config.notify.clone(),
+                }
+                .run(shutdown.clone()),
+            ),
+        ];
+        Ok(Self {
+            port,
+            server,
+            handle,
+            shutdown,
+            workers,
+            db,
+            vault,
+            clock,
+            config,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database pool, for tests and CLI helpers.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The vault.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// The configuration it was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// A handle that stops the server gracefully.
+    pub fn handle(&self) -> ServerHandle {
+        self.handle.clone()
+    }
+
+    /// Serve until stopped (SIGINT/SIGTERM or the handle), then let the background workers
+    /// finish: the sealer links what is committed and signs a last checkpoint.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.shutdown.cancel();
+        for w in self.workers {
+            let _ = w.await;
+        }
+        result
+    }
+}

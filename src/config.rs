@@ -1,0 +1,508 @@
+//! Configuration: a TOML file overlaid with `CLOUDSEAL_*` environment variables.
+//!
+//! `CLOUDSEAL_DATABASE__URL=…` sets `database.url` (a double underscore separates levels).
+//! A secret may come from a file instead: `pin_file = "/run/secrets/hsm-pin"` in TOML or
+//! `CLOUDSEAL_HSM__PIN_FILE=…` in the environment. Unknown keys are refused, and the refusal
+//! names the key, because a misspelt setting that is silently ignored is how a production
+//! server ends up with a default it was never meant to have.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// A value that must never be printed: `Debug` and `Display` show `[redacted]`.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wrap a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The secret itself; call only where it is handed to the party that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Settings that may be given as `<name>_file`; the file's content (without the final newline)
+/// becomes the value.
+const SECRET_KEYS: &[&str] = &["url", "migrate_url", "pin", "password", "auth_header"];
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// HTTP listener.
+    #[serde(default)]
+    pub server: ServerConfig,
+    /// Logging.
+    #[serde(default)]
+    pub log: LogConfig,
+    /// PostgreSQL.
+    pub database: DatabaseConfig,
+    /// PKCS#11 module and token.
+    pub hsm: HsmConfig,
+    /// Audit chain sealing and checkpoints.
+    #[serde(default)]
+    pub audit: AuditConfig,
+    /// Names written into the service's own certificates.
+    #[serde(default)]
+    pub ca: CaConfig,
+    /// SMS and email delivery.
+    #[serde(default)]
+    pub notify: NotifyConfig,
+}
+
+/// HTTP listener settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub bind: SocketAddr,
+    /// The address people and partners use to reach the service (links in SMS and email).
+    pub public_url: String,
+    /// actix worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Largest JSON body accepted, in bytes.
+    pub max_json_bytes: usize,
+    /// Seconds given to in-flight requests on shutdown.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: "http://127.0.0.1:8080".into(),
+            workers: 0,
+            max_json_bytes: 1024 * 1024,
+            shutdown_timeout_secs: 30,
+        }
+    }
+}
+
+/// Logging settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `text` for a terminal, `json` for collectors.
+    pub format: crate::telemetry::LogFormat,
+    /// A `tracing` filter such as `info` or `cloudseal=debug,actix_web=info`.
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: crate::telemetry::LogFormat::Text,
+            filter: "info".into(),
+        }
+    }
+}
+
+/// PostgreSQL settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// Connection URL of the role the server runs as (may only INSERT/SELECT audit tables).
+    pub url: Secret,
+    /// Connection URL of the schema owner, used to run migrations; none means `url`.
+    #[serde(default)]
+    pub migrate_url: Option<Secret>,
+    /// Largest number of pooled connections.
+    #[serde(default = "defaults::pool_size")]
+    pub pool_size: usize,
+    /// How many times to try reaching the database at start before giving up.
+    #[serde(default = "defaults::connect_attempts")]
+    pub connect_attempts: u32,
+    /// First pause between those tries; it doubles each time, up to 5 s.
+    #[serde(default = "defaults::connect_backoff_ms")]
+    pub connect_backoff_ms: u64,
+    /// How long a request waits for a pooled connection.
+    #[serde(default = "defaults::pool_wait_ms")]
+    pub pool_wait_ms: u64,
+}
+
+/// PKCS#11 settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HsmConfig {
+    /// Path of the PKCS#11 module (`libsofthsm2.so` by default set-up).
+    pub module: PathBuf,
+    /// Label of the token that holds the service's keys; found by label, not slot number.
+    pub token_label: String,
+    /// The token's user PIN.
+    pub pin: Secret,
+    /// Largest number of open sessions (one per concurrent HSM operation).
+    #[serde(default = "defaults::hsm_sessions")]
+    pub sessions: usize,
+}
+
+/// Audit chain settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// How often the sealer links committed entries into the chain.
+    pub seal_interval_ms: u64,
+    /// How often a signed checkpoint is made when the chain has grown.
+    pub checkpoint_interval_secs: u64,
+    /// Most entries linked in one sealing transaction.
+    pub seal_batch: i64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            seal_interval_ms: 500,
+            checkpoint_interval_secs: 60,
+            seal_batch: 5000,
+        }
+    }
+}
+
+/// Names for the service's own certificates (root, issuing CA, seal, TSA).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaConfig {
+    /// Organisation name in the CA subjects.
+    pub organization: String,
+    /// ISO 3166 country code in the CA subjects.
+    pub country: String,
+}
+
+impl Default for CaConfig {
+    fn default() -> Self {
+        Self {
+            organization: "cloudseal".into(),
+            country: "RU".into(),
+        }
+    }
+}
+
+/// Notification delivery settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifyConfig {
+    /// How often the worker looks for due notifications.
+    pub poll_interval_ms: u64,
+    /// Attempts before a notification is given up as failed.
+    pub max_attempts: i32,
+    /// First retry delay; doubles per attempt.
+    pub backoff_base_ms: u64,
+    /// Longest retry delay.
+    pub backoff_max_secs: u64,
+    /// SMS provider.
+    pub sms: SmsConfig,
+    /// Email provider.
+    pub email: EmailConfig,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: 500,
+            max_attempts: 10,
+            backoff_base_ms: 2000,
+            backoff_max_secs: 3600,
+            sms: SmsConfig::default(),
+            email: EmailConfig::default(),
+        }
+    }
+}
+
+/// Which SMS provider delivers messages.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsProviderKind {
+    /// Stored only; read with `cloudseal outbox list` (development).
+    #[default]
+    Outbox,
+    /// POST to an SMS gateway.
+    Http,
+}
+
+/// SMS provider settings.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmsConfig {
+    /// `outbox` or `http`.
+    pub provider: SmsProviderKind,
+    /// Gateway URL (http provider).
+    pub url: Option<String>,
+    /// Value of the `Authorization` header sent to the gateway.
+    pub auth_header: Option<Secret>,
+    /// Request body with `{{to}}` and `{{text}}` placeholders, escaped for `content_type`.
+    pub body_template: Option<String>,
+    /// `application/json` (default) or `application/x-www-form-urlencoded`.
+    pub content_type: Option<String>,
+    /// Sender name or number passed as `{{from}}`.
+    pub from: Option<String>,
+}
+
+/// Which email provider delivers messages.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailProviderKind {
+    /// Stored only (development).
+    #[default]
+    Outbox,
+    /// An SMTP relay.
+    Smtp,
+}
+
+/// Transport security towards the SMTP relay.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP (a relay on loopback only).
+    None,
+    /// STARTTLS required.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// Email provider settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    /// `outbox` or `smtp`.
+    pub provider: EmailProviderKind,
+    /// The From header.
+    pub from: String,
+    /// SMTP host.
+    pub host: Option<String>,
+    /// SMTP port; default by `tls`.
+    pub port: Option<u16>,
+    /// Transport security.
+    pub tls: SmtpTls,
+    /// SMTP user name.
+    pub username: Option<String>,
+    /// SMTP password.
+    pub password: Option<Secret>,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            provider: EmailProviderKind::Outbox,
+            from: "cloudseal <no-reply@localhost>".into(),
+            host: None,
+            port: None,
+            tls: SmtpTls::Starttls,
+            username: None,
+            password: None,
+        }
+    }
+}
+
+mod defaults {
+    pub fn pool_size() -> usize {
+        16
+    }
+    pub fn connect_attempts() -> u32 {
+        8
+    }
+    pub fn connect_backoff_ms() -> u64 {
+        250
+    }
+    pub fn pool_wait_ms() -> u64 {
+        5000
+    }
+    pub fn hsm_sessions() -> usize {
+        8
+    }
+}
+
+/// Why a configuration was refused; the message names the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read configuration file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not TOML.
+    #[error("configuration file {path} is not valid TOML: {message}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// Parser message.
+        message: String,
+    },
+    /// A key is unknown, missing or of the wrong type.
+    #[error("invalid configuration: {key}: {message}")]
+    Invalid {
+        /// Dotted path of the key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Load from an optional TOML file and the given environment (pass `std::env::vars()`).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let text = match file {
+            Some(path) => std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?,
+            None => String::new(),
+        };
+        Self::from_toml(&text, file.unwrap_or(Path::new("(none)")), env)
+    }
+
+    /// Parse TOML text (read from `origin`) overlaid with the given environment.
+    pub fn from_toml(
+        text: &str,
+        origin: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut tree = text
+            .parse::<toml::Table>()
+            .map_err(|e| ConfigError::Syntax {
+                path: origin.to_owned(),
+                message: e.message().to_owned(),
+            })?;
+        for (name, value) in env {
+            let Some(rest) = name.strip_prefix("CLOUDSEAL_") else {
+                continue;
+            };
+            if rest == "CONFIG" || rest.starts_with("TEST_") {
+                continue;
+            }
+            let path: Vec<String> = rest.split("__").map(|s| s.to_ascii_lowercase()).collect();
+            set_path(&mut tree, &path, env_value(&value)).map_err(|message| {
+                ConfigError::Invalid {
+                    key: path.join("."),
+                    message,
+                }
+            })?;
+        }
+        resolve_secret_files(&mut tree, &mut Vec::new())?;
+        serde_path_to_error::deserialize(toml::Value::Table(tree)).map_err(|e| {
+            let key = e.path().to_string();
+            ConfigError::Invalid {
+                key: if key == "." {
+                    "(top level)".into()
+                } else {
+                    key
+                },
+                message: e
+                    .into_inner()
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            }
+        })
+    }
+
+    /// The URL migrations run with.
+    pub fn migrate_url(&self) -> &Secret {
+        self.database
+            .migrate_url
+            .as_ref()
+            .unwrap_or(&self.database.url)
+    }
+}
+
+/// An environment value is a TOML scalar when it parses as one (numbers, booleans), else a
+/// string, so `CLOUDSEAL_DATABASE__POOL_SIZE=4` is a number and a URL stays a string.
+fn env_value(raw: &str) -> toml::Value {
+    match format!("v = {raw}").parse::<toml::Table>() {
+        Ok(mut t) => match t.remove("v") {
+            Some(
+                v @ (toml::Value::Integer(_) | toml::Value::Boolean(_) | toml::Value::Float(_)),
+            ) => v,
+            _ => toml::Value::String(raw.to_owned()),
+        },
+        Err(_) => toml::Value::String(raw.to_owned()),
+    }
+}
+
+fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) -> Result<(), String> {
+    match path {
+        [] => Err("empty key".into()),
+        [last] => {
+            table.insert(last.clone(), value);
+            Ok(())
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry(first.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(t) => set_path(t, rest, value),
+                _ => Err(format!("`{first}` is not a section")),
+            }
+        }
+    }
+}
+
+fn resolve_secret_files(
+    table: &mut toml::Table,
+    path: &mut Vec<String>,
+) -> Result<(), ConfigError> {
+    let keys: Vec<String> = table.keys().cloned().collect();
+    for key in keys {
+        if let Some(toml::Value::Table(inner)) = table.get_mut(&key) {
+            path.push(key.clone());
+            resolve_secret_files(inner, path)?;
+            path.pop();
+            continue;
+        }
+        let Some(base) = key.strip_suffix("_file") else {
+            continue;
+        };
+        if !SECRET_KEYS.contains(&base) {
+            continue;
+        }
+        let dotted = path
+            .iter()
+            .chain(std::iter::once(&key))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(".");
+        let file = match table.remove(&key) {
+            Some(toml::Value::String(f)) => f,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    key: dotted,
+                    message: "expected a file path".into(),
+                });
+            }
+        };
+        let content = std::fs::read_to_string(&file).map_err(|e| ConfigError::Invalid {
+            key: dotted,
+            message: format!("cannot read {file}: {e}"),
+        })?;
+        let content = content.strip_suffix('\n').unwrap_or(&content);
+        let content = content.strip_suffix('\r').unwrap_or(content);
+        table.insert(base.to_owned(), toml::Value::String(content.to_owned()));
+    }
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! The OpenAPI document (generated from the handlers; committed as `openapi/openapi.yaml` and
+//! checked for drift by a test), the interactive docs page from vendored assets, and `/`.
+
+use super::problem::Problem;
+use super::{audit, health};
+use actix_web::{HttpResponse, get, web};
+use utoipa::OpenApi;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "cloudseal API", description = "Cloud electronic signatures: registration, key vault, signing and document exchange."),
+    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export),
+    components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
+        audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure)),
+    tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
+        (name = "audit", description = "Audit trail"))
+)]
+pub struct ApiDoc;
+
+/// The document as served; the version is pinned so the committed file does not change with
+/// every release.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = "1".into();
+    doc
+}
+
+/// The committed YAML form.
+pub fn openapi_yaml() -> String {
+    openapi().to_yaml().unwrap_or_default()
+}
+
+#[get("/api/v1/openapi.json")]
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(openapi())
+}
+
+const DOCS_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>cloudseal API</title><link rel="stylesheet" href="/static/swagger-ui/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-ui/init.js"></script></body></html>"#;
+
+const LANDING_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>cloudseal</title></head>
+<body><h1>cloudseal</h1>
+<p>Cloud electronic signatures: your key stays in our HSM-backed vault and only you can use it.</p>
+<ul><li><a href="/api/docs">API documentation</a></li>
+<li><a href="/api/v1/openapi.json">OpenAPI document</a></li>
+<li><a href="/readyz">Service status</a></li></ul></body></html>"#;
+
+#[get("/api/docs")]
+async fn docs_page() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(DOCS_PAGE)
+}
+
+#[get("/")]
+async fn landing() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(LANDING_PAGE)
+}
+
+#[get("/static/swagger-ui/{file}")]
+async fn asset(file: web::Path<String>) -> Result<HttpResponse, super::problem::ApiError> {
+    let (body, kind): (&'static [u8], &str) = match file.as_str() {
+        "swagger-ui-bundle.js" => (
+            include_bytes!("../../static/swagger-ui/swagger-ui-bundle.js"),
+            "text/javascript",
+        ),
+        "swagger-ui.css" => (
+            include_bytes!("../../static/swagger-ui/swagger-ui.css"),
+            "text/css",
+        ),
+        "init.js" => (
+            include_bytes!("../../static/swagger-ui/init.js"),
+            "text/javascript",
+        ),
+        _ => return Err(super::problem::ApiError::NotFound),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(kind)
+        .insert_header(("cache-control", "public, max-age=86400"))
+        .body(body))
+}
+
+/// Register the docs routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(openapi_json)
+        .service(docs_page)
+        .service(landing)
+        .service(asset);
+}

@@ -1,0 +1,218 @@
+//! The one place errors become HTTP: RFC 9457 problem+json with a stable `type`. The public
+//! detail is written here for people; the internal cause goes to the log (with the request
+//! id) and never to the client.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Stable identifier of the kind of problem (`urn:cloudseal:problem:<slug>`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the kind of problem.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong in this case, for a person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Readiness of each dependency (only on `/readyz`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checks: Option<serde_json::Value>,
+}
+
+/// Every error a handler can return.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No such resource — also what someone else's object looks like.
+    #[error("not found")]
+    NotFound,
+    /// The route exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// Body larger than the limit.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Body of the wrong media type.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// Body is not the JSON expected; the text describes the input, not our internals.
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    /// Other invalid input.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A dependency is down; `checks` says which.
+    #[error("not ready")]
+    NotReady(serde_json::Value),
+    /// A dependency failed during a request.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or unexpected failure; the text is logged, not shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        if e.is_unavailable() {
+            ApiError::Unavailable(e.to_string())
+        } else {
+            ApiError::Internal(e.to_string())
+        }
+    }
+}
+
+impl From<crate::vault::VaultError> for ApiError {
+    fn from(e: crate::vault::VaultError) -> Self {
+        ApiError::Unavailable(e.to_string())
+    }
+}
+
+/// (slug, title) of a status without a more specific problem.
+fn generic(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
+        400 => ("bad-request", "Bad request"),
+        401 => ("unauthenticated", "Authentication required"),
+        403 => ("forbidden", "Forbidden"),
+        404 => ("not-found", "Not found"),
+        405 => ("method-not-allowed", "Method not allowed"),
+        406 => ("not-acceptable", "Not acceptable"),
+        408 => ("request-timeout", "Request timeout"),
+        409 => ("conflict", "Conflict"),
+        413 => ("payload-too-large", "Payload too large"),
+        414 => ("uri-too-long", "URI too long"),
+        415 => ("unsupported-media-type", "Unsupported media type"),
+        429 => ("too-many-requests", "Too many requests"),
+        431 => ("headers-too-large", "Request headers too large"),
+        503 => ("unavailable", "Service unavailable"),
+        s if s >= 500 => ("internal", "Internal error"),
+        _ => ("bad-request", "Bad request"),
+    }
+}
+
+/// A problem response for a status, with an optional detail.
+pub fn problem_response(
+    status: StatusCode,
+    slug: &str,
+    title: &str,
+    detail: Option<String>,
+    checks: Option<serde_json::Value>,
+) -> HttpResponse {
+    let body = Problem {
+        kind: format!("urn:cloudseal:problem:{slug}"),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail,
+        checks,
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .body(serde_json::to_string(&body).unwrap_or_default())
+}
+
+/// The generic problem for a status.
+pub fn generic_response(status: StatusCode) -> HttpResponse {
+    let (slug, title) = generic(status);
+    problem_response(status, slug, title, None, None)
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MalformedJson(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotReady(_) | ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        match self {
+            ApiError::MalformedJson(d) => problem_response(
+                status,
+                "malformed-json",
+                "Malformed JSON",
+                Some(d.clone()),
+                None,
+            ),
+            ApiError::BadRequest(d) => {
+                problem_response(status, "bad-request", "Bad request", Some(d.clone()), None)
+            }
+            ApiError::UnsupportedMediaType => problem_response(
+                status,
+                "unsupported-media-type",
+                "Unsupported media type",
+                Some("Send the body as application/json.".into()),
+                None,
+            ),
+            ApiError::PayloadTooLarge => problem_response(
+                status,
+                "payload-too-large",
+                "Payload too large",
+                Some("The request body is larger than this endpoint accepts.".into()),
+                None,
+            ),
+            ApiError::NotReady(checks) => problem_response(
+                status,
+                "not-ready",
+                "Not ready",
+                Some("A dependency of the service is not reachable.".into()),
+                Some(checks.clone()),
+            ),
+            ApiError::Unavailable(internal) => {
+                tracing::error!(error = %internal, "dependency unavailable");
+                problem_response(
+                    status,
+                    "unavailable",
+                    "Service unavailable",
+                    Some("Please try again shortly.".into()),
+                    None,
+                )
+            }
+            ApiError::Internal(internal) => {
+                tracing::error!(error = %internal, "internal error");
+                generic_response(status)
+            }
+            ApiError::NotFound | ApiError::MethodNotAllowed => generic_response(status),
+        }
+    }
+}
+
+/// Map the JSON extractor's refusals to problems.
+pub fn json_error(
+    err: actix_web::error::JsonPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    match err {
+        E::ContentType => ApiError::UnsupportedMediaType,
+        E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
+        E::Deserialize(e) => ApiError::MalformedJson(e.to_string()),
+        E::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
+        _ => ApiError::BadRequest("The request body could not be read.".into()),
+    }
+    .into()
+}
+
+/// What answers a request no route took: 405 when the path exists for other methods, else 404.
+pub async fn unrouted(req: actix_web::HttpRequest) -> HttpResponse {
+    if req.resource_map().has_resource(req.path()) {
+        generic_response(StatusCode::METHOD_NOT_ALLOWED)
+    } else {
+        generic_response(StatusCode::NOT_FOUND)
+    }
+}

@@ -1,0 +1,24 @@
+//! cloudseal: a cloud electronic-signature service.
+//!
+//! The crate is layered as `../shared/DESIGN.md` §2 describes: `http` depends on the domain
+//! services (`audit`, `notify`, …), which depend on `store`, `vault` and `pki`. Nothing below
+//! `http` knows about actix, and nothing outside `store` writes SQL.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod app;
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod notify;
+pub mod pki;
+pub mod store;
+pub mod telemetry;
+pub mod vault;
+
+pub use app::Application;
+pub use config::Config;

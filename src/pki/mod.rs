@@ -1,0 +1,114 @@
+//! X.509 and signature encoding and checking: pure functions over DER, plus the builder of the
+//! service's own certificates (which signs through the vault).
+
+pub mod service_cert;
+
+use der::{Decode, Encode};
+use p256::ecdsa::{Signature, VerifyingKey, signature::Verifier};
+use sha2::{Digest, Sha256};
+use x509_cert::Certificate;
+
+/// Why a certificate or signature was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PkiError {
+    /// Not DER of the expected structure.
+    #[error("malformed {0}")]
+    Malformed(&'static str),
+    /// Algorithm other than the ones we check.
+    #[error("unsupported algorithm {0}")]
+    Unsupported(String),
+    /// The signature does not verify.
+    #[error("signature does not verify")]
+    BadSignature,
+}
+
+/// Parse a DER certificate.
+pub fn parse_certificate(der: &[u8]) -> Result<Certificate, PkiError> {
+    Certificate::from_der(der).map_err(|_| PkiError::Malformed("certificate"))
+}
+
+/// SHA-256 over the certificate's DER, lowercase hex: how people compare certificates.
+pub fn fingerprint(der: &[u8]) -> String {
+    hex::encode(Sha256::digest(der))
+}
+
+/// PEM armour of a DER certificate.
+pub fn to_pem(der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    out
+}
+
+/// Every certificate in a PEM text, as DER.
+pub fn pem_certificates(text: &str) -> Result<Vec<Vec<u8>>, PkiError> {
+    use base64::Engine;
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+        let body_start = start + "-----BEGIN CERTIFICATE-----".len();
+        let end = rest[body_start..]
+            .find("-----END CERTIFICATE-----")
+            .ok_or(PkiError::Malformed("PEM"))?;
+        let b64: String = rest[body_start..body_start + end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        out.push(
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|_| PkiError::Malformed("PEM"))?,
+        );
+        rest = &rest[body_start + end..];
+    }
+    Ok(out)
+}
+
+/// The P-256 public key of a certificate.
+pub fn p256_key(cert: &Certificate) -> Result<VerifyingKey, PkiError> {
+    let spki = &cert.tbs_certificate.subject_public_key_info;
+    let bytes = spki
+        .subject_public_key
+        .as_bytes()
+        .ok_or(PkiError::Malformed("public key"))?;
+    VerifyingKey::from_sec1_bytes(bytes)
+        .map_err(|_| PkiError::Unsupported(spki.algorithm.oid.to_string()))
+}
+
+/// Check a DER ECDSA P-256/SHA-256 signature over `message`.
+pub fn verify_p256(
+    key: &VerifyingKey,
+    message: &[u8],
+    der_signature: &[u8],
+) -> Result<(), PkiError> {
+    let sig = Signature::from_der(der_signature).map_err(|_| PkiError::Malformed("signature"))?;
+    key.verify(message, &sig)
+        .map_err(|_| PkiError::BadSignature)
+}
+
+/// Check that `cert` was signed by `issuer` (ECDSA P-256 with SHA-256 only, which is what the
+/// service's own hierarchy uses).
+pub fn verify_issued_by(cert: &Certificate, issuer: &Certificate) -> Result<(), PkiError> {
+    if cert.signature_algorithm.oid != crate::vault::signer::ECDSA_WITH_SHA256 {
+        return Err(PkiError::Unsupported(
+            cert.signature_algorithm.oid.to_string(),
+        ));
+    }
+    if cert.tbs_certificate.issuer != issuer.tbs_certificate.subject {
+        return Err(PkiError::BadSignature);
+    }
+    let tbs = cert
+        .tbs_certificate
+        .to_der()
+        .map_err(|_| PkiError::Malformed("certificate"))?;
+    let sig = cert
+        .signature
+        .as_bytes()
+        .ok_or(PkiError::Malformed("signature"))?;
+    verify_p256(&p256_key(issuer)?, &tbs, sig)
+}

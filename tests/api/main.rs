@@ -1,0 +1,12 @@
+//! The integration suite: one binary, real PostgreSQL, real SoftHSM, real HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod audit_chain;
+mod audit_export;
+mod config;
+mod docs;
+mod health;
+mod outbox;
+mod problems;
+mod startup;
+mod support;
