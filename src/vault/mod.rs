@@ -41,9 +41,12 @@ pub enum VaultError {
     /// A service key or certificate is missing (run `cloudseal hsm init`).
     #[error("{0} is missing from the token; run `cloudseal hsm init`")]
     Missing(String),
-    /// An operation failed.
+    /// An operation failed; the session may be reused.
     #[error("HSM operation failed: {0}")]
     Operation(String),
+    /// The session, token or module failed; the session must be dropped and re-opened.
+    #[error("HSM device failure: {0}")]
+    Device(String),
     /// Every session is busy for too long.
     #[error("HSM busy: no session free")]
     Busy,
@@ -51,7 +54,22 @@ pub enum VaultError {
 
 impl From<cryptoki::error::Error> for VaultError {
     fn from(e: cryptoki::error::Error) -> Self {
-        VaultError::Operation(e.to_string())
+        use cryptoki::error::{Error, RvError as Rv};
+        match e {
+            Error::Pkcs11(
+                Rv::SessionHandleInvalid
+                | Rv::SessionClosed
+                | Rv::DeviceError
+                | Rv::DeviceMemory
+                | Rv::DeviceRemoved
+                | Rv::TokenNotPresent
+                | Rv::CryptokiNotInitialized
+                | Rv::UserNotLoggedIn
+                | Rv::GeneralError,
+                _,
+            ) => VaultError::Device(e.to_string()),
+            other => VaultError::Operation(other.to_string()),
+        }
     }
 }
 

@@ -97,12 +97,12 @@ fn login(session: &Session, label: &str, pin: &str) -> Result<(), VaultError> {
     }
 }
 
-/// Errors after which a session (or the whole module) must not be reused.
+/// Errors after which a session must not be reused and the token must be found again.
 fn is_broken(e: &VaultError) -> bool {
-    matches!(e, VaultError::Module { .. } | VaultError::TokenNotFound(_))
-        || matches!(e, VaultError::Operation(m) if ["SessionHandleInvalid", "SessionClosed", "DeviceError",
-            "DeviceRemoved", "TokenNotPresent", "CryptokiNotInitialized", "UserNotLoggedIn", "GeneralError"]
-            .iter().any(|k| m.contains(k)))
+    matches!(
+        e,
+        VaultError::Device(_) | VaultError::Module { .. } | VaultError::TokenNotFound(_)
+    )
 }
 
 impl SessionPool {
@@ -159,7 +159,7 @@ impl SessionPool {
             Ok(s) => s,
             Err(e) => {
                 *guard = None;
-                return Err(VaultError::Operation(e.to_string()));
+                return Err(e.into());
             }
         };
         login(&session, &self.token_label, self.pin.expose())?;

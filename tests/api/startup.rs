@@ -181,3 +181,93 @@ async fn hsm_init_is_idempotent_and_keys_are_not_extractable() {
         "{listing}"
     );
 }
+
+#[tokio::test]
+async fn json_logs_carry_the_request_id_no_secret_and_sigterm_seals_a_last_checkpoint() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let db_name = fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    let toml = support::config_toml(&db_name)
+        .replace("filter = \"warn\"", "filter = \"info\"\nformat = \"json\"");
+    std::fs::write(&file, &toml).unwrap();
+    let mut child = tokio::process::Command::new(support::binary())
+        .args(["--config", file.to_str().unwrap(), "serve"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut log = Vec::new();
+    let port = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the server logs its port");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("every line is JSON");
+        log.push(line);
+        if v["fields"]["message"] == "cloudseal serving" {
+            break v["fields"]["port"].as_u64().unwrap();
+        }
+    };
+    // An act with its audit entry, written while the server runs.
+    let config = support::config_for(&db_name);
+    let db = cloudseal::store::Db::connect(config.database.url.expose(), &config.database)
+        .await
+        .unwrap();
+    {
+        let mut client = db.client().await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        cloudseal::audit::record(
+            &tx,
+            &cloudseal::clock::SystemClock,
+            cloudseal::audit::AuditEvent::system("test.shutdown"),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let res = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{port}/readyz"))
+        .header("x-request-id", "trace-json-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    while let Ok(Some(line)) = lines.next_line().await {
+        log.push(line);
+    }
+    let exit = child.wait().await.unwrap();
+    assert!(exit.success(), "graceful exit: {exit:?}");
+    let finished = log
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| {
+            v["fields"]["message"] == "request finished"
+                && v["span"]["request_id"] == "trace-json-1"
+        })
+        .expect("the request's log line carries its id");
+    assert_eq!(finished["span"]["route"], "/readyz");
+    let pin = std::fs::read_to_string(&env().hsm_pin_file).unwrap();
+    let all = log.join("\n");
+    assert!(!all.contains(pin.trim()), "no HSM PIN in the log");
+    assert!(
+        !all.contains(&env().app_password),
+        "no database password in the log"
+    );
+    // The sealer linked the entry and signed a checkpoint on its way out.
+    let client = db.client().await.unwrap();
+    let cp: i64 = client
+        .query_one("SELECT coalesce(max(seq), 0) FROM audit_checkpoints", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(cp, 1, "a final checkpoint covers the entry");
+}
