@@ -272,9 +272,14 @@ async fn export_audit(
         audit::record(&tx, &clock, event).await.map_err(fail)?;
         tx.commit().await.map_err(fail)?;
     }
-    sealer::seal_pending(&db, config.audit.seal_batch)
-        .await
-        .map_err(fail)?;
+    // Wait (bounded) until the entry just written is linked, so the export covers itself.
+    sealer::seal_all(
+        &db,
+        config.audit.seal_batch,
+        std::time::Duration::from_secs(30),
+    )
+    .await
+    .map_err(fail)?;
     sealer::checkpoint(&db, &vault, &clock)
         .await
         .map_err(fail)?;

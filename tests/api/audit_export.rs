@@ -247,7 +247,11 @@ async fn the_cli_exports_and_verifies_and_openssl_accepts_its_certificates() {
     );
     // The export itself is an audit entry, and the file ends at a checkpoint covering it.
     let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.contains("\"action\":\"audit.export\""));
+    assert!(
+        text.contains("\"action\":\"audit.export\""),
+        "the export covers its own entry; export said: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let root_pem = dir.path().join("root.pem");
     std::fs::write(
