@@ -11,9 +11,24 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 /// A value that must never be printed: `Debug` and `Display` show `[redacted]`.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
+
+impl<'de> Deserialize<'de> for Secret {
+    /// Accepts a string or a bare number: `CLOUDSEAL_HSM__PIN=123456` arrives as an integer.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Number(i64),
+        }
+        Ok(match Raw::deserialize(d)? {
+            Raw::Text(s) => Secret(s),
+            Raw::Number(n) => Secret(n.to_string()),
+        })
+    }
+}
 
 impl Secret {
     /// Wrap a secret value.
@@ -430,14 +445,15 @@ impl Config {
     }
 }
 
-/// An environment value is a TOML scalar when it parses as one (numbers, booleans), else a
-/// string, so `CLOUDSEAL_DATABASE__POOL_SIZE=4` is a number and a URL stays a string.
+/// An environment value is a TOML scalar when it parses as one and prints back the same
+/// (numbers, booleans), else a string: `CLOUDSEAL_DATABASE__POOL_SIZE=4` is a number, while a
+/// URL, `1_000` or a PIN like `004711` stay exactly as typed.
 fn env_value(raw: &str) -> toml::Value {
     match format!("v = {raw}").parse::<toml::Table>() {
         Ok(mut t) => match t.remove("v") {
             Some(
                 v @ (toml::Value::Integer(_) | toml::Value::Boolean(_) | toml::Value::Float(_)),
-            ) => v,
+            ) if v.to_string() == raw => v,
             _ => toml::Value::String(raw.to_owned()),
         },
         Err(_) => toml::Value::String(raw.to_owned()),

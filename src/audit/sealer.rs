@@ -40,7 +40,11 @@ pub async fn seal_all(db: &Db, batch: i64, within: Duration) -> Result<usize, Au
     loop {
         total += seal_pending(db, batch).await?;
         let client = db.client().await?;
-        if sql::unlinked_count(&**client).await? == 0 || tokio::time::Instant::now() >= deadline {
+        let after = sql::head(&**client)
+            .await?
+            .map(|h| (h.txid, h.pos))
+            .unwrap_or((0, 0));
+        if !sql::any_after(&**client, after).await? || tokio::time::Instant::now() >= deadline {
             return Ok(total);
         }
         drop(client);

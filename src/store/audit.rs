@@ -304,12 +304,13 @@ pub async fn linked_between(
         .collect()
 }
 
-/// How many entries wait to be linked.
-pub async fn unlinked_count(c: &impl GenericClient) -> Result<i64, StoreError> {
+/// Whether a committed entry comes after `after` = (txid, pos) of the chain head. Every entry
+/// at or before the head is linked (the sealer's invariant), so this is the whole backlog and
+/// an index range, not a scan of the trail.
+pub async fn any_after(c: &impl GenericClient, after: (i64, i64)) -> Result<bool, StoreError> {
     Ok(c.query_one(
-        "SELECT count(*) FROM audit_entries e WHERE NOT EXISTS \
-             (SELECT 1 FROM audit_chain c WHERE c.entry_pos = e.pos)",
-        &[],
+        "SELECT EXISTS (SELECT 1 FROM audit_entries WHERE (txid, pos) > ($1::text::xid8, $2))",
+        &[&after.0.to_string(), &after.1],
     )
     .await?
     .get(0))

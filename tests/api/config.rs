@@ -153,3 +153,17 @@ fn help_is_available_for_every_command() {
         );
     }
 }
+
+#[test]
+fn a_numeric_pin_from_the_environment_is_kept_exactly_as_typed() {
+    let text = MINIMAL.replace("pin = \"1234-very-secret\"", "");
+    for pin in ["123456", "004711", "1_000"] {
+        let c = Config::from_toml(
+            &text,
+            Path::new("x.toml"),
+            env(&[("CLOUDSEAL_HSM__PIN", pin)]),
+        )
+        .unwrap();
+        assert_eq!(c.hsm.pin.expose(), pin);
+    }
+}
