@@ -5,6 +5,7 @@
 //! sessions and runs each operation on a blocking thread with a session of its own. A failed
 //! module or token is re-opened on the next operation without restarting the server.
 
+pub mod custody;
 mod pool;
 pub mod provision;
 pub mod service_keys;
@@ -47,6 +48,9 @@ pub enum VaultError {
     /// The session, token or module failed; the session must be dropped and re-opened.
     #[error("HSM device failure: {0}")]
     Device(String),
+    /// The PIN does not open the sealed key (or the blob or its binding was changed).
+    #[error("wrong PIN")]
+    WrongPin,
     /// Every session is busy for too long.
     #[error("HSM busy: no session free")]
     Busy,
