@@ -6,4 +6,5 @@ cd "$root"
 source .local/env
 cargo build --quiet --bin cloudseal
 target/debug/cloudseal hsm init >/dev/null
+cargo bench --bench vault_sign
 cargo bench --bench audit_append -- "$@"
