@@ -197,6 +197,13 @@ pub struct CaConfig {
     pub organization: String,
     /// ISO 3166 country code in the CA subjects.
     pub country: String,
+    /// Certificate policy OID of qualified certificates (defaults are UUID-based OIDs, X.667,
+    /// unique without registration; an accredited CA sets its own).
+    pub qualified_policy_oid: String,
+    /// Certificate policy OID of simple (non-qualified) certificates.
+    pub simple_policy_oid: String,
+    /// Validity of subscriber certificates, in days.
+    pub subscriber_validity_days: u32,
 }
 
 impl Default for CaConfig {
@@ -204,6 +211,9 @@ impl Default for CaConfig {
         Self {
             organization: "cloudseal".into(),
             country: "RU".into(),
+            qualified_policy_oid: "2.25.300201855676221193018283094106820802017".into(),
+            simple_policy_oid: "2.25.218877582812325327415218361224898505603".into(),
+            subscriber_validity_days: 365,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! checked for drift by a test), the interactive docs page from vendored assets, and `/`.
 
 use super::problem::Problem;
-use super::{audit, health};
+use super::{audit, health, pki};
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
 
@@ -10,11 +10,12 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "cloudseal API", description = "Cloud electronic signatures: registration, key vault, signing and document exchange."),
-    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export),
+    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export, pki::ca_certificate),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
-        (name = "audit", description = "Audit trail"))
+        (name = "audit", description = "Audit trail"),
+        (name = "pki", description = "CA certificates"))
 )]
 pub struct ApiDoc;
 

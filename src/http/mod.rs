@@ -5,6 +5,7 @@ pub mod docs;
 pub mod health;
 pub mod metrics;
 pub mod middleware;
+pub mod pki;
 pub mod problem;
 
 use crate::clock::SharedClock;
@@ -45,5 +46,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(health::metrics)
         .service(health::info)
         .service(audit::verify_export)
+        .service(pki::ca_certificate)
         .configure(docs::configure);
 }

@@ -1,6 +1,8 @@
 //! X.509 and signature encoding and checking: pure functions over DER, plus the builder of the
 //! service's own certificates (which signs through the vault).
 
+pub mod identifiers;
+pub mod profile;
 pub mod service_cert;
 
 use der::{Decode, Encode};

@@ -1,0 +1,213 @@
+//! Subscriber certificates from the profile, checked by openssl.
+
+use crate::support::{TestApp, spawn};
+use cloudseal::pki::identifiers::{Inn, Ogrn, Snils};
+use cloudseal::pki::profile::{CertificateKind, ProfileError, SubjectData, issue_end_entity};
+use cloudseal::vault::custody::{KeyBinding, PinKdf};
+use std::process::Command;
+
+fn subject() -> SubjectData {
+    SubjectData {
+        common_name: "Иванова Анна Сергеевна".into(),
+        surname: Some("Иванова".into()),
+        given_name: Some("Анна Сергеевна".into()),
+        organization: Some("ООО Ромашка".into()),
+        title: Some("Генеральный директор".into()),
+        country: Some("RU".into()),
+        locality: Some("Москва".into()),
+        region: Some("77 г. Москва".into()),
+        email: Some("anna@example.org".into()),
+        snils: Some(Snils::parse("112-233-445 95").unwrap()),
+        inn: Some(Inn::parse("500100732259").unwrap()),
+        ogrn: Some(Ogrn::parse("1027700132195").unwrap()),
+        inn_le: Some(Inn::parse("7707083893").unwrap()),
+    }
+}
+
+async fn issue(
+    app: &TestApp,
+    subject: SubjectData,
+    kind: CertificateKind,
+) -> Result<(Vec<u8>, Vec<u8>), ProfileError> {
+    let ca = app.config.ca.clone();
+    let url = cloudseal::http::pki::issuing_ca_url(&app.config.server.public_url);
+    app.vault
+        .run(move |s| {
+            let key_id = uuid::Uuid::new_v4();
+            let sealed = s.generate_sealed_p256(
+                &KeyBinding {
+                    key_id,
+                    owner: "anna",
+                },
+                "135790",
+                PinKdf {
+                    memory_kib: 8192,
+                    iterations: 1,
+                },
+            )?;
+            Ok((
+                issue_end_entity(s, &ca, &subject, &sealed.public_point, kind, &url),
+                sealed.public_point,
+            ))
+        })
+        .await
+        .map(|(cert, point)| cert.map(|c| (c, point)))
+        .unwrap()
+}
+
+async fn write_chain(app: &TestApp, dir: &std::path::Path) {
+    for name in ["root", "issuing"] {
+        let der = app
+            .http
+            .get(app.url(&format!("/pki/ca/{name}.crt")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(der.headers()["content-type"], "application/pkix-cert");
+        std::fs::write(
+            dir.join(format!("{name}.pem")),
+            cloudseal::pki::to_pem(&der.bytes().await.unwrap()),
+        )
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_qualified_certificate_carries_the_russian_identifiers_and_verifies_with_openssl() {
+    let app = spawn().await;
+    let (der, point) = issue(&app, subject(), CertificateKind::Qualified)
+        .await
+        .unwrap();
+    let cert = cloudseal::pki::parse_certificate(&der).unwrap();
+    assert_eq!(
+        cert.tbs_certificate
+            .subject_public_key_info
+            .subject_public_key
+            .raw_bytes(),
+        point.as_slice(),
+        "the vault key is certified"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write_chain(&app, dir.path()).await;
+    std::fs::write(dir.path().join("leaf.pem"), cloudseal::pki::to_pem(&der)).unwrap();
+    let run = |args: &[&str]| {
+        Command::new("openssl")
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "verify",
+        "-CAfile",
+        "root.pem",
+        "-untrusted",
+        "issuing.pem",
+        "leaf.pem",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "x509", "-in", "leaf.pem", "-noout", "-text", "-nameopt", "utf8,oid",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "1.2.643.100.3=11223344595",
+        "1.2.643.3.131.1.1=500100732259",
+        "1.2.643.100.1=1027700132195",
+        "1.2.643.100.4=7707083893",
+        "Иванова Анна Сергеевна",
+        "Digital Signature, Non Repudiation",
+        "TLS Web Client Authentication, E-mail Protection",
+        "email:anna@example.org",
+        &format!("Policy: {}", app.config.ca.qualified_policy_oid),
+        "CA Issuers - URI:http://127.0.0.1:8080/pki/ca/issuing.crt",
+    ] {
+        assert!(text.contains(expected), "missing {expected} in:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn simple_and_qualified_certificates_have_different_policies() {
+    let app = spawn().await;
+    let (der, _) = issue(&app, subject(), CertificateKind::Simple)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("leaf.pem"), cloudseal::pki::to_pem(&der)).unwrap();
+    let out = Command::new("openssl")
+        .current_dir(dir.path())
+        .args(["x509", "-in", "leaf.pem", "-noout", "-text"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("Policy: {}", app.config.ca.simple_policy_oid)),
+        "{text}"
+    );
+    assert!(!text.contains(&app.config.ca.qualified_policy_oid));
+}
+
+#[tokio::test]
+async fn the_profile_refuses_what_it_does_not_allow() {
+    let app = spawn().await;
+    let cases: Vec<(SubjectData, &str)> = vec![
+        (
+            SubjectData {
+                common_name: " ".into(),
+                ..subject()
+            },
+            "common name",
+        ),
+        (
+            SubjectData {
+                inn: Some(Inn::parse("7707083893").unwrap()),
+                ..subject()
+            },
+            "12 digits",
+        ),
+        (
+            SubjectData {
+                inn_le: Some(Inn::parse("500100732259").unwrap()),
+                ..subject()
+            },
+            "10 digits",
+        ),
+        (
+            SubjectData {
+                country: Some("Russia".into()),
+                ..subject()
+            },
+            "two-letter",
+        ),
+        (
+            SubjectData {
+                email: Some("анна@пример.рф".into()),
+                ..subject()
+            },
+            "e-mail",
+        ),
+    ];
+    for (s, why) in cases {
+        match issue(&app, s, CertificateKind::Simple).await {
+            Err(ProfileError::Refused(msg)) => assert!(msg.contains(why), "{msg} / {why}"),
+            other => panic!("expected a refusal for {why}, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_ca_certificate_is_a_404_problem() {
+    let app = spawn().await;
+    let res = app
+        .http
+        .get(app.url("/pki/ca/tsa.crt"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+}
