@@ -24,6 +24,15 @@ pub enum PkiError {
     BadSignature,
 }
 
+/// A random 128-bit positive serial number (RFC 5280 allows up to 20 octets; 16 random bytes
+/// make serials unguessable, as the CA/Browser Forum asks).
+pub fn random_serial() -> der::Result<x509_cert::serial_number::SerialNumber> {
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    bytes[0] = (bytes[0] & 0x7f) | 0x01;
+    x509_cert::serial_number::SerialNumber::new(&bytes)
+}
+
 /// Parse a DER certificate.
 pub fn parse_certificate(der: &[u8]) -> Result<Certificate, PkiError> {
     Certificate::from_der(der).map_err(|_| PkiError::Malformed("certificate"))

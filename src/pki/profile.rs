@@ -238,9 +238,6 @@ pub fn issue_end_entity(
         .tbs_certificate
         .subject;
     let signer = provision::signer(session, ServiceKey::IssuingCa)?;
-    let mut serial = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut serial);
-    serial[0] = (serial[0] & 0x7f) | 0x01;
     let validity = Validity::from_now(Duration::from_secs(
         u64::from(ca.subscriber_validity_days) * 86_400,
     ))
@@ -251,7 +248,7 @@ pub fn issue_end_entity(
             enable_key_agreement: false,
             enable_key_encipherment: false,
         },
-        x509_cert::serial_number::SerialNumber::new(&serial).map_err(op)?,
+        super::random_serial().map_err(op)?,
         validity,
         name,
         spki,

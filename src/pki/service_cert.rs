@@ -11,7 +11,6 @@ use std::time::Duration;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::ext::pkix::ExtendedKeyUsage;
 use x509_cert::name::Name;
-use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
 use x509_cert::time::Validity;
 
@@ -58,14 +57,6 @@ fn name(key: ServiceKey, ca: &CaConfig) -> Result<Name, VaultError> {
     .map_err(|e| VaultError::Operation(format!("invalid CA name settings: {e}")))
 }
 
-fn serial() -> Result<SerialNumber, VaultError> {
-    let mut bytes = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
-    bytes[0] &= 0x7f;
-    bytes[0] |= 0x01;
-    SerialNumber::new(&bytes).map_err(|e| VaultError::Operation(e.to_string()))
-}
-
 fn op<E: std::fmt::Display>(e: E) -> VaultError {
     VaultError::Operation(format!("certificate building failed: {e}"))
 }
@@ -102,7 +93,7 @@ pub fn issue(
     let validity = Validity::from_now(Duration::from_secs(years * YEAR)).map_err(op)?;
     let mut builder = CertificateBuilder::new(
         profile,
-        serial()?,
+        super::random_serial().map_err(op)?,
         validity,
         subject.clone(),
         spki,
