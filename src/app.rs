@@ -70,8 +70,6 @@ pub struct Application {
     workers: Vec<JoinHandle<()>>,
     db: Db,
     vault: Vault,
-    clock: SharedClock,
-    config: Config,
 }
 
 impl Application {
@@ -165,8 +163,6 @@ impl Application {
             workers,
             db,
             vault,
-            clock,
-            config,
         })
     }
 
@@ -183,16 +179,6 @@ impl Application {
     /// The vault.
     pub fn vault(&self) -> &Vault {
         &self.vault
-    }
-
-    /// The clock.
-    pub fn clock(&self) -> &SharedClock {
-        &self.clock
-    }
-
-    /// The configuration it was built with.
-    pub fn config(&self) -> &Config {
-        &self.config
     }
 
     /// A handle that stops the server gracefully.

@@ -42,12 +42,7 @@ pub async fn observe(
     let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
     let start = Instant::now();
     let result = next.call(req).instrument(span.clone()).await;
-    let mut res = match result {
-        Ok(res) => res.map_into_boxed_body(),
-        Err(e) => {
-            return Err(e);
-        }
-    };
+    let mut res = result?.map_into_boxed_body();
     let status = res.status().as_u16();
     let elapsed = start.elapsed();
     if let Some(m) = metrics {

@@ -397,3 +397,41 @@ async fn checkpoints_are_ecdsa_signatures_openssl_can_check() {
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn nothing_is_exported_before_a_checkpoint_covers_it() {
+    let app = crate::support::spawn_with(|c| c.audit.seal_interval_ms = 3_600_000).await;
+    append(&app, 3, "test.unsigned").await;
+    let mut buf = Vec::new();
+    let err = export::write(
+        &app.db,
+        &chain_certs(&app).await,
+        None,
+        None,
+        chrono::Utc::now(),
+        &mut buf,
+    )
+    .await
+    .expect_err("no checkpoint yet");
+    assert!(matches!(err, export::ExportError::NothingSigned), "{err}");
+    assert!(buf.is_empty(), "nothing written");
+    // A range that starts after the last checkpoint is refused the same way.
+    sealer::seal_all(&app.db, 100, std::time::Duration::from_secs(20))
+        .await
+        .unwrap();
+    sealer::checkpoint(&app.db, &app.vault, &SystemClock)
+        .await
+        .unwrap()
+        .expect("checkpoint");
+    let err = export::write(
+        &app.db,
+        &chain_certs(&app).await,
+        Some(4),
+        None,
+        chrono::Utc::now(),
+        &mut buf,
+    )
+    .await
+    .expect_err("seq 4 is not signed");
+    assert!(matches!(err, export::ExportError::NothingSigned), "{err}");
+}
