@@ -4,11 +4,13 @@
 use crate::audit::sealer;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
-use crate::http::{self, AppState, ServiceCertificates, metrics::Metrics, middleware, problem};
+use crate::http::{self, AppState, metrics::Metrics, middleware, problem};
 use crate::notify::providers::{EmailProvider, ProviderConfigError, SmsProvider};
 use crate::notify::worker::Deliverer;
+use crate::pki::registry::{Registry, RegistryError, ServiceCertificates};
+use crate::pki::urls::PkiUrls;
 use crate::store::{Db, StoreError, migrate};
-use crate::vault::{ServiceKey, Vault, VaultError};
+use crate::vault::{Vault, VaultError};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
@@ -28,6 +30,9 @@ pub enum BuildError {
     /// The HSM could not be opened or lacks the service keys.
     #[error(transparent)]
     Vault(#[from] VaultError),
+    /// The certificate registry could not be brought up to date.
+    #[error("certificate registry: {0}")]
+    Registry(#[from] RegistryError),
     /// Notification settings are inconsistent.
     #[error(transparent)]
     Provider(#[from] ProviderConfigError),
@@ -52,15 +57,6 @@ pub async fn open_vault(cfg: &crate::config::HsmConfig) -> Result<Vault, VaultEr
         .map_err(|e| VaultError::Operation(e.to_string()))?
 }
 
-/// The service certificates, or a clear error when `hsm init` was not run.
-pub async fn service_certificates(vault: &Vault) -> Result<ServiceCertificates, VaultError> {
-    Ok(ServiceCertificates {
-        root: vault.certificate(ServiceKey::RootCa).await?,
-        issuing: vault.certificate(ServiceKey::IssuingCa).await?,
-        seal: vault.certificate(ServiceKey::Seal).await?,
-    })
-}
-
 /// A built server, not yet running.
 pub struct Application {
     port: u16,
@@ -70,6 +66,7 @@ pub struct Application {
     workers: Vec<JoinHandle<()>>,
     db: Db,
     vault: Vault,
+    registry: Registry,
 }
 
 impl Application {
@@ -83,7 +80,16 @@ impl Application {
         migrate::run(config.migrate_url().expose()).await?;
         let db = Db::connect(config.database.url.expose(), &config.database).await?;
         let vault = open_vault(&config.hsm).await?;
-        let certificates = service_certificates(&vault).await?;
+        let certificates = Arc::new(ServiceCertificates::load(&vault).await?);
+        let registry = Registry::new(
+            db.clone(),
+            vault.clone(),
+            clock.clone(),
+            certificates.clone(),
+            &config.ca,
+            PkiUrls::new(&config.server.public_url),
+        );
+        registry.bootstrap().await?;
         let sms = SmsProvider::from_config(&config.notify.sms)?;
         let email = EmailProvider::from_config(&config.notify.email)?;
         let metrics = Arc::new(Metrics::new().map_err(|e| BuildError::Internal(e.to_string()))?);
@@ -103,6 +109,7 @@ impl Application {
             clock: clock.clone(),
             metrics: metrics.clone(),
             certificates,
+            registry: registry.clone(),
         });
         let metrics_data = web::Data::from(metrics);
         let max_json = config.server.max_json_bytes;
@@ -154,6 +161,10 @@ impl Application {
                 }
                 .run(shutdown.clone()),
             ),
+            tokio::spawn(registry.clone().run_schedule(
+                std::time::Duration::from_secs(config.ca.crl_refresh_secs.get()),
+                shutdown.clone(),
+            )),
         ];
         Ok(Self {
             port,
@@ -163,6 +174,7 @@ impl Application {
             workers,
             db,
             vault,
+            registry,
         })
     }
 
@@ -179,6 +191,11 @@ impl Application {
     /// The vault.
     pub fn vault(&self) -> &Vault {
         &self.vault
+    }
+
+    /// The certificate registry (issuance, revocation, CRLs).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// A handle that stops the server gracefully.

@@ -4,6 +4,8 @@ use crate::app::{self, Application};
 use crate::audit::{self, AuditEvent, export, sealer, verify};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::pki::registry::ServiceCertificates;
+use crate::pki::urls::PkiUrls;
 use crate::store::{self, Db, migrate};
 use crate::vault::{ServiceKey, provision};
 use clap::{Parser, Subcommand};
@@ -195,8 +197,9 @@ async fn hsm(command: HsmCommand, config: &Config) -> Result<(), Exit> {
     match command {
         HsmCommand::Init => {
             let ca = config.ca.clone();
+            let urls = PkiUrls::new(&config.server.public_url);
             let done = vault
-                .run(move |s| provision::init(s, &ca))
+                .run(move |s| provision::init(s, &ca, &urls))
                 .await
                 .map_err(fail)?;
             for p in done {
@@ -261,7 +264,7 @@ async fn export_audit(
         .await
         .map_err(fail)?;
     let vault = app::open_vault(&config.hsm).await.map_err(fail)?;
-    let certs = app::service_certificates(&vault).await.map_err(fail)?;
+    let certs = ServiceCertificates::load(&vault).await.map_err(fail)?;
     let clock = SystemClock;
     {
         let mut client = db.client().await.map_err(fail)?;

@@ -204,6 +204,10 @@ pub struct CaConfig {
     pub simple_policy_oid: String,
     /// Validity of subscriber certificates, in days.
     pub subscriber_validity_days: u32,
+    /// Lifetime of a CRL (nextUpdate − thisUpdate); a new one is published at half-life.
+    pub crl_validity_hours: std::num::NonZeroU32,
+    /// How often the CRL schedule looks for CRLs past half-life.
+    pub crl_refresh_secs: std::num::NonZeroU64,
 }
 
 impl Default for CaConfig {
@@ -214,6 +218,8 @@ impl Default for CaConfig {
             qualified_policy_oid: "2.25.300201855676221193018283094106820802017".into(),
             simple_policy_oid: "2.25.218877582812325327415218361224898505603".into(),
             subscriber_validity_days: 365,
+            crl_validity_hours: std::num::NonZeroU32::MIN.saturating_add(23),
+            crl_refresh_secs: std::num::NonZeroU64::MIN.saturating_add(299),
         }
     }
 }

@@ -10,12 +10,12 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "cloudseal API", description = "Cloud electronic signatures: registration, key vault, signing and document exchange."),
-    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export, pki::ca_certificate),
+    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export, pki::ca_certificate, pki::crl),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
         (name = "audit", description = "Audit trail"),
-        (name = "pki", description = "CA certificates"))
+        (name = "pki", description = "CA certificates, CRLs, OCSP and time-stamping"))
 )]
 pub struct ApiDoc;
 

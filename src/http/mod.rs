@@ -9,21 +9,11 @@ pub mod pki;
 pub mod problem;
 
 use crate::clock::SharedClock;
+use crate::pki::registry::{Registry, ServiceCertificates};
 use crate::store::Db;
 use crate::vault::Vault;
 use actix_web::web;
 use std::sync::Arc;
-
-/// DER certificates of the service, read from the HSM once at start.
-#[derive(Debug, Clone)]
-pub struct ServiceCertificates {
-    /// Root CA.
-    pub root: Vec<u8>,
-    /// Issuing CA.
-    pub issuing: Vec<u8>,
-    /// Seal.
-    pub seal: Vec<u8>,
-}
 
 /// What every handler can reach.
 pub struct AppState {
@@ -36,7 +26,9 @@ pub struct AppState {
     /// Metrics.
     pub metrics: Arc<metrics::Metrics>,
     /// Service certificates.
-    pub certificates: ServiceCertificates,
+    pub certificates: Arc<ServiceCertificates>,
+    /// Issued certificates, revocations and CRLs.
+    pub registry: Registry,
 }
 
 /// Register every route.
@@ -47,5 +39,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(health::info)
         .service(audit::verify_export)
         .service(pki::ca_certificate)
+        .service(pki::crl)
         .configure(docs::configure);
 }

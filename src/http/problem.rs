@@ -41,9 +41,12 @@ pub enum ApiError {
     /// Body larger than the limit.
     #[error("payload too large")]
     PayloadTooLarge,
-    /// Body of the wrong media type.
-    #[error("unsupported media type")]
-    UnsupportedMediaType,
+    /// Body of the wrong media type; holds the type expected.
+    #[error("unsupported media type, expected {0}")]
+    UnsupportedMediaType(&'static str),
+    /// The request conflicts with the object's state (already revoked, already used).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Body is not the JSON expected; the text describes the input, not our internals.
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
@@ -74,6 +77,19 @@ impl From<crate::store::StoreError> for ApiError {
 impl From<crate::vault::VaultError> for ApiError {
     fn from(e: crate::vault::VaultError) -> Self {
         ApiError::Unavailable(e.to_string())
+    }
+}
+
+impl From<crate::pki::registry::RegistryError> for ApiError {
+    fn from(e: crate::pki::registry::RegistryError) -> Self {
+        use crate::pki::registry::RegistryError as R;
+        match e {
+            R::NotFound => ApiError::NotFound,
+            R::AlreadyRevoked => ApiError::Conflict("The certificate is already revoked.".into()),
+            R::Store(s) => s.into(),
+            R::Vault(v) => v.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -132,7 +148,8 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::MalformedJson(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotReady(_) | ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -152,13 +169,16 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(d) => {
                 problem_response(status, "bad-request", "Bad request", Some(d.clone()), None)
             }
-            ApiError::UnsupportedMediaType => problem_response(
+            ApiError::UnsupportedMediaType(expected) => problem_response(
                 status,
                 "unsupported-media-type",
                 "Unsupported media type",
-                Some("Send the body as application/json.".into()),
+                Some(format!("Send the body as {expected}.")),
                 None,
             ),
+            ApiError::Conflict(d) => {
+                problem_response(status, "conflict", "Conflict", Some(d.clone()), None)
+            }
             ApiError::PayloadTooLarge => problem_response(
                 status,
                 "payload-too-large",
@@ -199,7 +219,7 @@ pub fn json_error(
 ) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as E;
     match err {
-        E::ContentType => ApiError::UnsupportedMediaType,
+        E::ContentType => ApiError::UnsupportedMediaType("application/json"),
         E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
         E::Deserialize(e) => ApiError::MalformedJson(e.to_string()),
         E::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,

@@ -1,13 +1,21 @@
 //! X.509 and signature encoding and checking: pure functions over DER, plus the builder of the
 //! service's own certificates (which signs through the vault).
 
+pub mod crl;
 pub mod identifiers;
 pub mod profile;
+pub mod registry;
+pub mod revocation;
 pub mod service_cert;
+pub mod time;
+pub mod urls;
 
+use crate::vault::{HsmSession, ServiceKey, VaultError};
+use der::asn1::BitString;
 use der::{Decode, Encode};
 use p256::ecdsa::{Signature, VerifyingKey, signature::Verifier};
 use sha2::{Digest, Sha256};
+use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
 
 /// Why a certificate or signature was refused.
@@ -22,6 +30,91 @@ pub enum PkiError {
     /// The signature does not verify.
     #[error("signature does not verify")]
     BadSignature,
+}
+
+/// One of our two certification authorities; the name is what URLs and the registry use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ca {
+    /// The self-signed root: issues the issuing CA only.
+    Root,
+    /// The issuing CA: issues subscriber and service certificates.
+    Issuing,
+}
+
+impl Ca {
+    /// Both, in the order they are published.
+    pub const ALL: [Ca; 2] = [Ca::Root, Ca::Issuing];
+
+    /// `root` or `issuing`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ca::Root => "root",
+            Ca::Issuing => "issuing",
+        }
+    }
+
+    /// From the name in a URL.
+    pub fn parse(s: &str) -> Option<Ca> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The HSM key that signs for this CA.
+    pub fn key(self) -> ServiceKey {
+        match self {
+            Ca::Root => ServiceKey::RootCa,
+            Ca::Issuing => ServiceKey::IssuingCa,
+        }
+    }
+
+    /// The CA that signed a service key's certificate.
+    pub fn of_service_key(key: ServiceKey) -> Ca {
+        match key.issuer() {
+            ServiceKey::RootCa => Ca::Root,
+            _ => Ca::Issuing,
+        }
+    }
+}
+
+/// A failure while building a signed structure: an operation error naming what was built.
+pub(crate) fn build_failed<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> VaultError {
+    move |e| VaultError::Operation(format!("{what} building failed: {e}"))
+}
+
+/// The signature algorithm of everything the service keys sign.
+pub const SERVICE_SIGNATURE_ALGORITHM: AlgorithmIdentifierOwned = AlgorithmIdentifierOwned {
+    oid: crate::vault::signer::ECDSA_WITH_SHA256,
+    parameters: None,
+};
+
+/// Sign `tbs` (DER to be signed) with a service key; the BIT STRING for the signature field.
+pub fn service_signature(
+    session: &HsmSession,
+    key: ServiceKey,
+    tbs: &[u8],
+) -> Result<BitString, VaultError> {
+    use signature::Signer;
+    let signer = crate::vault::provision::signer(session, key)?;
+    let sig: p256::ecdsa::DerSignature = signer
+        .try_sign(tbs)
+        .map_err(|e| VaultError::Operation(format!("signing failed: {e}")))?;
+    BitString::from_bytes(sig.as_bytes()).map_err(|e| VaultError::Operation(e.to_string()))
+}
+
+/// The decoded extension `T` of a certificate, if present and well-formed.
+pub fn extension<T: for<'a> Decode<'a> + der::oid::AssociatedOid>(cert: &Certificate) -> Option<T> {
+    cert.tbs_certificate
+        .extensions
+        .as_ref()?
+        .iter()
+        .find(|e| e.extn_id == T::OID)
+        .and_then(|e| T::from_der(e.extn_value.as_bytes()).ok())
+}
+
+/// The subject key identifier of a CA certificate (the builder always adds one).
+pub fn subject_key_id(cert: &Certificate) -> Result<Vec<u8>, VaultError> {
+    extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>(cert)
+        .map(|ski| ski.0.as_bytes().to_vec())
+        .ok_or_else(|| VaultError::Operation("CA certificate without a subject key id".into()))
 }
 
 /// A random 128-bit positive serial number (RFC 5280 allows up to 20 octets; 16 random bytes

@@ -3,21 +3,19 @@
 //! authentication and e-mail protection, random serials, issued by the issuing CA in the HSM.
 
 use super::identifiers::{Inn, Ogrn, Snils};
+use super::urls::PkiUrls;
 use crate::config::CaConfig;
 use crate::vault::{HsmSession, ServiceKey, VaultError, provision};
+use chrono::{DateTime, TimeDelta, Utc};
 use der::asn1::{Any, Ia5String, SetOfVec};
 use der::{Encode, Tag};
 use p256::ecdsa::DerSignature;
-use std::time::Duration;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{
-    AccessDescription, AuthorityInfoAccessSyntax, ExtendedKeyUsage, SubjectAltName,
-};
+use x509_cert::ext::pkix::{ExtendedKeyUsage, SubjectAltName};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
-use x509_cert::time::Validity;
 
 /// Qualified (needs identification in person) or simple.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,14 +215,16 @@ fn op<E: std::fmt::Display>(e: E) -> ProfileError {
 }
 
 /// Issue a subscriber certificate for a P-256 public key (uncompressed SEC1 point) with the
-/// issuing CA key in the HSM. `ca_issuers_url` is where the issuing CA certificate is served.
+/// issuing CA key in the HSM, valid from `now`. Callers record it through
+/// [`super::registry`]; `Registry::issue_end_entity` does both.
 pub fn issue_end_entity(
     session: &HsmSession,
     ca: &CaConfig,
+    urls: &PkiUrls,
     subject: &SubjectData,
     public_point: &[u8],
     kind: CertificateKind,
-    ca_issuers_url: &str,
+    now: DateTime<Utc>,
 ) -> Result<Vec<u8>, ProfileError> {
     let name = subject_name(subject)?;
     let key = p256::PublicKey::from_sec1_bytes(public_point)
@@ -238,9 +238,10 @@ pub fn issue_end_entity(
         .tbs_certificate
         .subject;
     let signer = provision::signer(session, ServiceKey::IssuingCa)?;
-    let validity = Validity::from_now(Duration::from_secs(
-        u64::from(ca.subscriber_validity_days) * 86_400,
-    ))
+    let validity = super::time::validity(
+        now,
+        now + TimeDelta::days(i64::from(ca.subscriber_validity_days)),
+    )
     .map_err(op)?;
     let mut builder = CertificateBuilder::new(
         Profile::Leaf {
@@ -274,13 +275,7 @@ pub fn issue_end_entity(
             .add_extension(&SubjectAltName(vec![GeneralName::Rfc822Name(ia5)]))
             .map_err(op)?;
     }
-    let url = Ia5String::new(ca_issuers_url).map_err(op)?;
-    builder
-        .add_extension(&AuthorityInfoAccessSyntax(vec![AccessDescription {
-            access_method: oid("1.3.6.1.5.5.7.48.2"),
-            access_location: GeneralName::UniformResourceIdentifier(url),
-        }]))
-        .map_err(op)?;
+    urls.add_to(&mut builder, super::Ca::Issuing).map_err(op)?;
     let cert = builder.build::<DerSignature>().map_err(op)?;
     cert.to_der().map_err(op)
 }

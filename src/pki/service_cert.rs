@@ -1,20 +1,18 @@
 //! Certificates of the service keys: a self-signed root, an issuing CA under it, and the
 //! seal and TSA certificates under the issuing CA.
 
+use super::urls::PkiUrls;
 use crate::config::CaConfig;
 use crate::vault::{HsmSession, ServiceKey, VaultError, provision};
+use chrono::{TimeDelta, Utc};
 use der::{Encode, asn1::ObjectIdentifier};
 use p256::ecdsa::DerSignature;
 use signature::Keypair;
 use std::str::FromStr;
-use std::time::Duration;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::ext::pkix::ExtendedKeyUsage;
 use x509_cert::name::Name;
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
-use x509_cert::time::Validity;
-
-const YEAR: u64 = 365 * 24 * 3600;
 
 /// id-kp-timeStamping.
 const KP_TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
@@ -57,19 +55,17 @@ fn name(key: ServiceKey, ca: &CaConfig) -> Result<Name, VaultError> {
     .map_err(|e| VaultError::Operation(format!("invalid CA name settings: {e}")))
 }
 
-fn op<E: std::fmt::Display>(e: E) -> VaultError {
-    VaultError::Operation(format!("certificate building failed: {e}"))
-}
-
 /// Build and sign the certificate of `key`; returns (certificate DER, subject DER).
 pub fn issue(
     session: &HsmSession,
     key: ServiceKey,
     ca: &CaConfig,
+    urls: &PkiUrls,
 ) -> Result<(Vec<u8>, Vec<u8>), VaultError> {
     let subject = name(key, ca)?;
     let subject_signer = provision::signer(session, key)?;
-    let spki = SubjectPublicKeyInfoOwned::from_key(subject_signer.verifying_key()).map_err(op)?;
+    let spki = SubjectPublicKeyInfoOwned::from_key(subject_signer.verifying_key())
+        .map_err(super::build_failed("certificate"))?;
     let issuer_key = key.issuer();
     let (profile, years) = match key {
         ServiceKey::RootCa => (Profile::Root, 20),
@@ -90,21 +86,34 @@ pub fn issue(
         ),
     };
     let issuer_signer = provision::signer(session, issuer_key)?;
-    let validity = Validity::from_now(Duration::from_secs(years * YEAR)).map_err(op)?;
+    let now = Utc::now();
+    let validity = super::time::validity(now, now + TimeDelta::days(years * 365))
+        .map_err(super::build_failed("certificate"))?;
     let mut builder = CertificateBuilder::new(
         profile,
-        super::random_serial().map_err(op)?,
+        super::random_serial().map_err(super::build_failed("certificate"))?,
         validity,
         subject.clone(),
         spki,
         &issuer_signer,
     )
-    .map_err(op)?;
+    .map_err(super::build_failed("certificate"))?;
+    if key != ServiceKey::RootCa {
+        urls.add_to(&mut builder, super::Ca::of_service_key(key))
+            .map_err(super::build_failed("certificate"))?;
+    }
     if key == ServiceKey::Tsa {
         builder
             .add_extension(&CriticalEku(ExtendedKeyUsage(vec![KP_TIME_STAMPING])))
-            .map_err(op)?;
+            .map_err(super::build_failed("certificate"))?;
     }
-    let cert = builder.build::<DerSignature>().map_err(op)?;
-    Ok((cert.to_der().map_err(op)?, subject.to_der().map_err(op)?))
+    let cert = builder
+        .build::<DerSignature>()
+        .map_err(super::build_failed("certificate"))?;
+    Ok((
+        cert.to_der().map_err(super::build_failed("certificate"))?,
+        subject
+            .to_der()
+            .map_err(super::build_failed("certificate"))?,
+    ))
 }

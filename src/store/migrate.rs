@@ -6,11 +6,14 @@ use sha2::{Digest, Sha256};
 use tokio_postgres::NoTls;
 
 /// (version, name, SQL) of every migration, in order.
-const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../../migrations/V1__foundation.sql"),
-)];
+const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../../migrations/V1__foundation.sql"),
+    ),
+    (2, "pki", include_str!("../../migrations/V2__pki.sql")),
+];
 
 /// Why migrating failed.
 #[derive(Debug, thiserror::Error)]

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod migrate;
 pub mod outbox;
+pub mod pki;
 
 use crate::config::DatabaseConfig;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};

@@ -5,6 +5,7 @@
 use super::signer::HsmP256Signer;
 use super::{HsmSession, ServiceKey, VaultError};
 use crate::config::CaConfig;
+use crate::pki::urls::PkiUrls;
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, KeyType, ObjectClass};
 
@@ -20,12 +21,16 @@ pub struct Provisioned {
 }
 
 /// Create whatever is missing.
-pub fn init(session: &HsmSession, ca: &CaConfig) -> Result<Vec<Provisioned>, VaultError> {
+pub fn init(
+    session: &HsmSession,
+    ca: &CaConfig,
+    urls: &PkiUrls,
+) -> Result<Vec<Provisioned>, VaultError> {
     let mut done = Vec::new();
     for key in ServiceKey::ALL {
         let key_created = ensure_key(session, key)?;
         let certificate_created = if key.is_signing() && session.certificate(key)?.is_none() {
-            let (der, subject) = crate::pki::service_cert::issue(session, key, ca)?;
+            let (der, subject) = crate::pki::service_cert::issue(session, key, ca, urls)?;
             session.store_certificate(key, &der, &subject)?;
             true
         } else {

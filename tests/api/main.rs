@@ -4,6 +4,7 @@
 mod audit_chain;
 mod audit_export;
 mod config;
+mod crl;
 mod custody;
 mod docs;
 mod health;

@@ -1,76 +1,11 @@
 //! Subscriber certificates from the profile, checked by openssl.
 
-use crate::support::{TestApp, spawn};
-use cloudseal::pki::identifiers::{Inn, Ogrn, Snils};
-use cloudseal::pki::profile::{CertificateKind, ProfileError, SubjectData, issue_end_entity};
-use cloudseal::vault::custody::{KeyBinding, PinKdf};
+use crate::support::pki::{issue, subject, write_chain};
+use crate::support::spawn;
+use cloudseal::pki::identifiers::Inn;
+use cloudseal::pki::profile::{CertificateKind, ProfileError, SubjectData};
+use cloudseal::pki::registry::IssueError;
 use std::process::Command;
-
-fn subject() -> SubjectData {
-    SubjectData {
-        common_name: "Иванова Анна Сергеевна".into(),
-        surname: Some("Иванова".into()),
-        given_name: Some("Анна Сергеевна".into()),
-        organization: Some("ООО Ромашка".into()),
-        title: Some("Генеральный директор".into()),
-        country: Some("RU".into()),
-        locality: Some("Москва".into()),
-        region: Some("77 г. Москва".into()),
-        email: Some("anna@example.org".into()),
-        snils: Some(Snils::parse("112-233-445 95").unwrap()),
-        inn: Some(Inn::parse("500100732259").unwrap()),
-        ogrn: Some(Ogrn::parse("1027700132195").unwrap()),
-        inn_le: Some(Inn::parse("7707083893").unwrap()),
-    }
-}
-
-async fn issue(
-    app: &TestApp,
-    subject: SubjectData,
-    kind: CertificateKind,
-) -> Result<(Vec<u8>, Vec<u8>), ProfileError> {
-    let ca = app.config.ca.clone();
-    let url = cloudseal::http::pki::issuing_ca_url(&app.config.server.public_url);
-    app.vault
-        .run(move |s| {
-            let key_id = uuid::Uuid::new_v4();
-            let sealed = s.generate_sealed_p256(
-                &KeyBinding {
-                    key_id,
-                    owner: "anna",
-                },
-                "135790",
-                PinKdf {
-                    memory_kib: 8192,
-                    iterations: 1,
-                },
-            )?;
-            Ok((
-                issue_end_entity(s, &ca, &subject, &sealed.public_point, kind, &url),
-                sealed.public_point,
-            ))
-        })
-        .await
-        .map(|(cert, point)| cert.map(|c| (c, point)))
-        .unwrap()
-}
-
-async fn write_chain(app: &TestApp, dir: &std::path::Path) {
-    for name in ["root", "issuing"] {
-        let der = app
-            .http
-            .get(app.url(&format!("/pki/ca/{name}.crt")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(der.headers()["content-type"], "application/pkix-cert");
-        std::fs::write(
-            dir.join(format!("{name}.pem")),
-            cloudseal::pki::to_pem(&der.bytes().await.unwrap()),
-        )
-        .unwrap();
-    }
-}
 
 #[tokio::test]
 async fn a_qualified_certificate_carries_the_russian_identifiers_and_verifies_with_openssl() {
@@ -125,6 +60,8 @@ async fn a_qualified_certificate_carries_the_russian_identifiers_and_verifies_wi
         "email:anna@example.org",
         &format!("Policy: {}", app.config.ca.qualified_policy_oid),
         "CA Issuers - URI:http://127.0.0.1:8080/pki/ca/issuing.crt",
+        "OCSP - URI:http://127.0.0.1:8080/ocsp",
+        "URI:http://127.0.0.1:8080/pki/crl/issuing.crl",
     ] {
         assert!(text.contains(expected), "missing {expected} in:\n{text}");
     }
@@ -193,7 +130,9 @@ async fn the_profile_refuses_what_it_does_not_allow() {
     ];
     for (s, why) in cases {
         match issue(&app, s, CertificateKind::Simple).await {
-            Err(ProfileError::Refused(msg)) => assert!(msg.contains(why), "{msg} / {why}"),
+            Err(IssueError::Profile(ProfileError::Refused(msg))) => {
+                assert!(msg.contains(why), "{msg} / {why}")
+            }
             other => panic!("expected a refusal for {why}, got {other:?}"),
         }
     }

@@ -147,9 +147,10 @@ async fn the_database_going_away_makes_readyz_503_then_it_recovers() {
 async fn hsm_init_is_idempotent_and_keys_are_not_extractable() {
     let app = spawn().await;
     let ca = cloudseal::config::CaConfig::default();
+    let urls = crate::support::test_urls();
     let done = app
         .vault
-        .run(move |s| cloudseal::vault::provision::init(s, &ca))
+        .run(move |s| cloudseal::vault::provision::init(s, &ca, &urls))
         .await
         .unwrap();
     assert!(

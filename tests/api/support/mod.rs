@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 pub mod http_sink;
+pub mod pki;
 pub mod smtp;
 
 use cloudseal::store::Db;
@@ -141,11 +142,17 @@ fn init() -> Env {
         let cfg = hsm_config(&env, &env.hsm_token);
         let vault = Vault::open(&cfg).expect("test token opens");
         let ca = cloudseal::config::CaConfig::default();
+        let urls = test_urls();
         vault
-            .run_blocking(|s| cloudseal::vault::provision::init(s, &ca))
+            .run_blocking(|s| cloudseal::vault::provision::init(s, &ca, &urls))
             .expect("hsm init on the test token");
     });
     env
+}
+
+/// The PKI URLs of the shared test token's certificates (the default public URL).
+pub fn test_urls() -> cloudseal::pki::urls::PkiUrls {
+    cloudseal::pki::urls::PkiUrls::new(&cloudseal::config::ServerConfig::default().public_url)
 }
 
 pub fn hsm_config(env: &Env, token: &str) -> cloudseal::config::HsmConfig {
@@ -236,6 +243,8 @@ pub struct TestApp {
     pub db: Db,
     /// Its vault.
     pub vault: Vault,
+    /// Its certificate registry.
+    pub registry: cloudseal::pki::registry::Registry,
     /// Name of its database.
     pub db_name: String,
     /// Its configuration.
@@ -270,6 +279,10 @@ impl TestApp {
     }
 }
 
+pub use cloudseal::clock::ManualClock;
+use cloudseal::clock::SystemClock;
+use std::sync::Arc;
+
 pub async fn spawn() -> TestApp {
     spawn_with(|_| {}).await
 }
@@ -281,20 +294,36 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
 
 /// An app on an existing test database (a second "process" on the same database).
 pub async fn spawn_on(db_name: &str, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_full(db_name, tweak, Arc::new(SystemClock)).await
+}
+
+/// An app whose clock the test moves.
+pub async fn spawn_with_clock(clock: Arc<ManualClock>) -> TestApp {
+    let db_name = fresh_database().await;
+    spawn_full(&db_name, |_| {}, clock).await
+}
+
+async fn spawn_full(
+    db_name: &str,
+    tweak: impl FnOnce(&mut Config),
+    clock: cloudseal::clock::SharedClock,
+) -> TestApp {
     let mut config = config_for(db_name);
     tweak(&mut config);
-    let app = Application::build(config.clone())
+    let app = Application::build_with_clock(config.clone(), clock)
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     let vault = app.vault().clone();
+    let registry = app.registry().clone();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         db,
         vault,
+        registry,
         db_name: db_name.to_owned(),
         config,
         http: reqwest::Client::builder()
