@@ -90,6 +90,10 @@ impl Application {
             PkiUrls::new(&config.server.public_url),
         );
         registry.bootstrap().await?;
+        let ocsp = crate::pki::ocsp::Responder::new(
+            registry.clone(),
+            chrono::TimeDelta::minutes(i64::from(config.ca.ocsp_validity_minutes.get())),
+        )?;
         let sms = SmsProvider::from_config(&config.notify.sms)?;
         let email = EmailProvider::from_config(&config.notify.email)?;
         let metrics = Arc::new(Metrics::new().map_err(|e| BuildError::Internal(e.to_string()))?);
@@ -110,6 +114,7 @@ impl Application {
             metrics: metrics.clone(),
             certificates,
             registry: registry.clone(),
+            ocsp,
         });
         let metrics_data = web::Data::from(metrics);
         let max_json = config.server.max_json_bytes;

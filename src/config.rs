@@ -208,6 +208,8 @@ pub struct CaConfig {
     pub crl_validity_hours: std::num::NonZeroU32,
     /// How often the CRL schedule looks for CRLs past half-life.
     pub crl_refresh_secs: std::num::NonZeroU64,
+    /// How long an OCSP answer may be cached (nextUpdate − thisUpdate).
+    pub ocsp_validity_minutes: std::num::NonZeroU32,
 }
 
 impl Default for CaConfig {
@@ -220,6 +222,7 @@ impl Default for CaConfig {
             subscriber_validity_days: 365,
             crl_validity_hours: std::num::NonZeroU32::MIN.saturating_add(23),
             crl_refresh_secs: std::num::NonZeroU64::MIN.saturating_add(299),
+            ocsp_validity_minutes: std::num::NonZeroU32::MIN.saturating_add(59),
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The HTTP surface: routes, extractors, problem+json, middleware, pages.
 
 pub mod audit;
+pub mod body;
 pub mod docs;
 pub mod health;
 pub mod metrics;
 pub mod middleware;
+pub mod ocsp;
 pub mod pki;
 pub mod problem;
 
@@ -29,6 +31,8 @@ pub struct AppState {
     pub certificates: Arc<ServiceCertificates>,
     /// Issued certificates, revocations and CRLs.
     pub registry: Registry,
+    /// The OCSP responder.
+    pub ocsp: crate::pki::ocsp::Responder,
 }
 
 /// Register every route.
@@ -40,5 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(audit::verify_export)
         .service(pki::ca_certificate)
         .service(pki::crl)
+        .service(ocsp::ocsp_post)
+        .service(ocsp::ocsp_get)
         .configure(docs::configure);
 }

@@ -3,6 +3,7 @@
 
 pub mod crl;
 pub mod identifiers;
+pub mod ocsp;
 pub mod profile;
 pub mod registry;
 pub mod revocation;

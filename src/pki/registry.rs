@@ -71,6 +71,9 @@ pub enum RegistryError {
     /// A certificate handed in is not one we could have issued.
     #[error("malformed certificate: {0}")]
     Malformed(String),
+    /// A structure could not be encoded (a bug, never the caller's input).
+    #[error("encoding failed: {0}")]
+    Encoding(String),
     /// Database trouble.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -169,6 +172,16 @@ impl Registry {
             ca: Arc::new(ca.clone()),
             urls: Arc::new(urls),
         }
+    }
+
+    /// The database (for readers of revocation state such as the OCSP responder).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The vault (for signers of revocation statements).
+    pub fn vault(&self) -> &Vault {
+        &self.vault
     }
 
     /// The service certificates.

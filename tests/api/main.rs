@@ -9,6 +9,7 @@ mod custody;
 mod docs;
 mod health;
 mod identifiers;
+mod ocsp;
 mod outbox;
 mod problems;
 mod profile;

@@ -108,3 +108,20 @@ pub fn serial_of(der: &[u8]) -> Vec<u8> {
         .as_bytes()
         .to_vec()
 }
+
+/// Run openssl in `dir` without blocking the runtime (for commands that talk to the test
+/// server over HTTP); stdout and stderr together, and whether it succeeded.
+pub async fn openssl_net(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = tokio::process::Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
