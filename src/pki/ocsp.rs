@@ -161,9 +161,7 @@ impl Responder {
         let data = ResponseData {
             version: Version::V1,
             responder_id: ResponderId::ByKey(
-                OctetString::new(issuer.key_sha1.clone())
-                    .map_err(internal)?
-                    .into(),
+                OctetString::new(issuer.key_sha1.clone()).map_err(internal)?,
             ),
             produced_at: this_update,
             responses,
