@@ -90,6 +90,12 @@ impl Application {
             PkiUrls::new(&config.server.public_url),
         );
         registry.bootstrap().await?;
+        let tsa = crate::pki::tsa::Authority::new(
+            db.clone(),
+            vault.clone(),
+            &certificates.tsa,
+            &config.ca.tsa_policy_oid,
+        )?;
         let ocsp = crate::pki::ocsp::Responder::new(
             registry.clone(),
             chrono::TimeDelta::minutes(i64::from(config.ca.ocsp_validity_minutes.get())),
@@ -115,6 +121,7 @@ impl Application {
             certificates,
             registry: registry.clone(),
             ocsp,
+            tsa,
         });
         let metrics_data = web::Data::from(metrics);
         let max_json = config.server.max_json_bytes;

@@ -210,6 +210,8 @@ pub struct CaConfig {
     pub crl_refresh_secs: std::num::NonZeroU64,
     /// How long an OCSP answer may be cached (nextUpdate − thisUpdate).
     pub ocsp_validity_minutes: std::num::NonZeroU32,
+    /// Policy OID under which the TSA issues time-stamp tokens.
+    pub tsa_policy_oid: String,
 }
 
 impl Default for CaConfig {
@@ -223,6 +225,7 @@ impl Default for CaConfig {
             crl_validity_hours: std::num::NonZeroU32::MIN.saturating_add(23),
             crl_refresh_secs: std::num::NonZeroU64::MIN.saturating_add(299),
             ocsp_validity_minutes: std::num::NonZeroU32::MIN.saturating_add(59),
+            tsa_policy_oid: "2.25.148303837081591489221507928534181204727".into(),
         }
     }
 }

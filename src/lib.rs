@@ -12,6 +12,7 @@ pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod clock;
+pub mod cms;
 pub mod config;
 pub mod http;
 pub mod notify;

@@ -2,7 +2,7 @@
 //! checked for drift by a test), the interactive docs page from vendored assets, and `/`.
 
 use super::problem::Problem;
-use super::{audit, health, ocsp, pki};
+use super::{audit, health, ocsp, pki, tsa};
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
 
@@ -10,7 +10,7 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "cloudseal API", description = "Cloud electronic signatures: registration, key vault, signing and document exchange."),
-    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export, pki::ca_certificate, pki::crl, ocsp::ocsp_post, ocsp::ocsp_get),
+    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export, pki::ca_certificate, pki::crl, ocsp::ocsp_post, ocsp::ocsp_get, tsa::time_stamp),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),

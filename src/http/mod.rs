@@ -9,6 +9,7 @@ pub mod middleware;
 pub mod ocsp;
 pub mod pki;
 pub mod problem;
+pub mod tsa;
 
 use crate::clock::SharedClock;
 use crate::pki::registry::{Registry, ServiceCertificates};
@@ -33,6 +34,8 @@ pub struct AppState {
     pub registry: Registry,
     /// The OCSP responder.
     pub ocsp: crate::pki::ocsp::Responder,
+    /// The time-stamping authority.
+    pub tsa: crate::pki::tsa::Authority,
 }
 
 /// Register every route.
@@ -46,5 +49,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pki::crl)
         .service(ocsp::ocsp_post)
         .service(ocsp::ocsp_get)
+        .service(tsa::time_stamp)
         .configure(docs::configure);
 }

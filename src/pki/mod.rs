@@ -9,6 +9,7 @@ pub mod registry;
 pub mod revocation;
 pub mod service_cert;
 pub mod time;
+pub mod tsa;
 pub mod urls;
 
 use crate::vault::{HsmSession, ServiceKey, VaultError};

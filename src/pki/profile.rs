@@ -141,7 +141,7 @@ fn subject_name(s: &SubjectData) -> Result<Name, ProfileError> {
 
 /// DER of an OBJECT IDENTIFIER from dotted text, with arcs up to 128 bits (so UUID-based
 /// `2.25.<uuid>` OIDs work, which `const-oid` cannot hold).
-fn oid_der(dotted: &str) -> Result<Vec<u8>, ProfileError> {
+pub(crate) fn oid_der(dotted: &str) -> Result<Vec<u8>, ProfileError> {
     let bad = || refused(format!("invalid policy OID {dotted}"));
     let arcs: Vec<u128> = dotted
         .split('.')

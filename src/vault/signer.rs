@@ -35,6 +35,19 @@ impl<'a> HsmP256Signer<'a> {
     }
 }
 
+impl HsmP256Signer<'_> {
+    /// A DER ECDSA signature over a digest computed elsewhere (CMS signed attributes, a
+    /// time-stamp token). Digests longer than 32 bytes are truncated by the HSM as ECDSA
+    /// prescribes, so SHA-384 and SHA-512 work with P-256 too.
+    pub fn sign_prehashed(&self, digest: &[u8]) -> Result<Vec<u8>, VaultError> {
+        let raw = self.session.sign_raw(self.key, digest)?;
+        let sig = Signature::from_slice(&raw).map_err(|_| {
+            VaultError::Operation("HSM returned a malformed ECDSA signature".into())
+        })?;
+        Ok(sig.to_der().as_bytes().to_vec())
+    }
+}
+
 impl signature::Keypair for HsmP256Signer<'_> {
     type VerifyingKey = VerifyingKey;
     fn verifying_key(&self) -> VerifyingKey {

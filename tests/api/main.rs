@@ -15,3 +15,4 @@ mod problems;
 mod profile;
 mod startup;
 mod support;
+mod tsa;

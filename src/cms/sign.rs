@@ -1,0 +1,152 @@
+//! Building SignedData: a [`SignerDraft`] holds the signed attributes and yields the exact
+//! bytes the key must sign; [`assemble`] puts signer infos, certificates and (for an attached
+//! signature) the content into a ContentInfo.
+
+use super::{CmsError, DigestAlgorithm, ID_DATA, ID_SIGNED_DATA, attributes};
+use chrono::{DateTime, Utc};
+use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+};
+use const_oid::ObjectIdentifier;
+use der::asn1::{Any, OctetString, SetOfVec};
+use der::{Decode, Encode};
+use spki::AlgorithmIdentifierOwned;
+use x509_cert::Certificate;
+use x509_cert::attr::Attribute;
+
+/// A signer info waiting for its signature.
+#[derive(Debug, Clone)]
+pub struct SignerDraft {
+    digest: DigestAlgorithm,
+    signer: Certificate,
+    signed_attrs: SetOfVec<Attribute>,
+}
+
+impl SignerDraft {
+    /// CAdES-BES signed attributes over content of type `content_type` whose digest under
+    /// `digest` is `content_digest`, signed by the holder of `signer` at `signing_time`.
+    pub fn cades_bes(
+        signer: &Certificate,
+        digest: DigestAlgorithm,
+        content_type: ObjectIdentifier,
+        content_digest: &[u8],
+        signing_time: DateTime<Utc>,
+    ) -> Result<Self, CmsError> {
+        if content_digest.len() != digest.output_len() {
+            return Err(CmsError::Encoding(format!(
+                "a {} digest has {} bytes, not {}",
+                digest.name(),
+                digest.output_len(),
+                content_digest.len()
+            )));
+        }
+        let attrs = vec![
+            attributes::content_type(content_type)?,
+            attributes::message_digest(content_digest)?,
+            attributes::signing_time(signing_time)?,
+            attributes::signing_certificate_v2(signer)?,
+        ];
+        Ok(Self {
+            digest,
+            signer: signer.clone(),
+            signed_attrs: SetOfVec::try_from(attrs)?,
+        })
+    }
+
+    /// The digest algorithm.
+    pub fn digest_algorithm(&self) -> DigestAlgorithm {
+        self.digest
+    }
+
+    /// The DER `SET OF Attribute` the signature covers (RFC 5652 §5.4).
+    pub fn to_be_signed(&self) -> Result<Vec<u8>, CmsError> {
+        Ok(self.signed_attrs.to_der()?)
+    }
+
+    /// Its digest: what an HSM or a remote client signs.
+    pub fn digest_to_sign(&self) -> Result<Vec<u8>, CmsError> {
+        Ok(self.digest.digest(&self.to_be_signed()?))
+    }
+
+    /// The finished signer info.
+    pub fn finish(
+        self,
+        signature_algorithm: AlgorithmIdentifierOwned,
+        signature: &[u8],
+        unsigned: Vec<Attribute>,
+    ) -> Result<SignerInfo, CmsError> {
+        Ok(SignerInfo {
+            version: CmsVersion::V1,
+            sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+                issuer: self.signer.tbs_certificate.issuer.clone(),
+                serial_number: self.signer.tbs_certificate.serial_number.clone(),
+            }),
+            digest_alg: self.digest.identifier(),
+            signed_attrs: Some(self.signed_attrs),
+            signature_algorithm,
+            signature: OctetString::new(signature)?,
+            unsigned_attrs: if unsigned.is_empty() {
+                None
+            } else {
+                Some(SetOfVec::try_from(unsigned)?)
+            },
+        })
+    }
+}
+
+/// A ContentInfo with SignedData. `content` is embedded (attached signature) when given;
+/// `certificates` should hold the signer's certificate and its chain.
+pub fn assemble(
+    content_type: ObjectIdentifier,
+    content: Option<&[u8]>,
+    signer_infos: Vec<SignerInfo>,
+    certificates: &[Certificate],
+) -> Result<Vec<u8>, CmsError> {
+    let digest_algorithms = signer_infos
+        .iter()
+        .map(|s| s.digest_alg.clone())
+        .collect::<Vec<_>>();
+    let mut unique = Vec::new();
+    for d in digest_algorithms {
+        if !unique.contains(&d) {
+            unique.push(d);
+        }
+    }
+    let econtent = match content {
+        Some(bytes) => Some(Any::from_der(&OctetString::new(bytes)?.to_der()?)?),
+        None => None,
+    };
+    // RFC 5652 §5.1: version 3 when the content is not id-data.
+    let version = if content_type == ID_DATA {
+        CmsVersion::V1
+    } else {
+        CmsVersion::V3
+    };
+    let certs = certificates
+        .iter()
+        .cloned()
+        .map(CertificateChoices::Certificate)
+        .collect::<Vec<_>>();
+    let signed = SignedData {
+        version,
+        digest_algorithms: SetOfVec::try_from(unique)?,
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: content_type,
+            econtent,
+        },
+        certificates: if certs.is_empty() {
+            None
+        } else {
+            Some(CertificateSet::try_from(certs)?)
+        },
+        crls: None,
+        signer_infos: SignerInfos::try_from(signer_infos)?,
+    };
+    let info = ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::from_der(&signed.to_der()?)?,
+    };
+    Ok(info.to_der()?)
+}

@@ -1,0 +1,311 @@
+//! The time-stamping authority (RFC 3161, with ESSCertIDv2 per RFC 5816). Tokens are CMS
+//! SignedData over a TSTInfo, signed by the TSA key in the HSM; serials come from a database
+//! sequence, so they are unique across processes and restarts. The time is the server clock,
+//! stated with an accuracy of one second.
+
+use super::registry::RegistryError;
+use crate::cms::sign::{SignerDraft, assemble};
+use crate::cms::{CmsError, DigestAlgorithm};
+use crate::store::{Db, pki as sql};
+use crate::vault::{ServiceKey, Vault};
+use chrono::{DateTime, Utc};
+use const_oid::ObjectIdentifier;
+use der::asn1::{Any, BitString, GeneralizedTime, Int, Utf8StringRef};
+use der::{Decode, Encode, Sequence};
+use x509_cert::Certificate;
+use x509_tsp::{Accuracy, MessageImprint, TimeStampReq, TspVersion};
+
+/// id-ct-TSTInfo.
+pub const ID_CT_TST_INFO: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
+
+/// TSTInfo with the policy kept as raw DER, so UUID-based `2.25.…` policy OIDs (arcs beyond
+/// 32 bits) can be used.
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub struct TstInfo {
+    /// v1.
+    pub version: TspVersion,
+    /// TSA policy (an OBJECT IDENTIFIER).
+    pub policy: Any,
+    /// What was stamped.
+    pub message_imprint: MessageImprint,
+    /// Unique serial.
+    pub serial_number: Int,
+    /// When.
+    pub gen_time: GeneralizedTime,
+    /// How precise `gen_time` is.
+    #[asn1(optional = "true")]
+    pub accuracy: Option<Accuracy>,
+    /// Always false.
+    #[asn1(default = "Default::default")]
+    pub ordering: bool,
+    /// The request's nonce.
+    #[asn1(optional = "true")]
+    pub nonce: Option<Int>,
+}
+
+/// PKIStatusInfo (RFC 3161 §2.4.2). Defined here because the failure bits must be encoded
+/// as named bits (bit *n* for reason *n*), which cmpv2 0.2's flag set does not do.
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+struct StatusInfo<'a> {
+    /// 0 granted, 2 rejection.
+    status: u8,
+    #[asn1(optional = "true")]
+    status_string: Option<Vec<Utf8StringRef<'a>>>,
+    #[asn1(optional = "true")]
+    fail_info: Option<BitString>,
+}
+
+/// TimeStampResp.
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+struct TimeStampResp<'a> {
+    status: StatusInfo<'a>,
+    #[asn1(optional = "true")]
+    time_stamp_token: Option<Any>,
+}
+
+/// A BIT STRING with only named bit `n` set, in DER (no trailing zero bits).
+fn named_bit(n: usize) -> Result<BitString, der::Error> {
+    let mut bytes = vec![0u8; n / 8 + 1];
+    bytes[n / 8] = 0x80 >> (n % 8);
+    BitString::new((7 - n % 8) as u8, bytes)
+}
+
+/// An INTEGER from a non-negative i64 in its minimal encoding.
+fn integer(v: i64) -> Result<Int, der::Error> {
+    let bytes = v.to_be_bytes();
+    let skip = bytes.iter().take(7).take_while(|b| **b == 0).count();
+    let mut body = bytes[skip..].to_vec();
+    if body[0] & 0x80 != 0 {
+        body.insert(0, 0);
+    }
+    Int::new(&body)
+}
+
+/// Why a request was not granted, as RFC 3161 names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a TimeStampReq.
+    BadDataFormat,
+    /// A hash algorithm we do not accept.
+    BadAlg,
+    /// A policy other than ours.
+    UnacceptedPolicy,
+    /// An extension we do not support.
+    UnacceptedExtension,
+}
+
+impl Refusal {
+    /// PKIFailureInfo bit (RFC 3161 §2.4.2).
+    fn bit(self) -> usize {
+        match self {
+            Refusal::BadAlg => 0,
+            Refusal::BadDataFormat => 5,
+            Refusal::UnacceptedPolicy => 15,
+            Refusal::UnacceptedExtension => 16,
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            Refusal::BadDataFormat => "the request is not a DER TimeStampReq",
+            Refusal::BadAlg => "the message imprint must be SHA-256, SHA-384 or SHA-512",
+            Refusal::UnacceptedPolicy => "this TSA issues tokens under its own policy only",
+            Refusal::UnacceptedExtension => "request extensions are not supported",
+        }
+    }
+}
+
+/// The DER TimeStampResp refusing a request.
+pub fn refusal(why: Refusal) -> Vec<u8> {
+    let text = Utf8StringRef::new(why.text()).ok();
+    TimeStampResp {
+        status: StatusInfo {
+            status: 2,
+            status_string: text.map(|t| vec![t]),
+            fail_info: named_bit(why.bit()).ok(),
+        },
+        time_stamp_token: None,
+    }
+    .to_der()
+    .unwrap_or_default()
+}
+
+/// A checked request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    imprint: MessageImprint,
+    nonce: Option<Int>,
+    cert_req: bool,
+}
+
+/// Parse and check a DER TimeStampReq against our policy.
+pub fn parse_request(der: &[u8], policy_der: &[u8]) -> Result<Request, Refusal> {
+    let req = TimeStampReq::from_der(der).map_err(|_| Refusal::BadDataFormat)?;
+    let digest = DigestAlgorithm::from_oid(&req.message_imprint.hash_algorithm.oid)
+        .ok_or(Refusal::BadAlg)?;
+    if req.message_imprint.hashed_message.as_bytes().len() != digest.output_len() {
+        return Err(Refusal::BadDataFormat);
+    }
+    if let Some(policy) = &req.req_policy {
+        if policy.to_der().map_err(|_| Refusal::BadDataFormat)? != policy_der {
+            return Err(Refusal::UnacceptedPolicy);
+        }
+    }
+    if req.extensions.as_ref().is_some_and(|e| !e.is_empty()) {
+        return Err(Refusal::UnacceptedExtension);
+    }
+    Ok(Request {
+        imprint: req.message_imprint,
+        nonce: req.nonce,
+        cert_req: req.cert_req,
+    })
+}
+
+/// Issues time-stamp tokens.
+#[derive(Debug, Clone)]
+pub struct Authority {
+    db: Db,
+    vault: Vault,
+    certificate: Certificate,
+    policy_der: Vec<u8>,
+}
+
+impl Authority {
+    /// The TSA over the token's TSA key and certificate, issuing under `policy_oid`.
+    pub fn new(
+        db: Db,
+        vault: Vault,
+        certificate_der: &[u8],
+        policy_oid: &str,
+    ) -> Result<Self, RegistryError> {
+        let certificate = super::parse_certificate(certificate_der)
+            .map_err(|e| RegistryError::Malformed(e.to_string()))?;
+        let policy_der = super::profile::oid_der(policy_oid)
+            .map_err(|e| RegistryError::Malformed(e.to_string()))?;
+        Ok(Self {
+            db,
+            vault,
+            certificate,
+            policy_der,
+        })
+    }
+
+    /// The DER policy OID (for parsing requests).
+    pub fn policy_der(&self) -> &[u8] {
+        &self.policy_der
+    }
+
+    /// A granted DER TimeStampResp for a checked request, stamped at `now`.
+    pub async fn grant(&self, req: Request, now: DateTime<Utc>) -> Result<Vec<u8>, RegistryError> {
+        let client = self.db.client().await?;
+        let serial = sql::next_tsa_serial(&**client).await?;
+        drop(client);
+        let token = self
+            .token(&req.imprint, req.nonce, req.cert_req, serial, now)
+            .await?;
+        TimeStampResp {
+            status: StatusInfo {
+                status: 0,
+                status_string: None,
+                fail_info: None,
+            },
+            time_stamp_token: Some(Any::from_der(&token).map_err(encoding)?),
+        }
+        .to_der()
+        .map_err(encoding)
+    }
+
+    /// A DER TimeStampToken (ContentInfo) over `imprint`: also what CAdES-T embeds.
+    pub async fn token(
+        &self,
+        imprint: &MessageImprint,
+        nonce: Option<Int>,
+        include_certificate: bool,
+        serial: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let info = TstInfo {
+            version: TspVersion::V1,
+            policy: Any::from_der(&self.policy_der).map_err(encoding)?,
+            message_imprint: imprint.clone(),
+            serial_number: integer(serial).map_err(encoding)?,
+            gen_time: super::time::generalized(now).map_err(encoding)?,
+            accuracy: Some(Accuracy {
+                seconds: Some(1),
+                millis: None,
+                micros: None,
+            }),
+            ordering: false,
+            nonce,
+        }
+        .to_der()
+        .map_err(encoding)?;
+        let draft = SignerDraft::cades_bes(
+            &self.certificate,
+            DigestAlgorithm::Sha256,
+            ID_CT_TST_INFO,
+            &DigestAlgorithm::Sha256.digest(&info),
+            now,
+        )
+        .map_err(cms_error)?;
+        let to_sign = draft.digest_to_sign().map_err(cms_error)?;
+        let signature = self
+            .vault
+            .run(move |s| {
+                crate::vault::signer::HsmP256Signer::service(s, ServiceKey::Tsa)?
+                    .sign_prehashed(&to_sign)
+            })
+            .await?;
+        let signer_info = draft
+            .finish(DigestAlgorithm::Sha256.ecdsa(), &signature, Vec::new())
+            .map_err(cms_error)?;
+        let certs = if include_certificate {
+            vec![self.certificate.clone()]
+        } else {
+            Vec::new()
+        };
+        assemble(ID_CT_TST_INFO, Some(&info), vec![signer_info], &certs).map_err(cms_error)
+    }
+}
+
+fn encoding<E: std::fmt::Display>(e: E) -> RegistryError {
+    RegistryError::Encoding(format!("time-stamp: {e}"))
+}
+
+fn cms_error(e: CmsError) -> RegistryError {
+    match e {
+        CmsError::Vault(v) => RegistryError::Vault(v),
+        CmsError::Encoding(s) => RegistryError::Encoding(s),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_minimal_and_positive() {
+        assert_eq!(integer(1).unwrap().as_bytes(), &[1]);
+        assert_eq!(integer(0x80).unwrap().as_bytes(), &[0, 0x80]);
+        assert_eq!(integer(0x0102).unwrap().as_bytes(), &[1, 2]);
+        assert_eq!(integer(0).unwrap().as_bytes(), &[0]);
+    }
+
+    #[test]
+    fn failure_bits_are_named_bits() {
+        assert_eq!(
+            named_bit(0).unwrap().to_der().unwrap(),
+            [0x03, 0x02, 0x07, 0x80]
+        );
+        assert_eq!(
+            named_bit(5).unwrap().to_der().unwrap(),
+            [0x03, 0x02, 0x02, 0x04]
+        );
+        assert_eq!(
+            named_bit(15).unwrap().to_der().unwrap(),
+            [0x03, 0x03, 0x00, 0x00, 0x01]
+        );
+    }
+}
