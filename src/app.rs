@@ -67,6 +67,7 @@ pub struct Application {
     db: Db,
     vault: Vault,
     registry: Registry,
+    tsa: crate::pki::tsa::Authority,
 }
 
 impl Application {
@@ -121,8 +122,9 @@ impl Application {
             certificates,
             registry: registry.clone(),
             ocsp,
-            tsa,
+            tsa: tsa.clone(),
         });
+        let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);
         let max_json = config.server.max_json_bytes;
         let mut server = HttpServer::new(move || {
@@ -187,6 +189,7 @@ impl Application {
             db,
             vault,
             registry,
+            tsa: tsa_handle,
         })
     }
 
@@ -208,6 +211,11 @@ impl Application {
     /// The certificate registry (issuance, revocation, CRLs).
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// The time-stamping authority.
+    pub fn tsa(&self) -> &crate::pki::tsa::Authority {
+        &self.tsa
     }
 
     /// A handle that stops the server gracefully.

@@ -269,6 +269,36 @@ impl Authority {
     }
 }
 
+impl Authority {
+    /// The CAdES-T unsigned attribute: a time-stamp token over a signature value (RFC 3161
+    /// appendix A), proving the signature existed at the token's time.
+    pub async fn signature_time_stamp(
+        &self,
+        signature_value: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<x509_cert::attr::Attribute, RegistryError> {
+        let imprint = MessageImprint {
+            hash_algorithm: spki::AlgorithmIdentifier {
+                oid: DigestAlgorithm::Sha256.oid(),
+                parameters: None,
+            },
+            hashed_message: der::asn1::OctetString::new(
+                DigestAlgorithm::Sha256.digest(signature_value),
+            )
+            .map_err(encoding)?,
+        };
+        let client = self.db.client().await?;
+        let serial = sql::next_tsa_serial(&**client).await?;
+        drop(client);
+        let token = self.token(&imprint, None, true, serial, now).await?;
+        Ok(x509_cert::attr::Attribute {
+            oid: crate::cms::attributes::SIGNATURE_TIME_STAMP,
+            values: der::asn1::SetOfVec::try_from(vec![Any::from_der(&token).map_err(encoding)?])
+                .map_err(encoding)?,
+        })
+    }
+}
+
 fn encoding<E: std::fmt::Display>(e: E) -> RegistryError {
     RegistryError::Encoding(format!("time-stamp: {e}"))
 }

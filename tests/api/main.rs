@@ -3,6 +3,7 @@
 
 mod audit_chain;
 mod audit_export;
+mod cms;
 mod config;
 mod crl;
 mod custody;

@@ -134,7 +134,10 @@ async fn requests_we_cannot_honour_are_rejected_with_the_rfc_3161_reason() {
     std::fs::write(dir.path().join("req.tsq"), b"not a request").unwrap();
     let text = stamp(&app, dir.path(), "reply.tsr").await;
     assert!(text.contains("Status: Rejected"), "{text}");
-    assert!(text.contains("the data submitted has the wrong format"), "{text}");
+    assert!(
+        text.contains("the data submitted has the wrong format"),
+        "{text}"
+    );
 
     let res = post(&app, b"{}".to_vec(), "application/json").await;
     assert_eq!(res.status(), 415);

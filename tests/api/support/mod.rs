@@ -245,6 +245,8 @@ pub struct TestApp {
     pub vault: Vault,
     /// Its certificate registry.
     pub registry: cloudseal::pki::registry::Registry,
+    /// Its time-stamping authority.
+    pub tsa: cloudseal::pki::tsa::Authority,
     /// Name of its database.
     pub db_name: String,
     /// Its configuration.
@@ -317,6 +319,7 @@ async fn spawn_full(
     let db = app.db().clone();
     let vault = app.vault().clone();
     let registry = app.registry().clone();
+    let tsa = app.tsa().clone();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -324,6 +327,7 @@ async fn spawn_full(
         db,
         vault,
         registry,
+        tsa,
         db_name: db_name.to_owned(),
         config,
         http: reqwest::Client::builder()

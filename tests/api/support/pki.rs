@@ -2,10 +2,12 @@
 //! CA chain written out for openssl.
 
 use super::TestApp;
+use cloudseal::cms::sign::{SignerDraft, assemble};
+use cloudseal::cms::{DigestAlgorithm, ID_DATA};
 use cloudseal::pki::identifiers::{Inn, Ogrn, Snils};
 use cloudseal::pki::profile::{CertificateKind, SubjectData};
 use cloudseal::pki::registry::IssueError;
-use cloudseal::vault::custody::{KeyBinding, PinKdf};
+use cloudseal::vault::custody::{KeyBinding, PinKdf, SealedKey};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -27,38 +29,119 @@ pub fn subject() -> SubjectData {
     }
 }
 
+/// The PIN of every test key, and a fast KDF (the cost is measured in the benchmarks).
+pub const PIN: &str = "135790";
+pub const FAST_KDF: PinKdf = PinKdf {
+    memory_kib: 8192,
+    iterations: 1,
+};
+pub const OWNER: &str = "anna";
+
+/// A subscriber key sealed under [`PIN`] with its certificate.
+pub struct TestSigner {
+    pub key_id: uuid::Uuid,
+    pub sealed: SealedKey,
+    pub certificate: Vec<u8>,
+}
+
 /// A fresh sealed key in the vault, certified through the registry (recorded in the database).
-pub async fn issue(
+pub async fn new_signer(
     app: &TestApp,
     subject: SubjectData,
     kind: CertificateKind,
-) -> Result<(Vec<u8>, Vec<u8>), IssueError> {
-    let point = app
+) -> Result<TestSigner, IssueError> {
+    let key_id = uuid::Uuid::new_v4();
+    let sealed = app
         .vault
         .run(move |s| {
-            let sealed = s.generate_sealed_p256(
+            s.generate_sealed_p256(
                 &KeyBinding {
-                    key_id: uuid::Uuid::new_v4(),
-                    owner: "anna",
+                    key_id,
+                    owner: OWNER,
                 },
-                "135790",
-                PinKdf {
-                    memory_kib: 8192,
-                    iterations: 1,
-                },
-            )?;
-            Ok(sealed.public_point)
+                PIN,
+                FAST_KDF,
+            )
         })
         .await
         .unwrap();
     let mut client = app.db.client().await.unwrap();
     let tx = client.transaction().await.unwrap();
-    let der = app
+    let certificate = app
         .registry
-        .issue_end_entity(&tx, subject, point.clone(), kind)
+        .issue_end_entity(&tx, subject, sealed.public_point.clone(), kind)
         .await?;
     tx.commit().await.unwrap();
-    Ok((der, point))
+    Ok(TestSigner {
+        key_id,
+        sealed,
+        certificate,
+    })
+}
+
+/// A certificate for a fresh key: (certificate, public point).
+pub async fn issue(
+    app: &TestApp,
+    subject: SubjectData,
+    kind: CertificateKind,
+) -> Result<(Vec<u8>, Vec<u8>), IssueError> {
+    new_signer(app, subject, kind)
+        .await
+        .map(|s| (s.certificate, s.sealed.public_point))
+}
+
+/// A CAdES signature by `signer` over `content` (attached or detached), with a signature
+/// time-stamp from the app's TSA when `with_tsa` (CAdES-T), signed at `at`.
+pub async fn cades_sign(
+    app: &TestApp,
+    signer: &TestSigner,
+    content: &[u8],
+    attached: bool,
+    with_tsa: bool,
+    digest: DigestAlgorithm,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<u8> {
+    let cert = cloudseal::pki::parse_certificate(&signer.certificate).unwrap();
+    let draft =
+        SignerDraft::cades_bes(&cert, digest, ID_DATA, &digest.digest(content), at).unwrap();
+    let to_sign = draft.digest_to_sign().unwrap();
+    let (key_id, blob) = (signer.key_id, signer.sealed.blob.clone());
+    let signature = app
+        .vault
+        .run(move |s| {
+            let key = s.unseal_p256(
+                &KeyBinding {
+                    key_id,
+                    owner: OWNER,
+                },
+                PIN,
+                FAST_KDF,
+                &blob,
+            )?;
+            let sig = s.sign_with(&key, &to_sign);
+            s.destroy(key)?;
+            sig
+        })
+        .await
+        .unwrap();
+    let unsigned = if with_tsa {
+        vec![app.tsa.signature_time_stamp(&signature, at).await.unwrap()]
+    } else {
+        Vec::new()
+    };
+    let info = draft.finish(digest.ecdsa(), &signature, unsigned).unwrap();
+    let issuing = cloudseal::pki::parse_certificate(&app_issuing(app).await).unwrap();
+    assemble(
+        ID_DATA,
+        attached.then_some(content),
+        vec![info],
+        &[cert, issuing],
+    )
+    .unwrap()
+}
+
+async fn app_issuing(app: &TestApp) -> Vec<u8> {
+    app.registry.certificates().issuing.clone()
 }
 
 pub async fn write_chain(app: &TestApp, dir: &std::path::Path) {
