@@ -4,8 +4,11 @@
 //! wherever the key lives (the HSM, or a remote client signing a hash) — and the engine in
 //! [`verify`] that checks signatures from anyone.
 
+pub mod algorithms;
 pub mod attributes;
+pub mod report;
 pub mod sign;
+pub mod verify;
 
 use const_oid::ObjectIdentifier;
 use sha2::Digest;

@@ -353,3 +353,57 @@ impl Registry {
         }
     }
 }
+
+/// Revocation as the verification engine sees it: our registry for certificates our CAs
+/// issued (current to the last commit), supplied CRLs for everyone else.
+pub struct RegistryRevocation<'a> {
+    /// Our registry.
+    pub registry: &'a Registry,
+    /// CRLs of other CAs.
+    pub crls: &'a [x509_cert::crl::CertificateList],
+}
+
+impl crate::cms::verify::RevocationCheck for RegistryRevocation<'_> {
+    async fn status(
+        &self,
+        cert: &x509_cert::Certificate,
+        issuer: &x509_cert::Certificate,
+    ) -> crate::cms::verify::RevocationStatus {
+        use crate::cms::verify::RevocationStatus;
+        use der::Encode;
+        let Ok(issuer_der) = issuer.to_der() else {
+            return RevocationStatus::Unknown;
+        };
+        let Some(ca) = Ca::ALL
+            .into_iter()
+            .find(|ca| self.registry.certificates.ca(*ca) == issuer_der.as_slice())
+        else {
+            return crate::cms::verify::status_from_crls(self.crls, cert, issuer);
+        };
+        let serial = cert.tbs_certificate.serial_number.as_bytes();
+        let Ok(client) = self.registry.db.client().await else {
+            return RevocationStatus::Unknown;
+        };
+        match sql::status(&**client, ca.as_str(), serial).await {
+            Ok(Some(row)) => row
+                .revoked_at
+                .map_or(RevocationStatus::Good, RevocationStatus::Revoked),
+            Ok(None) | Err(_) => RevocationStatus::Unknown,
+        }
+    }
+}
+
+impl Registry {
+    /// Our own trust list: the root as anchor, the issuing CA as intermediate, and the TSA.
+    pub fn trust_list(&self) -> crate::cms::verify::TrustList {
+        let parse = |der: &[u8]| super::parse_certificate(der).ok();
+        crate::cms::verify::TrustList {
+            anchors: parse(&self.certificates.root).into_iter().collect(),
+            intermediates: [&self.certificates.issuing, &self.certificates.tsa]
+                .into_iter()
+                .filter_map(|d| parse(d))
+                .collect(),
+            crls: Vec::new(),
+        }
+    }
+}

@@ -17,3 +17,4 @@ mod profile;
 mod startup;
 mod support;
 mod tsa;
+mod verify;
