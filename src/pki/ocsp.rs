@@ -34,7 +34,6 @@ struct IssuerHashes {
     ca: Ca,
     sha1: (Vec<u8>, Vec<u8>),
     sha256: (Vec<u8>, Vec<u8>),
-    key_sha1: Vec<u8>,
 }
 
 impl IssuerHashes {
@@ -49,7 +48,6 @@ impl IssuerHashes {
             ca,
             sha1: (Sha1::digest(&name).to_vec(), Sha1::digest(key).to_vec()),
             sha256: (Sha256::digest(&name).to_vec(), Sha256::digest(key).to_vec()),
-            key_sha1: Sha1::digest(key).to_vec(),
         })
     }
 
@@ -161,7 +159,7 @@ impl Responder {
         let data = ResponseData {
             version: Version::V1,
             responder_id: ResponderId::ByKey(
-                OctetString::new(issuer.key_sha1.clone()).map_err(internal)?,
+                OctetString::new(issuer.sha1.1.clone()).map_err(internal)?,
             ),
             produced_at: this_update,
             responses,

@@ -316,13 +316,26 @@ impl Registry {
         Ok(row)
     }
 
-    /// The current CRL of `ca`, publishing one when none is current.
+    /// The current CRL of `ca`, publishing one when none is current. Concurrent callers that
+    /// all find it stale publish once: the check is repeated under the CA's lock.
     pub async fn current_crl(&self, ca: Ca) -> Result<CrlRow, RegistryError> {
+        let current = |row: &CrlRow| row.next_update > self.clock.now();
         let client = self.db.client().await?;
-        match sql::latest_crl(&**client, ca.as_str()).await? {
-            Some(row) if row.next_update > self.clock.now() => Ok(row),
-            _ => self.publish(ca).await,
+        if let Some(row) = sql::latest_crl(&**client, ca.as_str()).await? {
+            if current(&row) {
+                return Ok(row);
+            }
         }
+        drop(client);
+        let mut client = self.db.client().await?;
+        let tx = client.transaction().await?;
+        sql::lock_crl(&tx, ca.as_str()).await?;
+        let row = match sql::latest_crl(&*tx, ca.as_str()).await? {
+            Some(row) if current(&row) => row,
+            _ => self.publish_locked(&tx, ca).await?,
+        };
+        tx.commit().await?;
+        Ok(row)
     }
 
     /// Publish a new CRL for every CA whose current one is past half its life.

@@ -198,11 +198,8 @@ impl Authority {
 
     /// A granted DER TimeStampResp for a checked request, stamped at `now`.
     pub async fn grant(&self, req: Request, now: DateTime<Utc>) -> Result<Vec<u8>, RegistryError> {
-        let client = self.db.client().await?;
-        let serial = sql::next_tsa_serial(&**client).await?;
-        drop(client);
         let token = self
-            .token(&req.imprint, req.nonce, req.cert_req, serial, now)
+            .token(&req.imprint, req.nonce, req.cert_req, now)
             .await?;
         TimeStampResp {
             status: StatusInfo {
@@ -216,15 +213,18 @@ impl Authority {
         .map_err(encoding)
     }
 
-    /// A DER TimeStampToken (ContentInfo) over `imprint`: also what CAdES-T embeds.
+    /// A DER TimeStampToken (ContentInfo) over `imprint` with the next serial: also what
+    /// CAdES-T embeds.
     pub async fn token(
         &self,
         imprint: &MessageImprint,
         nonce: Option<Int>,
         include_certificate: bool,
-        serial: i64,
         now: DateTime<Utc>,
     ) -> Result<Vec<u8>, RegistryError> {
+        let client = self.db.client().await?;
+        let serial = sql::next_tsa_serial(&**client).await?;
+        drop(client);
         let info = TstInfo {
             version: TspVersion::V1,
             policy: Any::from_der(&self.policy_der).map_err(encoding)?,
@@ -287,10 +287,7 @@ impl Authority {
             )
             .map_err(encoding)?,
         };
-        let client = self.db.client().await?;
-        let serial = sql::next_tsa_serial(&**client).await?;
-        drop(client);
-        let token = self.token(&imprint, None, true, serial, now).await?;
+        let token = self.token(&imprint, None, true, now).await?;
         Ok(x509_cert::attr::Attribute {
             oid: crate::cms::attributes::SIGNATURE_TIME_STAMP,
             values: der::asn1::SetOfVec::try_from(vec![Any::from_der(&token).map_err(encoding)?])

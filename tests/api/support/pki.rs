@@ -130,7 +130,7 @@ pub async fn cades_sign(
         Vec::new()
     };
     let info = draft.finish(digest.ecdsa(), &signature, unsigned).unwrap();
-    let issuing = cloudseal::pki::parse_certificate(&app_issuing(app).await).unwrap();
+    let issuing = cloudseal::pki::parse_certificate(&app.registry.certificates().issuing).unwrap();
     assemble(
         ID_DATA,
         attached.then_some(content),
@@ -138,10 +138,6 @@ pub async fn cades_sign(
         &[cert, issuing],
     )
     .unwrap()
-}
-
-async fn app_issuing(app: &TestApp) -> Vec<u8> {
-    app.registry.certificates().issuing.clone()
 }
 
 pub async fn write_chain(app: &TestApp, dir: &std::path::Path) {
