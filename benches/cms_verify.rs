@@ -6,8 +6,8 @@
 //! Run with `make bench`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use cloudseal::cms::report::Verdict;
-use cloudseal::cms::verify::{RevocationCheck, RevocationStatus, TrustList, verify};
+use cloudseal::pki::cms::report::Verdict;
+use cloudseal::pki::cms::verify::{RevocationCheck, RevocationStatus, TrustList, verify};
 use std::process::Command;
 use std::time::Instant;
 use x509_cert::Certificate;

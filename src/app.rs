@@ -2,12 +2,12 @@
 //! background workers. Tests build it on port 0 against a fresh database.
 
 use crate::audit::sealer;
+use crate::certificates::registry::{Registry, RegistryError, ServiceCertificates};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
 use crate::http::{self, AppState, metrics::Metrics, middleware, problem};
 use crate::notify::providers::{EmailProvider, ProviderConfigError, SmsProvider};
 use crate::notify::worker::Deliverer;
-use crate::pki::registry::{Registry, RegistryError, ServiceCertificates};
 use crate::pki::urls::PkiUrls;
 use crate::store::{Db, StoreError, migrate};
 use crate::vault::{Vault, VaultError};
@@ -67,7 +67,7 @@ pub struct Application {
     db: Db,
     vault: Vault,
     registry: Registry,
-    tsa: crate::pki::tsa::Authority,
+    tsa: crate::certificates::tsa::Authority,
 }
 
 impl Application {
@@ -91,13 +91,13 @@ impl Application {
             PkiUrls::new(&config.server.public_url),
         );
         registry.bootstrap().await?;
-        let tsa = crate::pki::tsa::Authority::new(
+        let tsa = crate::certificates::tsa::Authority::new(
             db.clone(),
             vault.clone(),
             &certificates.tsa,
             &config.ca.tsa_policy_oid,
         )?;
-        let ocsp = crate::pki::ocsp::Responder::new(
+        let ocsp = crate::certificates::ocsp::Responder::new(
             registry.clone(),
             chrono::TimeDelta::minutes(i64::from(config.ca.ocsp_validity_minutes.get())),
         )?;
@@ -214,7 +214,7 @@ impl Application {
     }
 
     /// The time-stamping authority.
-    pub fn tsa(&self) -> &crate::pki::tsa::Authority {
+    pub fn tsa(&self) -> &crate::certificates::tsa::Authority {
         &self.tsa
     }
 

@@ -2,9 +2,9 @@
 
 use crate::app::{self, Application};
 use crate::audit::{self, AuditEvent, export, sealer, verify};
+use crate::certificates::registry::ServiceCertificates;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::pki::registry::ServiceCertificates;
 use crate::pki::urls::PkiUrls;
 use crate::store::{self, Db, migrate};
 use crate::vault::{ServiceKey, provision};

@@ -10,9 +10,9 @@
 
 pub mod app;
 pub mod audit;
+pub mod certificates;
 pub mod cli;
 pub mod clock;
-pub mod cms;
 pub mod config;
 pub mod http;
 pub mod notify;

@@ -11,8 +11,8 @@ pub mod pki;
 pub mod problem;
 pub mod tsa;
 
+use crate::certificates::registry::{Registry, ServiceCertificates};
 use crate::clock::SharedClock;
-use crate::pki::registry::{Registry, ServiceCertificates};
 use crate::store::Db;
 use crate::vault::Vault;
 use actix_web::web;
@@ -33,9 +33,9 @@ pub struct AppState {
     /// Issued certificates, revocations and CRLs.
     pub registry: Registry,
     /// The OCSP responder.
-    pub ocsp: crate::pki::ocsp::Responder,
+    pub ocsp: crate::certificates::ocsp::Responder,
     /// The time-stamping authority.
-    pub tsa: crate::pki::tsa::Authority,
+    pub tsa: crate::certificates::tsa::Authority,
 }
 
 /// Register every route.

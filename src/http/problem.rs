@@ -80,9 +80,9 @@ impl From<crate::vault::VaultError> for ApiError {
     }
 }
 
-impl From<crate::pki::registry::RegistryError> for ApiError {
-    fn from(e: crate::pki::registry::RegistryError) -> Self {
-        use crate::pki::registry::RegistryError as R;
+impl From<crate::certificates::registry::RegistryError> for ApiError {
+    fn from(e: crate::certificates::registry::RegistryError) -> Self {
+        use crate::certificates::registry::RegistryError as R;
         match e {
             R::NotFound => ApiError::NotFound,
             R::AlreadyRevoked => ApiError::Conflict("The certificate is already revoked.".into()),

@@ -1,11 +1,10 @@
 //! X.509 and signature encoding and checking: pure functions over DER, plus the builder of the
 //! service's own certificates (which signs through the vault).
 
+pub mod cms;
 pub mod crl;
 pub mod identifiers;
-pub mod ocsp;
 pub mod profile;
-pub mod registry;
 pub mod revocation;
 pub mod service_cert;
 pub mod time;

@@ -3,16 +3,12 @@
 //! sequence, so they are unique across processes and restarts. The time is the server clock,
 //! stated with an accuracy of one second.
 
-use super::registry::RegistryError;
-use crate::cms::sign::{SignerDraft, assemble};
-use crate::cms::{CmsError, DigestAlgorithm};
-use crate::store::{Db, pki as sql};
-use crate::vault::{ServiceKey, Vault};
+use super::cms::DigestAlgorithm;
 use chrono::{DateTime, Utc};
 use const_oid::ObjectIdentifier;
 use der::asn1::{Any, BitString, GeneralizedTime, Int, Utf8StringRef};
 use der::{Decode, Encode, Sequence};
-use x509_cert::Certificate;
+use x509_cert::attr::Attribute;
 use x509_tsp::{Accuracy, MessageImprint, TimeStampReq, TspVersion};
 
 /// id-ct-TSTInfo.
@@ -134,9 +130,12 @@ pub fn refusal(why: Refusal) -> Vec<u8> {
 /// A checked request.
 #[derive(Debug, Clone)]
 pub struct Request {
-    imprint: MessageImprint,
-    nonce: Option<Int>,
-    cert_req: bool,
+    /// What to stamp.
+    pub imprint: MessageImprint,
+    /// To echo.
+    pub nonce: Option<Int>,
+    /// Whether the TSA certificate goes into the token.
+    pub cert_req: bool,
 }
 
 /// Parse and check a DER TimeStampReq against our policy.
@@ -162,149 +161,64 @@ pub fn parse_request(der: &[u8], policy_der: &[u8]) -> Result<Request, Refusal> 
     })
 }
 
-/// Issues time-stamp tokens.
-#[derive(Debug, Clone)]
-pub struct Authority {
-    db: Db,
-    vault: Vault,
-    certificate: Certificate,
-    policy_der: Vec<u8>,
+/// The DER TSTInfo of a token: `imprint` stamped at `now` with `serial` under the policy.
+pub fn tst_info(
+    policy_der: &[u8],
+    imprint: &MessageImprint,
+    nonce: Option<Int>,
+    serial: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>, der::Error> {
+    TstInfo {
+        version: TspVersion::V1,
+        policy: Any::from_der(policy_der)?,
+        message_imprint: imprint.clone(),
+        serial_number: integer(serial)?,
+        gen_time: super::time::generalized(now)
+            .map_err(|_| der::Error::from(der::ErrorKind::DateTime))?,
+        accuracy: Some(Accuracy {
+            seconds: Some(1),
+            millis: None,
+            micros: None,
+        }),
+        ordering: false,
+        nonce,
+    }
+    .to_der()
 }
 
-impl Authority {
-    /// The TSA over the token's TSA key and certificate, issuing under `policy_oid`.
-    pub fn new(
-        db: Db,
-        vault: Vault,
-        certificate_der: &[u8],
-        policy_oid: &str,
-    ) -> Result<Self, RegistryError> {
-        let certificate = super::parse_certificate(certificate_der)
-            .map_err(|e| RegistryError::Malformed(e.to_string()))?;
-        let policy_der = super::profile::oid_der(policy_oid)
-            .map_err(|e| RegistryError::Malformed(e.to_string()))?;
-        Ok(Self {
-            db,
-            vault,
-            certificate,
-            policy_der,
-        })
+/// The DER TimeStampResp granting a request with `token`.
+pub fn granted(token: &[u8]) -> Result<Vec<u8>, der::Error> {
+    TimeStampResp {
+        status: StatusInfo {
+            status: 0,
+            status_string: None,
+            fail_info: None,
+        },
+        time_stamp_token: Some(Any::from_der(token)?),
     }
-
-    /// The DER policy OID (for parsing requests).
-    pub fn policy_der(&self) -> &[u8] {
-        &self.policy_der
-    }
-
-    /// A granted DER TimeStampResp for a checked request, stamped at `now`.
-    pub async fn grant(&self, req: Request, now: DateTime<Utc>) -> Result<Vec<u8>, RegistryError> {
-        let token = self
-            .token(&req.imprint, req.nonce, req.cert_req, now)
-            .await?;
-        TimeStampResp {
-            status: StatusInfo {
-                status: 0,
-                status_string: None,
-                fail_info: None,
-            },
-            time_stamp_token: Some(Any::from_der(&token).map_err(encoding)?),
-        }
-        .to_der()
-        .map_err(encoding)
-    }
-
-    /// A DER TimeStampToken (ContentInfo) over `imprint` with the next serial: also what
-    /// CAdES-T embeds.
-    pub async fn token(
-        &self,
-        imprint: &MessageImprint,
-        nonce: Option<Int>,
-        include_certificate: bool,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<u8>, RegistryError> {
-        let client = self.db.client().await?;
-        let serial = sql::next_tsa_serial(&**client).await?;
-        drop(client);
-        let info = TstInfo {
-            version: TspVersion::V1,
-            policy: Any::from_der(&self.policy_der).map_err(encoding)?,
-            message_imprint: imprint.clone(),
-            serial_number: integer(serial).map_err(encoding)?,
-            gen_time: super::time::generalized(now).map_err(encoding)?,
-            accuracy: Some(Accuracy {
-                seconds: Some(1),
-                millis: None,
-                micros: None,
-            }),
-            ordering: false,
-            nonce,
-        }
-        .to_der()
-        .map_err(encoding)?;
-        let draft = SignerDraft::cades_bes(
-            &self.certificate,
-            DigestAlgorithm::Sha256,
-            ID_CT_TST_INFO,
-            &DigestAlgorithm::Sha256.digest(&info),
-            now,
-        )
-        .map_err(cms_error)?;
-        let to_sign = draft.digest_to_sign().map_err(cms_error)?;
-        let signature = self
-            .vault
-            .run(move |s| {
-                crate::vault::signer::HsmP256Signer::service(s, ServiceKey::Tsa)?
-                    .sign_prehashed(&to_sign)
-            })
-            .await?;
-        let signer_info = draft
-            .finish(DigestAlgorithm::Sha256.ecdsa(), &signature, Vec::new())
-            .map_err(cms_error)?;
-        let certs = if include_certificate {
-            vec![self.certificate.clone()]
-        } else {
-            Vec::new()
-        };
-        assemble(ID_CT_TST_INFO, Some(&info), vec![signer_info], &certs).map_err(cms_error)
-    }
+    .to_der()
 }
 
-impl Authority {
-    /// The CAdES-T unsigned attribute: a time-stamp token over a signature value (RFC 3161
-    /// appendix A), proving the signature existed at the token's time.
-    pub async fn signature_time_stamp(
-        &self,
-        signature_value: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<x509_cert::attr::Attribute, RegistryError> {
-        let imprint = MessageImprint {
-            hash_algorithm: spki::AlgorithmIdentifier {
-                oid: DigestAlgorithm::Sha256.oid(),
-                parameters: None,
-            },
-            hashed_message: der::asn1::OctetString::new(
-                DigestAlgorithm::Sha256.digest(signature_value),
-            )
-            .map_err(encoding)?,
-        };
-        let token = self.token(&imprint, None, true, now).await?;
-        Ok(x509_cert::attr::Attribute {
-            oid: crate::cms::attributes::SIGNATURE_TIME_STAMP,
-            values: der::asn1::SetOfVec::try_from(vec![Any::from_der(&token).map_err(encoding)?])
-                .map_err(encoding)?,
-        })
-    }
+/// The SHA-256 imprint of a signature value (what a CAdES-T time-stamp covers).
+pub fn signature_imprint(signature_value: &[u8]) -> Result<MessageImprint, der::Error> {
+    Ok(MessageImprint {
+        hash_algorithm: spki::AlgorithmIdentifier {
+            oid: DigestAlgorithm::Sha256.oid(),
+            parameters: None,
+        },
+        hashed_message: der::asn1::OctetString::new(
+            DigestAlgorithm::Sha256.digest(signature_value),
+        )?,
+    })
 }
 
-fn encoding<E: std::fmt::Display>(e: E) -> RegistryError {
-    RegistryError::Encoding(format!("time-stamp: {e}"))
-}
-
-fn cms_error(e: CmsError) -> RegistryError {
-    match e {
-        CmsError::Vault(v) => RegistryError::Vault(v),
-        CmsError::Encoding(s) => RegistryError::Encoding(s),
-    }
+/// The CAdES-T unsigned attribute holding `token` (RFC 3161 appendix A).
+pub fn signature_time_stamp_attribute(token: &[u8]) -> Result<Attribute, der::Error> {
+    Ok(Attribute {
+        oid: super::cms::attributes::SIGNATURE_TIME_STAMP,
+        values: der::asn1::SetOfVec::try_from(vec![Any::from_der(token)?])?,
+    })
 }
 
 #[cfg(test)]

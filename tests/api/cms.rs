@@ -4,7 +4,7 @@ use crate::support::pki::{
     TestSigner, cades_sign, new_signer, openssl, openssl_ok, subject, write_chain,
 };
 use crate::support::{TestApp, spawn};
-use cloudseal::cms::DigestAlgorithm;
+use cloudseal::pki::cms::DigestAlgorithm;
 use cloudseal::pki::profile::CertificateKind;
 use std::path::Path;
 

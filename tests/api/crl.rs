@@ -5,9 +5,9 @@ use crate::support::pki::{issue, openssl, openssl_ok, serial_of, subject, write_
 use crate::support::{ManualClock, TestApp, spawn, spawn_with_clock};
 use chrono::TimeDelta;
 use cloudseal::audit::AuditEvent;
+use cloudseal::certificates::registry::RegistryError;
 use cloudseal::pki::Ca;
 use cloudseal::pki::profile::CertificateKind;
-use cloudseal::pki::registry::RegistryError;
 use cloudseal::pki::revocation::RevocationReason;
 use std::path::Path;
 use std::sync::Arc;

@@ -2,9 +2,9 @@
 
 use crate::support::pki::{issue, subject, write_chain};
 use crate::support::spawn;
+use cloudseal::certificates::registry::IssueError;
 use cloudseal::pki::identifiers::Inn;
 use cloudseal::pki::profile::{CertificateKind, ProfileError, SubjectData};
-use cloudseal::pki::registry::IssueError;
 use std::process::Command;
 
 #[tokio::test]

@@ -4,12 +4,12 @@ use crate::support::pki::{TestSigner, cades_sign, new_signer, openssl_ok, serial
 use crate::support::{TestApp, spawn};
 use chrono::{TimeDelta, Utc};
 use cloudseal::audit::AuditEvent;
-use cloudseal::cms::DigestAlgorithm;
-use cloudseal::cms::report::{Reason, Report, TimeSource, Verdict};
-use cloudseal::cms::verify::{TrustList, VerifyError, verify};
+use cloudseal::certificates::registry::RegistryRevocation;
 use cloudseal::pki::Ca;
+use cloudseal::pki::cms::DigestAlgorithm;
+use cloudseal::pki::cms::report::{Reason, Report, TimeSource, Verdict};
+use cloudseal::pki::cms::verify::{TrustList, VerifyError, verify};
 use cloudseal::pki::profile::CertificateKind;
-use cloudseal::pki::registry::RegistryRevocation;
 use cloudseal::pki::revocation::RevocationReason;
 use der::{Decode, Encode};
 use std::path::Path;
@@ -239,7 +239,7 @@ async fn a_signature_by_another_key_or_without_message_digest_fails() {
             .as_ref()
             .unwrap()
             .iter()
-            .filter(|a| a.oid != cloudseal::cms::attributes::MESSAGE_DIGEST)
+            .filter(|a| a.oid != cloudseal::pki::cms::attributes::MESSAGE_DIGEST)
             .cloned()
             .collect();
         si.signed_attrs = Some(der::asn1::SetOfVec::try_from(attrs).unwrap());

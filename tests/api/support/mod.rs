@@ -244,9 +244,9 @@ pub struct TestApp {
     /// Its vault.
     pub vault: Vault,
     /// Its certificate registry.
-    pub registry: cloudseal::pki::registry::Registry,
+    pub registry: cloudseal::certificates::registry::Registry,
     /// Its time-stamping authority.
-    pub tsa: cloudseal::pki::tsa::Authority,
+    pub tsa: cloudseal::certificates::tsa::Authority,
     /// Name of its database.
     pub db_name: String,
     /// Its configuration.

@@ -2,11 +2,11 @@
 //! CA chain written out for openssl.
 
 use super::TestApp;
-use cloudseal::cms::sign::{SignerDraft, assemble};
-use cloudseal::cms::{DigestAlgorithm, ID_DATA};
+use cloudseal::certificates::registry::IssueError;
+use cloudseal::pki::cms::sign::{SignerDraft, assemble};
+use cloudseal::pki::cms::{DigestAlgorithm, ID_DATA};
 use cloudseal::pki::identifiers::{Inn, Ogrn, Snils};
 use cloudseal::pki::profile::{CertificateKind, SubjectData};
-use cloudseal::pki::registry::IssueError;
 use cloudseal::vault::custody::{KeyBinding, PinKdf, SealedKey};
 use std::path::Path;
 use std::process::{Command, Output};

@@ -5,9 +5,9 @@
 //! from the registry, so a revocation is visible here the moment it commits.
 
 use super::registry::{Registry, RegistryError};
-use super::revocation::RevocationReason;
-use super::time::generalized;
-use super::{Ca, SERVICE_SIGNATURE_ALGORITHM};
+use crate::pki::revocation::RevocationReason;
+use crate::pki::time::generalized;
+use crate::pki::{Ca, SERVICE_SIGNATURE_ALGORITHM};
 use crate::store::pki as sql;
 use chrono::{DateTime, TimeDelta, Utc};
 use der::asn1::{Null, OctetString};
@@ -80,7 +80,7 @@ impl Responder {
     pub fn new(registry: Registry, validity: TimeDelta) -> Result<Self, RegistryError> {
         let mut issuers = Vec::new();
         for ca in Ca::ALL {
-            let cert = super::parse_certificate(registry.certificates().ca(ca))
+            let cert = crate::pki::parse_certificate(registry.certificates().ca(ca))
                 .map_err(|e| RegistryError::Malformed(e.to_string()))?;
             issuers.push(
                 IssuerHashes::new(ca, &cert)
@@ -170,7 +170,7 @@ impl Responder {
         let signature = self
             .registry
             .vault()
-            .run(move |s| super::service_signature(s, key, &tbs))
+            .run(move |s| crate::pki::service_signature(s, key, &tbs))
             .await?;
         let basic = BasicOcspResponse {
             tbs_response_data: data,

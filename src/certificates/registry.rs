@@ -2,13 +2,13 @@
 //! current signed CRL per CA — reissued in the revoking transaction and on a schedule. The OCSP
 //! responder and the verification engine read revocation state from here.
 
-use super::profile::{CertificateKind, ProfileError, SubjectData};
-use super::revocation::RevocationReason;
-use super::urls::PkiUrls;
-use super::{Ca, crl};
 use crate::audit::{self, AuditError, AuditEvent};
 use crate::clock::SharedClock;
 use crate::config::CaConfig;
+use crate::pki::profile::{CertificateKind, ProfileError, SubjectData};
+use crate::pki::revocation::RevocationReason;
+use crate::pki::urls::PkiUrls;
+use crate::pki::{Ca, crl};
 use crate::store::pki::{self as sql, CrlRow, IssuedRow};
 use crate::store::{Db, StoreError, Transaction};
 use crate::vault::{ServiceKey, Vault, VaultError};
@@ -120,16 +120,16 @@ pub async fn record(
     at: DateTime<Utc>,
 ) -> Result<(), RegistryError> {
     let cert =
-        super::parse_certificate(der).map_err(|e| RegistryError::Malformed(e.to_string()))?;
+        crate::pki::parse_certificate(der).map_err(|e| RegistryError::Malformed(e.to_string()))?;
     let tbs = &cert.tbs_certificate;
     let row = IssuedRow {
         serial: tbs.serial_number.as_bytes().to_vec(),
         issuer: issuer.as_str(),
         subject: tbs.subject.to_string(),
         der: der.to_vec(),
-        fingerprint: super::fingerprint(der),
-        not_before: super::time::to_chrono(&tbs.validity.not_before),
-        not_after: super::time::to_chrono(&tbs.validity.not_after),
+        fingerprint: crate::pki::fingerprint(der),
+        not_before: crate::pki::time::to_chrono(&tbs.validity.not_before),
+        not_after: crate::pki::time::to_chrono(&tbs.validity.not_after),
     };
     sql::record_issued(tx, &row, at).await?;
     Ok(())
@@ -209,7 +209,7 @@ impl Registry {
         let der = self
             .vault
             .run(move |s| {
-                Ok(super::profile::issue_end_entity(
+                Ok(crate::pki::profile::issue_end_entity(
                     s,
                     &ca,
                     &urls,
@@ -293,7 +293,7 @@ impl Registry {
             next_update: now + self.crl_validity,
             entries: sql::revoked(tx, ca.as_str(), now).await?,
         };
-        let ca_cert = super::parse_certificate(self.certificates.ca(ca))
+        let ca_cert = crate::pki::parse_certificate(self.certificates.ca(ca))
             .map_err(|e| RegistryError::Malformed(e.to_string()))?;
         let content_for_hsm = content.clone();
         let der = self
@@ -376,13 +376,13 @@ pub struct RegistryRevocation<'a> {
     pub crls: &'a [x509_cert::crl::CertificateList],
 }
 
-impl crate::cms::verify::RevocationCheck for RegistryRevocation<'_> {
+impl crate::pki::cms::verify::RevocationCheck for RegistryRevocation<'_> {
     async fn status(
         &self,
         cert: &x509_cert::Certificate,
         issuer: &x509_cert::Certificate,
-    ) -> crate::cms::verify::RevocationStatus {
-        use crate::cms::verify::RevocationStatus;
+    ) -> crate::pki::cms::verify::RevocationStatus {
+        use crate::pki::cms::verify::RevocationStatus;
         use der::Encode;
         let Ok(issuer_der) = issuer.to_der() else {
             return RevocationStatus::Unknown;
@@ -391,7 +391,7 @@ impl crate::cms::verify::RevocationCheck for RegistryRevocation<'_> {
             .into_iter()
             .find(|ca| self.registry.certificates.ca(*ca) == issuer_der.as_slice())
         else {
-            return crate::cms::verify::status_from_crls(self.crls, cert, issuer);
+            return crate::pki::cms::verify::status_from_crls(self.crls, cert, issuer);
         };
         let serial = cert.tbs_certificate.serial_number.as_bytes();
         let Ok(client) = self.registry.db.client().await else {
@@ -408,9 +408,9 @@ impl crate::cms::verify::RevocationCheck for RegistryRevocation<'_> {
 
 impl Registry {
     /// Our own trust list: the root as anchor, the issuing CA as intermediate, and the TSA.
-    pub fn trust_list(&self) -> crate::cms::verify::TrustList {
-        let parse = |der: &[u8]| super::parse_certificate(der).ok();
-        crate::cms::verify::TrustList {
+    pub fn trust_list(&self) -> crate::pki::cms::verify::TrustList {
+        let parse = |der: &[u8]| crate::pki::parse_certificate(der).ok();
+        crate::pki::cms::verify::TrustList {
             anchors: parse(&self.certificates.root).into_iter().collect(),
             intermediates: [&self.certificates.issuing, &self.certificates.tsa]
                 .into_iter()
