@@ -5,6 +5,7 @@
 //! Run with `make bench` (it provides the environment and an initialised token).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use cloudseal::pki::scheme::KeyAlgorithm;
 use cloudseal::vault::custody::{KeyBinding, PinKdf};
 use cloudseal::vault::{ServiceKey, Vault};
 use std::time::Instant;
@@ -56,26 +57,52 @@ fn main() {
                     },
                 ),
             ] {
-                let sealed = s.generate_sealed_p256(&binding, "135790", kdf).unwrap();
+                let sealed = s
+                    .generate_sealed(KeyAlgorithm::EcdsaP256, &binding, "135790", kdf)
+                    .unwrap();
                 let (_, ms) = rate(20, || {
                     let k = s
-                        .unseal_p256(&binding, "135790", kdf, &sealed.blob)
+                        .unseal(KeyAlgorithm::EcdsaP256, &binding, "135790", kdf, &sealed.blob)
                         .unwrap();
                     s.destroy(k).unwrap();
                 });
                 println!("unseal + destroy, {name}: {ms:.1} ms each");
             }
-            let sealed = s
-                .generate_sealed_p256(&binding, "135790", PinKdf::default())
-                .unwrap();
-            let key = s
-                .unseal_p256(&binding, "135790", PinKdf::default(), &sealed.blob)
-                .unwrap();
-            let (per_s, _) = rate(3000, || {
-                s.sign_with(&key, &digest).unwrap();
-            });
-            println!("P-256 sign with an unsealed session key: {per_s:.0}/s");
-            s.destroy(key).unwrap();
+            let fast = PinKdf {
+                memory_kib: 8192,
+                iterations: 1,
+            };
+            for algorithm in KeyAlgorithm::ALL {
+                let scheme = algorithm.default_scheme();
+                let input: Vec<u8> = if scheme.signs_message() {
+                    b"signed attributes of a CMS signature".to_vec()
+                } else {
+                    vec![42u8; scheme.digest().output_len()]
+                };
+                let sealed = match s.generate_sealed(algorithm, &binding, "135790", fast) {
+                    Ok(sealed) => sealed,
+                    Err(e) => {
+                        println!("{}: {e}", algorithm.as_str());
+                        continue;
+                    }
+                };
+                let key = s
+                    .unseal(algorithm, &binding, "135790", fast, &sealed.blob)
+                    .unwrap();
+                let n = if algorithm.rsa_bits().is_some() { 300 } else { 3000 };
+                let (per_s, _) = rate(n, || {
+                    s.sign_with(&key, scheme, &input).unwrap();
+                });
+                let (_, gen_ms) = rate(3, || {
+                    s.generate_sealed(algorithm, &binding, "135790", fast).unwrap();
+                });
+                println!(
+                    "{}: generate + seal {gen_ms:.1} ms; {} with an unsealed session key: {per_s:.0}/s",
+                    algorithm.as_str(),
+                    scheme.name()
+                );
+                s.destroy(key).unwrap();
+            }
             Ok(())
         })
         .unwrap();

@@ -68,6 +68,7 @@ pub struct Application {
     vault: Vault,
     registry: Registry,
     tsa: crate::certificates::tsa::Authority,
+    custody: crate::signing::Custody,
 }
 
 impl Application {
@@ -101,6 +102,8 @@ impl Application {
             registry.clone(),
             chrono::TimeDelta::minutes(i64::from(config.ca.ocsp_validity_minutes.get())),
         )?;
+        let custody =
+            crate::signing::Custody::new(db.clone(), vault.clone(), clock.clone(), &config.signing);
         let sms = SmsProvider::from_config(&config.notify.sms)?;
         let email = EmailProvider::from_config(&config.notify.email)?;
         let metrics = Arc::new(Metrics::new().map_err(|e| BuildError::Internal(e.to_string()))?);
@@ -175,6 +178,7 @@ impl Application {
                 }
                 .run(shutdown.clone()),
             ),
+            tokio::spawn(custody.clone().run_sweeper(shutdown.clone())),
             tokio::spawn(registry.clone().run_schedule(
                 std::time::Duration::from_secs(config.ca.crl_refresh_secs.get()),
                 shutdown.clone(),
@@ -190,7 +194,13 @@ impl Application {
             vault,
             registry,
             tsa: tsa_handle,
+            custody,
         })
+    }
+
+    /// Signing keys in custody and their authorisations.
+    pub fn custody(&self) -> &crate::signing::Custody {
+        &self.custody
     }
 
     /// The port actually bound (useful with port 0).

@@ -80,6 +80,9 @@ pub struct Config {
     /// SMS and email delivery.
     #[serde(default)]
     pub notify: NotifyConfig,
+    /// Signing keys in custody: PIN cost and limits, authorisation limits.
+    #[serde(default)]
+    pub signing: SigningConfig,
 }
 
 /// HTTP listener settings.
@@ -226,6 +229,51 @@ impl Default for CaConfig {
             crl_refresh_secs: std::num::NonZeroU64::MIN.saturating_add(299),
             ocsp_validity_minutes: std::num::NonZeroU32::MIN.saturating_add(59),
             tsa_policy_oid: "2.25.148303837081591489221507928534181204727".into(),
+        }
+    }
+}
+
+/// Signing keys in custody and their authorisations (DESIGN §3).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SigningConfig {
+    /// argon2id memory (KiB) of the PIN seal of new keys; existing keys keep theirs.
+    pub pin_kdf_memory_kib: u32,
+    /// argon2id passes of the PIN seal of new keys.
+    pub pin_kdf_iterations: u32,
+    /// Wrong PINs in a row before the key locks.
+    pub pin_max_attempts: std::num::NonZeroU32,
+    /// First lock, in minutes; each further lock lasts twice as long, up to a day.
+    pub pin_lock_minutes: std::num::NonZeroU32,
+    /// Longest life of one authorisation (SAD), in seconds.
+    pub authorisation_max_secs: std::num::NonZeroU32,
+    /// Most signatures one authorisation may allow.
+    pub authorisation_max_signatures: std::num::NonZeroU32,
+    /// How often expired authorisations are closed and their HSM objects destroyed.
+    pub sweep_interval_ms: std::num::NonZeroU64,
+}
+
+impl Default for SigningConfig {
+    fn default() -> Self {
+        let kdf = crate::vault::custody::PinKdf::default();
+        Self {
+            pin_kdf_memory_kib: kdf.memory_kib,
+            pin_kdf_iterations: kdf.iterations,
+            pin_max_attempts: std::num::NonZeroU32::MIN.saturating_add(4),
+            pin_lock_minutes: std::num::NonZeroU32::MIN.saturating_add(14),
+            authorisation_max_secs: std::num::NonZeroU32::MIN.saturating_add(299),
+            authorisation_max_signatures: std::num::NonZeroU32::MIN.saturating_add(999),
+            sweep_interval_ms: std::num::NonZeroU64::MIN.saturating_add(999),
+        }
+    }
+}
+
+impl SigningConfig {
+    /// The PIN seal cost of new keys.
+    pub fn pin_kdf(&self) -> crate::vault::custody::PinKdf {
+        crate::vault::custody::PinKdf {
+            memory_kib: self.pin_kdf_memory_kib,
+            iterations: self.pin_kdf_iterations,
         }
     }
 }

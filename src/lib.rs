@@ -17,6 +17,7 @@ pub mod config;
 pub mod http;
 pub mod notify;
 pub mod pki;
+pub mod signing;
 pub mod store;
 pub mod telemetry;
 pub mod vault;

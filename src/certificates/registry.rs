@@ -201,7 +201,7 @@ impl Registry {
         &self,
         tx: &Transaction<'_>,
         subject: SubjectData,
-        public_point: Vec<u8>,
+        public_key: Vec<u8>,
         kind: CertificateKind,
     ) -> Result<Vec<u8>, IssueError> {
         let now = self.clock.now();
@@ -214,7 +214,7 @@ impl Registry {
                     &ca,
                     &urls,
                     &subject,
-                    &public_point,
+                    &public_key,
                     kind,
                     now,
                 ))

@@ -6,6 +6,7 @@ pub mod crl;
 pub mod identifiers;
 pub mod profile;
 pub mod revocation;
+pub mod scheme;
 pub mod service_cert;
 pub mod time;
 pub mod tsa;

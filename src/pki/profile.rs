@@ -3,6 +3,7 @@
 //! authentication and e-mail protection, random serials, issued by the issuing CA in the HSM.
 
 use super::identifiers::{Inn, Ogrn, Snils};
+use super::scheme::KeyAlgorithm;
 use super::urls::PkiUrls;
 use crate::config::CaConfig;
 use crate::vault::{HsmSession, ServiceKey, VaultError, provision};
@@ -214,7 +215,21 @@ fn op<E: std::fmt::Display>(e: E) -> ProfileError {
     )))
 }
 
-/// Issue a subscriber certificate for a P-256 public key (uncompressed SEC1 point) with the
+/// The public key of a certificate request, if the profile allows it: ECDSA P-256,
+/// RSA-2048/3072 or Ed25519, nothing weaker or unusual.
+pub fn allowed_public_key(der: &[u8]) -> Result<SubjectPublicKeyInfoOwned, ProfileError> {
+    use der::Decode;
+    let spki = SubjectPublicKeyInfoOwned::from_der(der)
+        .map_err(|_| refused("the public key is not a valid SubjectPublicKeyInfo"))?;
+    if KeyAlgorithm::of_public_key(&spki).is_none() {
+        return Err(refused(
+            "the public key must be ECDSA P-256, RSA-2048, RSA-3072 or Ed25519",
+        ));
+    }
+    Ok(spki)
+}
+
+/// Issue a subscriber certificate for a public key (DER SubjectPublicKeyInfo) with the
 /// issuing CA key in the HSM, valid from `now`. Callers record it through
 /// [`super::registry`]; `Registry::issue_end_entity` does both.
 pub fn issue_end_entity(
@@ -222,14 +237,12 @@ pub fn issue_end_entity(
     ca: &CaConfig,
     urls: &PkiUrls,
     subject: &SubjectData,
-    public_point: &[u8],
+    public_key: &[u8],
     kind: CertificateKind,
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>, ProfileError> {
     let name = subject_name(subject)?;
-    let key = p256::PublicKey::from_sec1_bytes(public_point)
-        .map_err(|_| refused("not a P-256 public key"))?;
-    let spki = SubjectPublicKeyInfoOwned::from_key(key).map_err(op)?;
+    let spki = allowed_public_key(public_key)?;
     let issuing_cert = session
         .certificate(ServiceKey::IssuingCa)?
         .ok_or_else(|| VaultError::Missing("certificate of the issuing CA".into()))?;

@@ -13,6 +13,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         include_str!("../../migrations/V1__foundation.sql"),
     ),
     (2, "pki", include_str!("../../migrations/V2__pki.sql")),
+    (
+        3,
+        "signing_keys",
+        include_str!("../../migrations/V3__signing_keys.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -2,6 +2,7 @@
 //! `Transaction`, so the caller decides what commits together (an act and its audit entry).
 
 pub mod audit;
+pub mod keys;
 pub mod migrate;
 pub mod outbox;
 pub mod pki;

@@ -6,6 +6,7 @@
 //! module or token is re-opened on the next operation without restarting the server.
 
 pub mod custody;
+mod mechanisms;
 mod pool;
 pub mod provision;
 pub mod service_keys;
@@ -51,6 +52,12 @@ pub enum VaultError {
     /// The PIN does not open the sealed key (or the blob or its binding was changed).
     #[error("wrong PIN")]
     WrongPin,
+    /// The module cannot do what was asked (the text says what, for an operator).
+    #[error("{0}")]
+    Unsupported(String),
+    /// A key object is gone (the session that held it was closed): unseal it again.
+    #[error("HSM key object no longer exists")]
+    StaleHandle,
     /// Every session is busy for too long.
     #[error("HSM busy: no session free")]
     Busy,
@@ -72,6 +79,9 @@ impl From<cryptoki::error::Error> for VaultError {
                 | Rv::GeneralError,
                 _,
             ) => VaultError::Device(e.to_string()),
+            Error::Pkcs11(Rv::KeyHandleInvalid | Rv::ObjectHandleInvalid, _) => {
+                VaultError::StaleHandle
+            }
             other => VaultError::Operation(other.to_string()),
         }
     }

@@ -2,12 +2,18 @@
 //! the PIN, and then only as a non-extractable session object.
 
 use crate::support::spawn;
+use cloudseal::pki::cms::DigestAlgorithm;
+use cloudseal::pki::scheme::{KeyAlgorithm, SignatureScheme};
 use cloudseal::vault::VaultError;
 use cloudseal::vault::custody::{KeyBinding, PinKdf, SealedKey};
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use p256::ecdsa::{Signature, VerifyingKey};
+use p256::pkcs8::DecodePublicKey;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+const P256: KeyAlgorithm = KeyAlgorithm::EcdsaP256;
+const ECDSA: SignatureScheme = SignatureScheme::Ecdsa(DigestAlgorithm::Sha256);
 
 const KDF: PinKdf = PinKdf {
     memory_kib: 8 * 1024,
@@ -21,7 +27,7 @@ async fn generate(
     pin: &'static str,
 ) -> SealedKey {
     app.vault
-        .run(move |s| s.generate_sealed_p256(&KeyBinding { key_id, owner }, pin, KDF))
+        .run(move |s| s.generate_sealed(P256, &KeyBinding { key_id, owner }, pin, KDF))
         .await
         .unwrap()
 }
@@ -36,13 +42,13 @@ async fn sign(
 ) -> Result<Vec<u8>, VaultError> {
     app.vault
         .run(move |s| {
-            let key = s.unseal_p256(&KeyBinding { key_id, owner }, pin, KDF, &blob)?;
+            let key = s.unseal(P256, &KeyBinding { key_id, owner }, pin, KDF, &blob)?;
             let (sensitive, extractable) = s.key_protection(&key)?;
             assert!(
                 sensitive && !extractable,
                 "an unsealed key is sensitive and never extractable"
             );
-            let sig = s.sign_with(&key, &digest);
+            let sig = s.sign_with(&key, ECDSA, &digest);
             s.destroy(key)?;
             sig
         })
@@ -66,7 +72,7 @@ async fn a_key_born_in_the_hsm_signs_only_with_its_pin() {
     )
     .await
     .unwrap();
-    let public = VerifyingKey::from_sec1_bytes(&sealed.public_point).unwrap();
+    let public = VerifyingKey::from_public_key_der(&sealed.public_key).unwrap();
     public
         .verify_prehash(&digest, &Signature::from_der(&der).unwrap())
         .expect("the signature verifies with the stored public key");
@@ -137,7 +143,7 @@ async fn two_keys_are_different_and_each_blob_is_sealed_afresh() {
     let key_id = Uuid::new_v4();
     let a = generate(&app, key_id, "o", "111111").await;
     let b = generate(&app, key_id, "o", "111111").await;
-    assert_ne!(a.public_point, b.public_point);
+    assert_ne!(a.public_key, b.public_key);
     assert_ne!(a.blob[4..20], b.blob[4..20], "a salt per seal");
 }
 
@@ -168,7 +174,7 @@ async fn a_pin_change_reseals_the_same_key() {
     let der = sign(&app, key_id, "s", "new-pin-2", resealed, digest)
         .await
         .unwrap();
-    let public = VerifyingKey::from_sec1_bytes(&sealed.public_point).unwrap();
+    let public = VerifyingKey::from_public_key_der(&sealed.public_key).unwrap();
     public
         .verify_prehash(&digest, &Signature::from_der(&der).unwrap())
         .unwrap();
@@ -196,13 +202,15 @@ async fn each_unsealing_is_its_own_session_object_destroyed_independently() {
     let result = app
         .vault
         .run(move |s| {
-            let key = s.unseal_p256(
+            let key = s.unseal(
+                P256,
                 &KeyBinding { key_id, owner: "s" },
                 "246810",
                 KDF,
                 &sealed.blob,
             )?;
-            let again = s.unseal_p256(
+            let again = s.unseal(
+                P256,
                 &KeyBinding { key_id, owner: "s" },
                 "246810",
                 KDF,
@@ -210,7 +218,7 @@ async fn each_unsealing_is_its_own_session_object_destroyed_independently() {
             )?;
             s.destroy(key)?;
             // The other unsealed copy still works, then goes the same way.
-            s.sign_with(&again, &[1u8; 32])?;
+            s.sign_with(&again, ECDSA, &[1u8; 32])?;
             s.destroy(again)?;
             Ok(())
         })

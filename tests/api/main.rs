@@ -3,6 +3,7 @@
 
 mod audit_chain;
 mod audit_export;
+mod authorisation;
 mod cms;
 mod config;
 mod crl;
@@ -10,6 +11,7 @@ mod custody;
 mod docs;
 mod health;
 mod identifiers;
+mod key_algorithms;
 mod ocsp;
 mod outbox;
 mod problems;

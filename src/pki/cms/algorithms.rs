@@ -197,7 +197,7 @@ fn rsa_key(spki: &SubjectPublicKeyInfoOwned) -> Result<rsa::RsaPublicKey, Algori
 
 /// RSASSA-PSS-params (RFC 4055): hash, MGF1 with the same hash, salt length.
 #[derive(der::Sequence)]
-struct PssParams {
+pub(crate) struct PssParams {
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
     hash: Option<AlgorithmIdentifierOwned>,
     #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
@@ -206,6 +206,23 @@ struct PssParams {
     salt_length: Option<u32>,
     #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
     trailer_field: Option<u32>,
+}
+
+impl PssParams {
+    /// The parameters we sign with: `digest` for the message and for MGF1, salt as long as
+    /// the digest, default trailer.
+    pub(crate) fn for_digest(digest: DigestAlgorithm) -> Result<Self, der::Error> {
+        let hash = digest.identifier();
+        Ok(Self {
+            hash: Some(hash.clone()),
+            mask_gen: Some(AlgorithmIdentifierOwned {
+                oid: rfc5912::ID_MGF_1,
+                parameters: Some(der::asn1::Any::from_der(&hash.to_der()?)?),
+            }),
+            salt_length: Some(u32::try_from(digest.output_len()).unwrap_or(32)),
+            trailer_field: None,
+        })
+    }
 }
 
 fn pss_params(alg: &AlgorithmIdentifierOwned) -> Result<(DigestAlgorithm, usize), AlgorithmError> {

@@ -70,6 +70,27 @@ impl SignerDraft {
         Ok(self.digest.digest(&self.to_be_signed()?))
     }
 
+    /// What the key signs under `scheme`: the digest of the signed attributes, or for
+    /// Ed25519 (RFC 8419) the signed attributes themselves.
+    pub fn input_for(
+        &self,
+        scheme: crate::pki::scheme::SignatureScheme,
+    ) -> Result<Vec<u8>, CmsError> {
+        if scheme.digest() != self.digest {
+            return Err(CmsError::Encoding(format!(
+                "{} needs {} as the digest algorithm, not {}",
+                scheme.name(),
+                scheme.digest().name(),
+                self.digest.name()
+            )));
+        }
+        if scheme.signs_message() {
+            self.to_be_signed()
+        } else {
+            self.digest_to_sign()
+        }
+    }
+
     /// The finished signer info.
     pub fn finish(
         self,

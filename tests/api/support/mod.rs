@@ -247,6 +247,8 @@ pub struct TestApp {
     pub registry: cloudseal::certificates::registry::Registry,
     /// Its time-stamping authority.
     pub tsa: cloudseal::certificates::tsa::Authority,
+    /// Its key custody.
+    pub custody: cloudseal::signing::Custody,
     /// Name of its database.
     pub db_name: String,
     /// Its configuration.
@@ -320,6 +322,7 @@ async fn spawn_full(
     let vault = app.vault().clone();
     let registry = app.registry().clone();
     let tsa = app.tsa().clone();
+    let custody = app.custody().clone();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -328,6 +331,7 @@ async fn spawn_full(
         vault,
         registry,
         tsa,
+        custody,
         db_name: db_name.to_owned(),
         config,
         http: reqwest::Client::builder()

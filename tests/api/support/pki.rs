@@ -7,6 +7,7 @@ use cloudseal::pki::cms::sign::{SignerDraft, assemble};
 use cloudseal::pki::cms::{DigestAlgorithm, ID_DATA};
 use cloudseal::pki::identifiers::{Inn, Ogrn, Snils};
 use cloudseal::pki::profile::{CertificateKind, SubjectData};
+use cloudseal::pki::scheme::{KeyAlgorithm, SignatureScheme};
 use cloudseal::vault::custody::{KeyBinding, PinKdf, SealedKey};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -44,9 +45,19 @@ pub struct TestSigner {
     pub certificate: Vec<u8>,
 }
 
-/// A fresh sealed key in the vault, certified through the registry (recorded in the database).
+/// A fresh P-256 key in the vault, certified through the registry (recorded in the database).
 pub async fn new_signer(
     app: &TestApp,
+    subject: SubjectData,
+    kind: CertificateKind,
+) -> Result<TestSigner, IssueError> {
+    new_signer_with(app, KeyAlgorithm::EcdsaP256, subject, kind).await
+}
+
+/// A fresh sealed key of `algorithm`, certified through the registry.
+pub async fn new_signer_with(
+    app: &TestApp,
+    algorithm: KeyAlgorithm,
     subject: SubjectData,
     kind: CertificateKind,
 ) -> Result<TestSigner, IssueError> {
@@ -54,7 +65,8 @@ pub async fn new_signer(
     let sealed = app
         .vault
         .run(move |s| {
-            s.generate_sealed_p256(
+            s.generate_sealed(
+                algorithm,
                 &KeyBinding {
                     key_id,
                     owner: OWNER,
@@ -69,7 +81,7 @@ pub async fn new_signer(
     let tx = client.transaction().await.unwrap();
     let certificate = app
         .registry
-        .issue_end_entity(&tx, subject, sealed.public_point.clone(), kind)
+        .issue_end_entity(&tx, subject, sealed.public_key.clone(), kind)
         .await?;
     tx.commit().await.unwrap();
     Ok(TestSigner {
@@ -79,7 +91,7 @@ pub async fn new_signer(
     })
 }
 
-/// A certificate for a fresh key: (certificate, public point).
+/// A certificate for a fresh key: (certificate, SubjectPublicKeyInfo).
 pub async fn issue(
     app: &TestApp,
     subject: SubjectData,
@@ -87,11 +99,11 @@ pub async fn issue(
 ) -> Result<(Vec<u8>, Vec<u8>), IssueError> {
     new_signer(app, subject, kind)
         .await
-        .map(|s| (s.certificate, s.sealed.public_point))
+        .map(|s| (s.certificate, s.sealed.public_key))
 }
 
-/// A CAdES signature by `signer` over `content` (attached or detached), with a signature
-/// time-stamp from the app's TSA when `with_tsa` (CAdES-T), signed at `at`.
+/// A CAdES signature by a P-256 `signer` over `content` (attached or detached), with a
+/// signature time-stamp from the app's TSA when `with_tsa` (CAdES-T), signed at `at`.
 pub async fn cades_sign(
     app: &TestApp,
     signer: &TestSigner,
@@ -101,15 +113,35 @@ pub async fn cades_sign(
     digest: DigestAlgorithm,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Vec<u8> {
+    let scheme = SignatureScheme::Ecdsa(digest);
+    cades_sign_with(app, signer, content, attached, with_tsa, scheme, at).await
+}
+
+/// A CAdES signature by `signer` under any scheme its key allows.
+pub async fn cades_sign_with(
+    app: &TestApp,
+    signer: &TestSigner,
+    content: &[u8],
+    attached: bool,
+    with_tsa: bool,
+    scheme: SignatureScheme,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<u8> {
+    let digest = scheme.digest();
     let cert = cloudseal::pki::parse_certificate(&signer.certificate).unwrap();
     let draft =
         SignerDraft::cades_bes(&cert, digest, ID_DATA, &digest.digest(content), at).unwrap();
-    let to_sign = draft.digest_to_sign().unwrap();
-    let (key_id, blob) = (signer.key_id, signer.sealed.blob.clone());
+    let to_sign = draft.input_for(scheme).unwrap();
+    let (key_id, blob, algorithm) = (
+        signer.key_id,
+        signer.sealed.blob.clone(),
+        signer.sealed.algorithm,
+    );
     let signature = app
         .vault
         .run(move |s| {
-            let key = s.unseal_p256(
+            let key = s.unseal(
+                algorithm,
                 &KeyBinding {
                     key_id,
                     owner: OWNER,
@@ -118,7 +150,7 @@ pub async fn cades_sign(
                 FAST_KDF,
                 &blob,
             )?;
-            let sig = s.sign_with(&key, &to_sign);
+            let sig = s.sign_with(&key, scheme, &to_sign);
             s.destroy(key)?;
             sig
         })
@@ -129,7 +161,9 @@ pub async fn cades_sign(
     } else {
         Vec::new()
     };
-    let info = draft.finish(digest.ecdsa(), &signature, unsigned).unwrap();
+    let info = draft
+        .finish(scheme.identifier().unwrap(), &signature, unsigned)
+        .unwrap();
     let issuing = cloudseal::pki::parse_certificate(&app.registry.certificates().issuing).unwrap();
     assemble(
         ID_DATA,
