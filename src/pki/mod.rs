@@ -3,6 +3,7 @@
 
 pub mod cms;
 pub mod crl;
+pub mod csr;
 pub mod identifiers;
 pub mod profile;
 pub mod revocation;

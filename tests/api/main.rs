@@ -7,6 +7,7 @@ mod authorisation;
 mod cms;
 mod config;
 mod crl;
+mod csr;
 mod custody;
 mod docs;
 mod health;
