@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 BIN := target/debug/cloudseal
 
-.PHONY: setup run test bench lint fmt stop openapi clean-local
+.PHONY: setup run test bench fuzz lint fmt stop openapi clean-local
 
 ## Install what is missing, provision PostgreSQL and SoftHSM under .local/ (idempotent).
 setup:
@@ -20,6 +20,10 @@ test: setup
 ## Benchmarks (figures for the issue notes; never run by CI).
 bench: setup
 	@scripts/bench.sh
+
+## Fuzz the parsers of outside input for FUZZ_SECS seconds (default 300; never run by CI).
+fuzz:
+	@scripts/fuzz.sh
 
 ## Formatting and clippy, warnings as errors.
 lint:

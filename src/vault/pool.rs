@@ -6,7 +6,7 @@ use cryptoki::context::{CInitializeArgs, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, AttributeType, CertificateType, ObjectClass, ObjectHandle};
-use cryptoki::session::{Session, UserType};
+use cryptoki::session::{Session, SessionState, UserType};
 use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
 use std::collections::HashMap;
@@ -31,6 +31,38 @@ pub(super) struct SessionPool {
     permits: std::sync::Arc<Semaphore>,
     capacity: usize,
     in_flight: AtomicUsize,
+    handles: std::sync::Arc<HandleCache>,
+}
+
+/// Handles of the service objects found by label. A search walks every object on the token
+/// (about three times the cost of a signature on SoftHSM), so it is done once; a cached
+/// handle is checked by a cheap attribute read before use and searched again if the token
+/// no longer knows it.
+#[derive(Default)]
+pub(super) struct HandleCache(Mutex<Vec<(ObjectClass, String, ObjectHandle)>>);
+
+impl HandleCache {
+    fn get(&self, class: ObjectClass, label: &str) -> Option<ObjectHandle> {
+        self.0
+            .lock()
+            .ok()?
+            .iter()
+            .find(|(c, l, _)| *c == class && l == label)
+            .map(|(_, _, h)| *h)
+    }
+
+    fn put(&self, class: ObjectClass, label: &str, handle: ObjectHandle) {
+        if let Ok(mut v) = self.0.lock() {
+            v.retain(|(c, l, _)| !(*c == class && l == label));
+            v.push((class, label.to_owned(), handle));
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut v) = self.0.lock() {
+            v.clear();
+        }
+    }
 }
 
 /// The one PKCS#11 context per module path in this process. C_Initialize and C_Finalize are
@@ -118,6 +150,7 @@ impl SessionPool {
             permits: std::sync::Arc::new(Semaphore::new(capacity)),
             capacity,
             in_flight: AtomicUsize::new(0),
+            handles: Default::default(),
         })
     }
 
@@ -137,9 +170,23 @@ impl SessionPool {
         (idle + busy, busy, self.capacity)
     }
 
+    /// A logged-in session: an idle one that still answers (logged in again if the token
+    /// logged us out), else a new one — after re-loading the module if it failed.
     fn checkout(&self) -> Result<Session, VaultError> {
-        if let Some(s) = self.idle.lock().ok().and_then(|mut v| v.pop()) {
-            return Ok(s);
+        while let Some(s) = self.idle.lock().ok().and_then(|mut v| v.pop()) {
+            match s.get_session_info() {
+                Ok(info) if matches!(info.session_state(), SessionState::RwUser) => return Ok(s),
+                Ok(_) => {
+                    tracing::warn!("HSM session was logged out; logging in again");
+                    login(&s, &self.token_label, self.pin.expose())?;
+                    return Ok(s);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "idle HSM session is gone; re-opening the module");
+                    drop(s);
+                    self.reset();
+                }
+            }
         }
         let mut guard = self
             .module
@@ -167,6 +214,7 @@ impl SessionPool {
     }
 
     fn reset(&self) {
+        self.handles.clear();
         if let Ok(mut idle) = self.idle.lock() {
             idle.clear();
         }
@@ -189,7 +237,10 @@ impl SessionPool {
             }
         };
         self.in_flight.fetch_add(1, Ordering::Relaxed);
-        let hsm = HsmSession { session };
+        let hsm = HsmSession {
+            session,
+            handles: self.handles.clone(),
+        };
         let result = f(&hsm);
         self.in_flight.fetch_sub(1, Ordering::Relaxed);
         match &result {
@@ -211,6 +262,7 @@ impl SessionPool {
 /// A logged-in session lent to one operation.
 pub struct HsmSession {
     session: Session,
+    handles: std::sync::Arc<HandleCache>,
 }
 
 /// DER of the P-256 curve OID, the `CKA_EC_PARAMS` of our EC keys.
@@ -235,11 +287,31 @@ impl HsmSession {
         class: ObjectClass,
         label: &str,
     ) -> Result<Option<ObjectHandle>, VaultError> {
+        if let Some(handle) = self.handles.get(class, label) {
+            let still = self
+                .session
+                .get_attributes(handle, &[AttributeType::Class, AttributeType::Label]);
+            if let Ok(attrs) = still {
+                let same = attrs
+                    .iter()
+                    .any(|a| matches!(a, Attribute::Class(c) if *c == class))
+                    && attrs
+                        .iter()
+                        .any(|a| matches!(a, Attribute::Label(l) if l == label.as_bytes()));
+                if same {
+                    return Ok(Some(handle));
+                }
+            }
+        }
         let found = self.session.find_objects(&[
             Attribute::Class(class),
             Attribute::Label(label.as_bytes().to_vec()),
         ])?;
-        Ok(found.into_iter().next())
+        let handle = found.into_iter().next();
+        if let Some(h) = handle {
+            self.handles.put(class, label, h);
+        }
+        Ok(handle)
     }
 
     /// The uncompressed SEC1 point of a service key's public half.

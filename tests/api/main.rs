@@ -11,6 +11,7 @@ mod csr;
 mod custody;
 mod docs;
 mod health;
+mod hsm_faults;
 mod identifiers;
 mod key_algorithms;
 mod ocsp;

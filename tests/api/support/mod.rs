@@ -23,8 +23,10 @@ pub struct Env {
     pub hsm_module: PathBuf,
     /// Token with the service keys.
     pub hsm_token: String,
-    /// A second token for destructive tests (wrong PIN).
+    /// A second token for destructive tests (wrong PIN); it never gets service keys.
     pub hsm_scratch_token: Option<String>,
+    /// A third token that a test logs out under the server (fault injection).
+    pub hsm_fault_token: Option<String>,
     /// File holding the user PIN.
     pub hsm_pin_file: PathBuf,
     /// Name of the migrated template database.
@@ -87,6 +89,7 @@ fn init() -> Env {
         hsm_module: var("CLOUDSEAL_TEST_HSM_MODULE").into(),
         hsm_token: var("CLOUDSEAL_TEST_HSM_TOKEN"),
         hsm_scratch_token: std::env::var("CLOUDSEAL_TEST_HSM_SCRATCH_TOKEN").ok(),
+        hsm_fault_token: std::env::var("CLOUDSEAL_TEST_HSM_FAULT_TOKEN").ok(),
         hsm_pin_file: var("CLOUDSEAL_TEST_HSM_PIN_FILE").into(),
         template: format!("cs_tpl_{}", cloudseal::store::migrate::fingerprint()),
         admin_url,
