@@ -33,6 +33,9 @@ pub enum BuildError {
     /// The certificate registry could not be brought up to date.
     #[error("certificate registry: {0}")]
     Registry(#[from] RegistryError),
+    /// A configured trust file cannot be used.
+    #[error(transparent)]
+    Trust(#[from] crate::certificates::trust::TrustFileError),
     /// Notification settings are inconsistent.
     #[error(transparent)]
     Provider(#[from] ProviderConfigError),
@@ -90,7 +93,8 @@ impl Application {
             certificates.clone(),
             &config.ca,
             PkiUrls::new(&config.server.public_url),
-        );
+        )
+        .trusting(crate::certificates::trust::load(&config.trust)?);
         registry.bootstrap().await?;
         let tsa = crate::certificates::tsa::Authority::new(
             db.clone(),

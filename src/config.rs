@@ -83,6 +83,21 @@ pub struct Config {
     /// Signing keys in custody: PIN cost and limits, authorisation limits.
     #[serde(default)]
     pub signing: SigningConfig,
+    /// Other certification authorities whose signatures are accepted.
+    #[serde(default)]
+    pub trust: TrustConfig,
+}
+
+/// Files of other CAs the verification engine trusts (ours are always trusted).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrustConfig {
+    /// Their roots (PEM or DER files; a PEM file may hold several).
+    pub anchors: Vec<PathBuf>,
+    /// Their intermediate CAs, which complete chains but are not trusted alone.
+    pub intermediates: Vec<PathBuf>,
+    /// Their CRLs (PEM or DER), for revocation of their certificates.
+    pub crls: Vec<PathBuf>,
 }
 
 /// HTTP listener settings.

@@ -4,4 +4,5 @@
 
 pub mod ocsp;
 pub mod registry;
+pub mod trust;
 pub mod tsa;

@@ -145,6 +145,7 @@ pub struct Registry {
     crl_validity: TimeDelta,
     ca: Arc<CaConfig>,
     urls: Arc<PkiUrls>,
+    others: Arc<crate::pki::cms::verify::TrustList>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -171,7 +172,14 @@ impl Registry {
             crl_validity: TimeDelta::hours(i64::from(ca.crl_validity_hours.get())),
             ca: Arc::new(ca.clone()),
             urls: Arc::new(urls),
+            others: Arc::default(),
         }
+    }
+
+    /// Also trust other CAs (their anchors, intermediates and CRLs) when verifying.
+    pub fn trusting(mut self, others: crate::pki::cms::verify::TrustList) -> Self {
+        self.others = Arc::new(others);
+        self
     }
 
     /// The database (for readers of revocation state such as the OCSP responder).
@@ -407,16 +415,22 @@ impl crate::pki::cms::verify::RevocationCheck for RegistryRevocation<'_> {
 }
 
 impl Registry {
-    /// Our own trust list: the root as anchor, the issuing CA as intermediate, and the TSA.
+    /// What the service trusts: our root as anchor, our issuing CA and TSA as intermediates,
+    /// and the other CAs configured in `[trust]` with their CRLs.
     pub fn trust_list(&self) -> crate::pki::cms::verify::TrustList {
         let parse = |der: &[u8]| crate::pki::parse_certificate(der).ok();
-        crate::pki::cms::verify::TrustList {
+        let mut list = crate::pki::cms::verify::TrustList {
             anchors: parse(&self.certificates.root).into_iter().collect(),
             intermediates: [&self.certificates.issuing, &self.certificates.tsa]
                 .into_iter()
                 .filter_map(|d| parse(d))
                 .collect(),
             crls: Vec::new(),
-        }
+        };
+        list.anchors.extend(self.others.anchors.iter().cloned());
+        list.intermediates
+            .extend(self.others.intermediates.iter().cloned());
+        list.crls.extend(self.others.crls.iter().cloned());
+        list
     }
 }

@@ -20,5 +20,6 @@ mod problems;
 mod profile;
 mod startup;
 mod support;
+mod trust;
 mod tsa;
 mod verify;
