@@ -502,23 +502,37 @@ impl Config {
             })?;
         }
         resolve_secret_files(&mut tree, &mut Vec::new())?;
-        serde_path_to_error::deserialize(toml::Value::Table(tree)).map_err(|e| {
-            let key = e.path().to_string();
-            ConfigError::Invalid {
-                key: if key == "." {
-                    "(top level)".into()
-                } else {
-                    key
-                },
-                message: e
-                    .into_inner()
-                    .to_string()
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
-            }
-        })
+        serde_path_to_error::deserialize(toml::Value::Table(tree))
+            .map_err(|e| {
+                let key = e.path().to_string();
+                ConfigError::Invalid {
+                    key: if key == "." {
+                        "(top level)".into()
+                    } else {
+                        key
+                    },
+                    message: e
+                        .into_inner()
+                        .to_string()
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                }
+            })
+            .and_then(|c: Config| c.checked())
+    }
+
+    /// Values that parse but cannot work, refused at load rather than at first use.
+    fn checked(self) -> Result<Self, ConfigError> {
+        let kdf = self.signing.pin_kdf();
+        if argon2::Params::new(kdf.memory_kib, kdf.iterations, 1, Some(32)).is_err() {
+            return Err(ConfigError::Invalid {
+                key: "signing.pin_kdf_memory_kib".into(),
+                message: "argon2id needs at least 8 KiB and 1 pass".into(),
+            });
+        }
+        Ok(self)
     }
 
     /// The URL migrations run with.

@@ -479,3 +479,17 @@ async fn the_database_holds_no_pin_and_no_usable_key() {
             .all(|d| !d.contains(PIN) && !d.contains(&sad_text))
     );
 }
+
+#[tokio::test]
+async fn a_stopping_server_destroys_the_session_keys_it_holds() {
+    let app = spawn().await;
+    let (_, _, _, _) = authorised(&app, 3).await;
+    let (_, _, _, _) = authorised(&app, 3).await;
+    assert_eq!(app.custody.session_keys_held(), 2);
+    app.stop().await;
+    assert!(
+        crate::support::eventually(5, || async { app.custody.session_keys_held() == 0 }).await,
+        "still held: {}",
+        app.custody.session_keys_held()
+    );
+}

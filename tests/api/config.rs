@@ -167,3 +167,20 @@ fn a_numeric_pin_from_the_environment_is_kept_exactly_as_typed() {
         assert_eq!(c.hsm.pin.expose(), pin);
     }
 }
+
+#[test]
+fn a_pin_kdf_argon2_cannot_run_is_refused_at_load() {
+    let text = format!("{MINIMAL}\n[signing]\npin_kdf_memory_kib = 4\n");
+    let e = Config::from_toml(&text, Path::new("x.toml"), env(&[])).unwrap_err();
+    assert_eq!(invalid_key(e), "signing.pin_kdf_memory_kib");
+    let text = format!("{MINIMAL}\n[signing]\npin_max_attempts = 0\n");
+    let e = Config::from_toml(&text, Path::new("x.toml"), env(&[])).unwrap_err();
+    assert!(invalid_key(e).contains("pin_max_attempts"));
+    let ok = Config::from_toml(
+        &format!("{MINIMAL}\n[signing]\npin_max_attempts = 3\n"),
+        Path::new("x.toml"),
+        env(&[]),
+    )
+    .unwrap();
+    assert_eq!(ok.signing.pin_max_attempts.get(), 3);
+}
