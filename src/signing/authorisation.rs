@@ -1,7 +1,7 @@
 //! Signature activation: authorise with the PIN, sign under the SAD until its count or time
 //! runs out, and the sweep that destroys HSM session objects of authorisations that ended.
 
-use super::keys::{algorithm_of, kdf_of};
+use super::keys::kdf_of;
 use super::{Custody, KeyHolder, KeyId, Pin, Sad, SigningError};
 use crate::audit;
 use crate::pki::scheme::{KeyAlgorithm, SignatureScheme};
@@ -422,20 +422,5 @@ impl Custody {
             Ok(()) | Err(VaultError::StaleHandle) => {}
             Err(e) => tracing::warn!(error = %e, "could not destroy a session key"),
         }
-    }
-}
-
-impl Custody {
-    /// The algorithm of the holder's key (to choose a scheme before signing).
-    pub async fn algorithm(
-        &self,
-        holder: &KeyHolder,
-        id: KeyId,
-    ) -> Result<KeyAlgorithm, SigningError> {
-        let client = self.db.client().await?;
-        let row = sql::key(&**client, id.0, holder.owner().0)
-            .await?
-            .ok_or(SigningError::KeyNotFound)?;
-        algorithm_of(&row)
     }
 }

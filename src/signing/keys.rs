@@ -261,7 +261,11 @@ impl Custody {
         match result {
             Ok(value) => Ok((row, value)),
             Err(VaultError::WrongPin) => Err(self.wrong_pin(holder, &row, action, max).await?),
-            Err(e) => Err(e.into()),
+            Err(e) => {
+                let client = self.db.client().await?;
+                sql::refund_pin_attempt(&**client, row.id).await?;
+                Err(e.into())
+            }
         }
     }
 

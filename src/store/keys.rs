@@ -110,6 +110,16 @@ pub async fn reserve_pin_attempt(
         .map(key_row))
 }
 
+/// The attempt was never decided (the HSM failed before it could say): give it back.
+pub async fn refund_pin_attempt(db: &impl GenericClient, id: Uuid) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE signing_keys SET pin_failures = greatest(pin_failures - 1, 0) WHERE id = $1",
+        &[&id],
+    )
+    .await?;
+    Ok(())
+}
+
 /// The PIN was right: the attempt counter starts again.
 pub async fn pin_succeeded(tx: &impl GenericClient, id: Uuid) -> Result<(), StoreError> {
     tx.execute(

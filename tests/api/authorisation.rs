@@ -493,3 +493,24 @@ async fn a_stopping_server_destroys_the_session_keys_it_holds() {
         app.custody.session_keys_held()
     );
 }
+
+#[tokio::test]
+async fn a_failure_that_is_not_a_wrong_pin_does_not_count_toward_the_lock() {
+    let app = spawn().await;
+    let h = holder();
+    let (key, _) = new_key(&app, &h).await;
+    let db = app.owner().await;
+    db.execute("UPDATE signing_keys SET sealed_key = 'damaged'", &[])
+        .await
+        .unwrap();
+    for _ in 0..7 {
+        let r = app.custody.authorise(&h, request(key, PIN, 1)).await;
+        assert!(matches!(r, Err(SigningError::Vault(_))), "{r:?}");
+    }
+    let failures: i32 = db
+        .query_one("SELECT pin_failures FROM signing_keys", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(failures, 0);
+}
