@@ -167,7 +167,7 @@ impl Custody {
     }
 
     /// Sign every item under the SAD, spending one signature each. All or nothing: the count
-    /// is spent, the signatures made and one audit entry per signature recorded in one
+    /// is spent, the signatures made and one audit entry naming every hash recorded in one
     /// transaction. When the count reaches zero the authorisation closes and its session
     /// object is destroyed.
     pub async fn sign(
@@ -214,21 +214,22 @@ impl Custody {
         let signatures = self
             .sign_items(holder, sad, &row, algorithm, &items)
             .await?;
-        for item in &items {
-            audit::record(
-                &tx,
-                self.clock.as_ref(),
-                holder
-                    .event("signature.create")
-                    .on("key", row.key_id.to_string())
-                    .with_details(serde_json::json!({
-                        "authorisation": id,
-                        "hash": hex::encode(&item.bound_hash),
-                        "scheme": item.scheme.name(),
-                    })),
-            )
-            .await?;
-        }
+        let hashes: Vec<String> = items.iter().map(|i| hex::encode(&i.bound_hash)).collect();
+        let mut schemes: Vec<String> = items.iter().map(|i| i.scheme.name()).collect();
+        schemes.dedup();
+        audit::record(
+            &tx,
+            self.clock.as_ref(),
+            holder
+                .event("signature.create")
+                .on("key", row.key_id.to_string())
+                .with_details(serde_json::json!({
+                    "authorisation": id,
+                    "hashes": hashes,
+                    "schemes": schemes,
+                })),
+        )
+        .await?;
         let used_up = row.remaining == 0;
         if used_up {
             sql::close(&*tx, id, now).await?;

@@ -124,6 +124,39 @@ async fn an_authorisation_signs_its_count_then_closes_and_destroys_its_session_k
 }
 
 #[tokio::test]
+async fn a_batch_is_one_audit_entry_naming_every_hash() {
+    let app = spawn().await;
+    let (h, _, _, granted) = authorised(&app, 3).await;
+    app.custody
+        .sign(&h, &granted.sad, vec![item([0x11; 32]), item([0x22; 32])])
+        .await
+        .unwrap();
+    let details: String = app
+        .owner()
+        .await
+        .query_one(
+            "SELECT details FROM audit_entries WHERE action = 'signature.create'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let details: serde_json::Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(
+        details["hashes"],
+        serde_json::json!([hex::encode([0x11; 32]), hex::encode([0x22; 32])])
+    );
+    assert_eq!(
+        details["schemes"],
+        serde_json::json!(["ECDSA with SHA-256"])
+    );
+    assert_eq!(
+        details["authorisation"],
+        granted.sad.authorisation().to_string()
+    );
+}
+
+#[tokio::test]
 async fn wrong_pins_count_toward_a_lock_that_time_lifts_and_that_grows() {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = spawn_with_clock(clock.clone()).await;
