@@ -123,28 +123,42 @@ fn main() {
         .unwrap();
     assert_eq!(report.verdict, Verdict::Passed, "{report:#?}");
 
-    let n = 2000;
-    let start = Instant::now();
-    for _ in 0..n {
-        let r = rt
-            .block_on(verify(&sig, Some(&doc), &trust, &AllGood, now))
+    // This host is shared and noisy: each side runs three rounds of 3 s, interleaved, and
+    // the best round of each is compared (the same length `openssl speed -seconds 3` uses).
+    let ours = || {
+        let start = Instant::now();
+        let mut n = 0u32;
+        while start.elapsed().as_secs_f64() < 3.0 {
+            let r = rt
+                .block_on(verify(&sig, Some(&doc), &trust, &AllGood, now))
+                .unwrap();
+            assert_eq!(r.verdict, Verdict::Passed);
+            n += 1;
+        }
+        f64::from(n) / start.elapsed().as_secs_f64()
+    };
+    let theirs = || {
+        let out = Command::new("openssl")
+            .args(["speed", "-seconds", "3", "ecdsap256"])
+            .output()
             .unwrap();
-        assert_eq!(r.verdict, Verdict::Passed);
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.lines()
+            .find(|l| l.contains("nistp256"))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let (mut best_ours, mut best_openssl) = (0f64, 0f64);
+    for _ in 0..3 {
+        best_ours = best_ours.max(ours());
+        best_openssl = best_openssl.max(theirs());
     }
-    let per_s = f64::from(n) / start.elapsed().as_secs_f64();
     println!(
-        "CAdES-BES verification, full report (signature verify each time; the leaf-to-root link proven once, then cached): {per_s:.0}/s"
+        "CAdES-BES verification, full report (signature verify each time; the leaf-to-root link proven once, then cached): {best_ours:.0}/s"
     );
-
-    let out = Command::new("openssl")
-        .args(["speed", "-seconds", "2", "ecdsap256"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    if let Some(line) = text.lines().find(|l| l.contains("nistp256")) {
-        println!(
-            "openssl speed ecdsap256 (sign  verify  sign/s verify/s): {}",
-            line.trim()
-        );
-    }
+    println!(
+        "openssl speed ecdsap256 verify: {best_openssl:.0}/s; ours is {:.0}% of it (best of three 3 s rounds each, interleaved)",
+        100.0 * best_ours / best_openssl
+    );
 }
