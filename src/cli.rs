@@ -276,13 +276,20 @@ async fn export_audit(
         tx.commit().await.map_err(fail)?;
     }
     // Wait (bounded) until the entry just written is linked, so the export covers itself.
-    sealer::seal_all(
-        &db,
-        config.audit.seal_batch,
-        std::time::Duration::from_secs(30),
-    )
-    .await
-    .map_err(fail)?;
+    // Linking waits for the oldest transaction on the whole cluster (and for its WAL flush),
+    // so the bound is generous; past it the export is refused rather than written without
+    // its own entry.
+    let wait = config.audit.export_wait_secs;
+    let within = std::time::Duration::from_secs(wait);
+    sealer::seal_all(&db, config.audit.seal_batch, within)
+        .await
+        .map_err(fail)?;
+    if !sealer::fully_sealed(&db).await.map_err(fail)? {
+        return Err(fail(format!(
+            "the export's own audit entry was not linked within {wait} s: a long transaction \
+             elsewhere on the PostgreSQL cluster holds sealing back; try again when it has ended"
+        )));
+    }
     sealer::checkpoint(&db, &vault, &clock)
         .await
         .map_err(fail)?;

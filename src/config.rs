@@ -195,6 +195,8 @@ pub struct AuditConfig {
     pub checkpoint_interval_secs: u64,
     /// Most entries linked in one sealing transaction.
     pub seal_batch: i64,
+    /// How long `audit export` waits for its own entry to be linked before refusing.
+    pub export_wait_secs: u64,
 }
 
 impl Default for AuditConfig {
@@ -203,6 +205,7 @@ impl Default for AuditConfig {
             seal_interval_ms: 500,
             checkpoint_interval_secs: 60,
             seal_batch: 5000,
+            export_wait_secs: 120,
         }
     }
 }

@@ -52,6 +52,16 @@ pub async fn seal_all(db: &Db, batch: i64, within: Duration) -> Result<usize, Au
     }
 }
 
+/// True when every committed entry is linked.
+pub async fn fully_sealed(db: &Db) -> Result<bool, AuditError> {
+    let client = db.client().await?;
+    let after = sql::head(&**client)
+        .await?
+        .map(|h| (h.txid, h.pos))
+        .unwrap_or((0, 0));
+    Ok(!sql::any_after(&**client, after).await?)
+}
+
 async fn seal_batch(db: &Db, batch: i64) -> Result<usize, AuditError> {
     let mut client = db.client().await?;
     // READ COMMITTED on purpose: each statement below takes its snapshot after the lock is

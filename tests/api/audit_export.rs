@@ -435,3 +435,50 @@ async fn nothing_is_exported_before_a_checkpoint_covers_it() {
     .expect_err("seq 4 is not signed");
     assert!(matches!(err, export::ExportError::NothingSigned), "{err}");
 }
+
+#[tokio::test]
+async fn the_cli_refuses_to_export_without_its_own_entry_while_a_long_transaction_runs() {
+    let (app, _) = app_with_history().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("c.toml");
+    let toml = crate::support::config_toml(&app.db_name)
+        .replace("[audit]\n", "[audit]\nexport_wait_secs = 1\n");
+    std::fs::write(&config, toml).unwrap();
+    let file = dir.path().join("audit.jsonl");
+    let export = || {
+        std::process::Command::new(crate::support::binary())
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "audit",
+                "export",
+                "-o",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    // A transaction with an id, older than the export's: nothing after it can be linked.
+    let mut owner = app.owner().await;
+    let long = owner.transaction().await.unwrap();
+    long.execute("SELECT pg_current_xact_id()", &[])
+        .await
+        .unwrap();
+    let out = export();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("was not linked within 1 s") && stderr.contains("long transaction"),
+        "{stderr}"
+    );
+    assert!(!file.exists(), "nothing written");
+    long.commit().await.unwrap();
+    let out = export();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.matches("\"action\":\"audit.export\"").count(), 2);
+}
