@@ -547,3 +547,34 @@ async fn a_failure_that_is_not_a_wrong_pin_does_not_count_toward_the_lock() {
         .get(0);
     assert_eq!(failures, 0);
 }
+
+#[tokio::test]
+async fn the_holder_can_close_an_authorisation_early_and_no_one_else_can() {
+    let app = spawn().await;
+    let (h, _, _, granted) = authorised(&app, 5).await;
+    let r = app.custody.close(&holder(), &granted.sad).await;
+    assert!(matches!(r, Err(SigningError::SadInvalid)), "{r:?}");
+    assert_eq!(
+        app.custody.session_keys_held(),
+        1,
+        "a stranger's close changed nothing"
+    );
+    app.custody.close(&h, &granted.sad).await.unwrap();
+    assert_eq!(app.custody.session_keys_held(), 0);
+    let r = app
+        .custody
+        .sign(&h, &granted.sad, vec![item([1; 32])])
+        .await;
+    assert!(matches!(r, Err(SigningError::SadExhausted)), "{r:?}");
+    let closes: i64 = app
+        .owner()
+        .await
+        .query_one(
+            "SELECT count(*) FROM audit_entries WHERE action = 'key.authorisation_close'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(closes, 1);
+}
