@@ -287,7 +287,8 @@ async fn export_audit(
     if !sealer::fully_sealed(&db).await.map_err(fail)? {
         return Err(fail(format!(
             "the export's own audit entry was not linked within {wait} s: a long transaction \
-             elsewhere on the PostgreSQL cluster holds sealing back; try again when it has ended"
+             on the PostgreSQL cluster, or a sealer stalled inside its transaction, holds \
+             linking back; try again when it has ended"
         )));
     }
     sealer::checkpoint(&db, &vault, &clock)

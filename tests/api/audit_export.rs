@@ -229,17 +229,15 @@ async fn the_cli_exports_and_verifies_and_openssl_accepts_its_certificates() {
     let config = dir.path().join("c.toml");
     std::fs::write(&config, crate::support::config_toml(&app.db_name)).unwrap();
     let file = dir.path().join("audit.jsonl");
-    let out = std::process::Command::new(crate::support::binary())
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "audit",
-            "export",
-            "-o",
-            file.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = crate::support::cli([
+        "--config",
+        config.to_str().unwrap(),
+        "audit",
+        "export",
+        "-o",
+        file.to_str().unwrap(),
+    ])
+    .await;
     assert!(
         out.status.success(),
         "{}",
@@ -445,26 +443,21 @@ async fn the_cli_refuses_to_export_without_its_own_entry_while_a_long_transactio
         .replace("[audit]\n", "[audit]\nexport_wait_secs = 1\n");
     std::fs::write(&config, toml).unwrap();
     let file = dir.path().join("audit.jsonl");
-    let export = || {
-        std::process::Command::new(crate::support::binary())
-            .args([
-                "--config",
-                config.to_str().unwrap(),
-                "audit",
-                "export",
-                "-o",
-            ])
-            .arg(&file)
-            .output()
-            .unwrap()
-    };
+    let args = [
+        "--config",
+        config.to_str().unwrap(),
+        "audit",
+        "export",
+        "-o",
+        file.to_str().unwrap(),
+    ];
     // A transaction with an id, older than the export's: nothing after it can be linked.
     let mut owner = app.owner().await;
     let long = owner.transaction().await.unwrap();
     long.execute("SELECT pg_current_xact_id()", &[])
         .await
         .unwrap();
-    let out = export();
+    let out = crate::support::cli(args).await;
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -473,7 +466,7 @@ async fn the_cli_refuses_to_export_without_its_own_entry_while_a_long_transactio
     );
     assert!(!file.exists(), "nothing written");
     long.commit().await.unwrap();
-    let out = export();
+    let out = crate::support::cli(args).await;
     assert!(
         out.status.success(),
         "{}",

@@ -70,17 +70,15 @@ async fn the_outbox_provider_keeps_messages_for_cloudseal_outbox_list() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("c.toml");
     std::fs::write(&config, crate::support::config_toml(&app.db_name)).unwrap();
-    let out = std::process::Command::new(crate::support::binary())
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "outbox",
-            "list",
-            "--to",
-            "+491701234567",
-        ])
-        .output()
-        .unwrap();
+    let out = crate::support::cli([
+        "--config",
+        config.to_str().unwrap(),
+        "outbox",
+        "list",
+        "--to",
+        "+491701234567",
+    ])
+    .await;
     assert!(
         out.status.success(),
         "{}",

@@ -350,6 +350,21 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_cloudseal")
 }
 
+/// Run the binary without blocking the test's runtime. An app the test spawned runs on that
+/// same current-thread runtime: a blocking wait would freeze it mid-transaction — its audit
+/// sealer holding the chain lock that `audit export` then waits for — until the CLI gives up.
+pub async fn cli<I, S>(args: I) -> std::process::Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    tokio::process::Command::new(binary())
+        .args(args)
+        .output()
+        .await
+        .expect("the cloudseal binary runs")
+}
+
 /// Poll `check` every 20 ms until it returns true or `secs` pass.
 pub async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
 where
