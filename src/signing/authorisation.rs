@@ -346,16 +346,14 @@ impl Custody {
     /// End an authorisation before its time (the holder's choice, or CSC `auth/revoke`).
     pub async fn close(&self, holder: &KeyHolder, sad: &Sad) -> Result<(), SigningError> {
         let id = sad.authorisation();
-        let client = self.db.client().await?;
-        if sql::authorisation_state(&**client, id, holder.owner().0, &sad.hash())
+        let mut client = self.db.client().await?;
+        let tx = client.transaction().await?;
+        if sql::authorisation_state(&*tx, id, holder.owner().0, &sad.hash())
             .await?
             .is_none()
         {
             return Err(SigningError::SadInvalid);
         }
-        drop(client);
-        let mut client = self.db.client().await?;
-        let tx = client.transaction().await?;
         if sql::close(&*tx, id, self.clock.now()).await? {
             audit::record(
                 &tx,

@@ -578,3 +578,47 @@ async fn the_holder_can_close_an_authorisation_early_and_no_one_else_can() {
         .get(0);
     assert_eq!(closes, 1);
 }
+
+#[tokio::test]
+async fn an_administrator_lifts_a_lock_and_a_key_is_shown_only_to_its_holder() {
+    let app = spawn().await;
+    let h = holder();
+    let (key, public) = new_key(&app, &h).await;
+    let info = app.custody.key(&h, key).await.unwrap();
+    assert_eq!(
+        (info.algorithm, info.public_key),
+        (KeyAlgorithm::EcdsaP256, public)
+    );
+    let r = app.custody.key(&holder(), key).await;
+    assert!(matches!(r, Err(SigningError::KeyNotFound)), "{r:?}");
+
+    for _ in 0..5 {
+        let _ = app.custody.authorise(&h, request(key, "000001", 1)).await;
+    }
+    let locked = app.custody.authorise(&h, request(key, PIN, 1)).await;
+    assert!(
+        matches!(locked, Err(SigningError::Locked { .. })),
+        "{locked:?}"
+    );
+    let mut admin = cloudseal::audit::AuditEvent::system("key.unlock");
+    admin.actor_kind = cloudseal::audit::ActorKind::Staff;
+    admin.actor_id = Some("admin-1".into());
+    app.custody.unlock(key, admin.clone()).await.unwrap();
+    app.custody
+        .authorise(&h, request(key, PIN, 1))
+        .await
+        .expect("unlocked");
+    let r = app.custody.unlock(KeyId(uuid::Uuid::new_v4()), admin).await;
+    assert!(matches!(r, Err(SigningError::KeyNotFound)), "{r:?}");
+    let by: String = app
+        .owner()
+        .await
+        .query_one(
+            "SELECT actor_id FROM audit_entries WHERE action = 'key.unlock'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(by, "admin-1");
+}

@@ -2,13 +2,11 @@
 //! checked for proof of possession and the profile, certified, and the certificates work with
 //! the key that never left the requester.
 
-use crate::support::pki::{openssl_ok, subject, write_chain};
+use crate::support::pki::{openssl_ok, openssl_verify_chain, subject, verify_as_app, write_chain};
 use crate::support::spawn;
-use cloudseal::certificates::registry::RegistryRevocation;
 use cloudseal::pki::cms::ID_DATA;
 use cloudseal::pki::cms::report::Verdict;
 use cloudseal::pki::cms::sign::{SignerDraft, assemble};
-use cloudseal::pki::cms::verify::verify;
 use cloudseal::pki::csr::{CsrError, check};
 use cloudseal::pki::profile::CertificateKind;
 use cloudseal::pki::scheme::{KeyAlgorithm, SignatureScheme};
@@ -87,17 +85,7 @@ async fn requests_for_every_allowed_key_are_certified_for_the_requesters_key() {
             .unwrap();
         tx.commit().await.unwrap();
         std::fs::write(dir.path().join("cert.pem"), cloudseal::pki::to_pem(&cert)).unwrap();
-        openssl_ok(
-            dir.path(),
-            &[
-                "verify",
-                "-CAfile",
-                "root.pem",
-                "-untrusted",
-                "issuing.pem",
-                "cert.pem",
-            ],
-        );
+        openssl_verify_chain(dir.path(), "cert.pem");
         // The certificate is for the requester's key: openssl pairs them.
         let cert_key = openssl_ok(
             dir.path(),
@@ -141,26 +129,11 @@ async fn requests_for_every_allowed_key_are_certified_for_the_requesters_key() {
         .finish(scheme.identifier().unwrap(), &signature, Vec::new())
         .unwrap();
     let sig = assemble(ID_DATA, None, vec![info], &[cert]).unwrap();
-    let trust = app.registry.trust_list();
-    let revocation = RegistryRevocation {
-        registry: &app.registry,
-        crls: &[],
-    };
-    let report = verify(&sig, Some(content), &trust, &revocation, chrono::Utc::now())
-        .await
-        .unwrap();
+    let report = verify_as_app(&app, &sig, Some(content)).await;
     assert_eq!(report.verdict, Verdict::Passed, "{report:#?}");
     assert_eq!(report.signers[0].signature_algorithm, "Ed25519");
     assert_eq!(report.signers[0].digest_algorithm, "SHA-512");
-    let report = verify(
-        &sig,
-        Some(b"contracT"),
-        &trust,
-        &revocation,
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
+    let report = verify_as_app(&app, &sig, Some(b"contracT")).await;
     assert_eq!(report.verdict, Verdict::Failed);
 }
 

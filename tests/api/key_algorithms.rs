@@ -2,14 +2,12 @@
 //! our CA, signing CAdES-BES and CAdES-T that `openssl cms -verify` and our engine accept.
 
 use crate::support::pki::{
-    FAST_KDF, OWNER, PIN, cades_sign_with, new_signer_with, openssl, openssl_ok, subject,
-    write_chain,
+    FAST_KDF, OWNER, PIN, cades_sign_with, new_signer_with, openssl, openssl_ok,
+    openssl_verify_chain, subject, verify_as_app, write_chain,
 };
 use crate::support::spawn;
-use cloudseal::certificates::registry::RegistryRevocation;
 use cloudseal::pki::cms::DigestAlgorithm;
 use cloudseal::pki::cms::report::Verdict;
-use cloudseal::pki::cms::verify::verify;
 use cloudseal::pki::profile::CertificateKind;
 use cloudseal::pki::scheme::{KeyAlgorithm, SignatureScheme};
 use cloudseal::vault::custody::KeyBinding;
@@ -43,11 +41,6 @@ async fn every_key_algorithm_signs_cades_that_openssl_and_our_engine_accept() {
     let dir = tempfile::tempdir().unwrap();
     write_chain(&app, dir.path()).await;
     std::fs::write(dir.path().join("doc.txt"), DOC).unwrap();
-    let trust = app.registry.trust_list();
-    let revocation = RegistryRevocation {
-        registry: &app.registry,
-        crls: &[],
-    };
     for algorithm in CUSTODY_ALGORITHMS {
         let signer = new_signer_with(&app, algorithm, subject(), CertificateKind::Qualified)
             .await
@@ -70,17 +63,7 @@ async fn every_key_algorithm_signs_cades_that_openssl_and_our_engine_accept() {
             KeyAlgorithm::Ed25519 => "ED25519",
         };
         assert!(text.contains(expected), "{algorithm:?}: {text}");
-        openssl_ok(
-            dir.path(),
-            &[
-                "verify",
-                "-CAfile",
-                "root.pem",
-                "-untrusted",
-                "issuing.pem",
-                "signer.pem",
-            ],
-        );
+        openssl_verify_chain(dir.path(), "signer.pem");
 
         for scheme in schemes(algorithm) {
             for (attached, with_tsa) in [(true, false), (false, true)] {
@@ -101,15 +84,7 @@ async fn every_key_algorithm_signs_cades_that_openssl_and_our_engine_accept() {
                     scheme.name(),
                     String::from_utf8_lossy(&out.stderr)
                 );
-                let report = verify(
-                    &sig,
-                    (!attached).then_some(DOC),
-                    &trust,
-                    &revocation,
-                    chrono::Utc::now(),
-                )
-                .await
-                .unwrap();
+                let report = verify_as_app(&app, &sig, (!attached).then_some(DOC)).await;
                 assert_eq!(
                     report.verdict,
                     Verdict::Passed,
@@ -143,10 +118,7 @@ async fn every_key_algorithm_signs_cades_that_openssl_and_our_engine_accept() {
                         ],
                     );
                     assert!(!out.status.success(), "{}", scheme.name());
-                    let report =
-                        verify(&sig, Some(&other), &trust, &revocation, chrono::Utc::now())
-                            .await
-                            .unwrap();
+                    let report = verify_as_app(&app, &sig, Some(&other)).await;
                     assert_eq!(report.verdict, Verdict::Failed, "{}", scheme.name());
                 }
             }

@@ -1,12 +1,10 @@
 //! Other CAs configured in `[trust]`: their signers verify, their CRLs decide revocation, and
 //! a trust file that cannot be read stops the start naming the file.
 
-use crate::support::pki::openssl_ok;
+use crate::support::pki::{openssl_ok, verify_as_app};
 use crate::support::{config_for, fresh_database, spawn_with};
 use cloudseal::Application;
-use cloudseal::certificates::registry::RegistryRevocation;
 use cloudseal::pki::cms::report::{Reason, Verdict};
-use cloudseal::pki::cms::verify::verify;
 use std::path::Path;
 
 const CA_CONFIG: &str = "[ca]\ndefault_ca = other\n[other]\ndatabase = index.txt\n\
@@ -131,17 +129,6 @@ async fn trusting(dir: &Path, crl: &str) -> crate::support::TestApp {
     .await
 }
 
-async fn check(app: &crate::support::TestApp, sig: &[u8]) -> cloudseal::pki::cms::report::Report {
-    let trust = app.registry.trust_list();
-    let revocation = RegistryRevocation {
-        registry: &app.registry,
-        crls: &trust.crls,
-    };
-    verify(sig, None, &trust, &revocation, chrono::Utc::now())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_configured_ca_is_trusted_and_its_crl_decides_revocation() {
     let dir = tempfile::tempdir().unwrap();
@@ -150,11 +137,11 @@ async fn a_configured_ca_is_trusted_and_its_crl_decides_revocation() {
     let sig = sign(&d);
 
     let untrusting = spawn_with(|_| {}).await;
-    let report = check(&untrusting, &sig).await;
+    let report = verify_as_app(&untrusting, &sig, None).await;
     assert_eq!(report.verdict, Verdict::Failed, "{report:#?}");
 
     let app = trusting(&d, "empty.crl").await;
-    let report = check(&app, &sig).await;
+    let report = verify_as_app(&app, &sig, None).await;
     assert_eq!(report.verdict, Verdict::Passed, "{report:#?}");
 
     // Revoked, and the next signature comes after the revocation.
@@ -178,7 +165,7 @@ async fn a_configured_ca_is_trusted_and_its_crl_decides_revocation() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let late = sign(&d);
     let app = trusting(&d, "revoked.crl").await;
-    let report = check(&app, &late).await;
+    let report = verify_as_app(&app, &late, None).await;
     assert_eq!(report.verdict, Verdict::Failed, "{report:#?}");
     assert!(
         report.signers[0]

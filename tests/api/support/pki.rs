@@ -238,3 +238,35 @@ pub async fn openssl_net(dir: &Path, args: &[&str]) -> (bool, String) {
     );
     (out.status.success(), text)
 }
+
+/// Our engine's report on `sig` against everything the app trusts: its own CAs and the other
+/// CAs and CRLs of its `[trust]` files, revocation from its registry.
+pub async fn verify_as_app(
+    app: &TestApp,
+    sig: &[u8],
+    detached: Option<&[u8]>,
+) -> cloudseal::pki::cms::report::Report {
+    let trust = app.registry.trust_list();
+    let revocation = cloudseal::certificates::registry::RegistryRevocation {
+        registry: &app.registry,
+        crls: &trust.crls,
+    };
+    cloudseal::pki::cms::verify::verify(sig, detached, &trust, &revocation, chrono::Utc::now())
+        .await
+        .unwrap()
+}
+
+/// `openssl verify` of the PEM certificate `file` in `dir` up to our root (`write_chain`).
+pub fn openssl_verify_chain(dir: &Path, file: &str) {
+    openssl_ok(
+        dir,
+        &[
+            "verify",
+            "-CAfile",
+            "root.pem",
+            "-untrusted",
+            "issuing.pem",
+            file,
+        ],
+    );
+}
