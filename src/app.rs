@@ -47,6 +47,9 @@ pub enum BuildError {
         /// Cause.
         source: std::io::Error,
     },
+    /// Identity could not start (data key, access-token key).
+    #[error("identity: {0}")]
+    Identity(#[from] crate::identity::IdentityError),
     /// Internal set-up failure.
     #[error("start-up failed: {0}")]
     Internal(String),
@@ -72,6 +75,7 @@ pub struct Application {
     registry: Registry,
     tsa: crate::certificates::tsa::Authority,
     custody: crate::signing::Custody,
+    identity: crate::identity::Identity,
 }
 
 impl Application {
@@ -108,6 +112,9 @@ impl Application {
         )?;
         let custody =
             crate::signing::Custody::new(db.clone(), vault.clone(), clock.clone(), &config.signing);
+        let identity =
+            crate::identity::Identity::start(db.clone(), vault.clone(), clock.clone(), &config)
+                .await?;
         let sms = SmsProvider::from_config(&config.notify.sms)?;
         let email = EmailProvider::from_config(&config.notify.email)?;
         let metrics = Arc::new(Metrics::new().map_err(|e| BuildError::Internal(e.to_string()))?);
@@ -130,6 +137,7 @@ impl Application {
             registry: registry.clone(),
             ocsp,
             tsa: tsa.clone(),
+            identity: identity.clone(),
         });
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);
@@ -199,12 +207,18 @@ impl Application {
             registry,
             tsa: tsa_handle,
             custody,
+            identity,
         })
     }
 
     /// Signing keys in custody and their authorisations.
     pub fn custody(&self) -> &crate::signing::Custody {
         &self.custody
+    }
+
+    /// Accounts, sessions and tokens.
+    pub fn identity(&self) -> &crate::identity::Identity {
+        &self.identity
     }
 
     /// The port actually bound (useful with port 0).

@@ -48,6 +48,12 @@ pub enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// Accounts: staff, points of issue.
+    Admin {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::cli_admin::AdminCommand,
+    },
     /// Print the OpenAPI document (YAML), as committed in openapi/openapi.yaml.
     Openapi,
 }
@@ -157,6 +163,7 @@ async fn run_with_config(command: Command, config: Config) -> Result<(), Exit> {
             Ok(())
         }
         Command::Hsm { command } => hsm(command, &config).await,
+        Command::Admin { command } => crate::cli_admin::run(command, &config).await,
         Command::Audit {
             command: AuditCommand::Export { from, to, output },
         } => export_audit(&config, from, to, output).await,

@@ -86,6 +86,59 @@ pub struct Config {
     /// Other certification authorities whose signatures are accepted.
     #[serde(default)]
     pub trust: TrustConfig,
+    /// Accounts, passwords, factors, tokens and attempt limits.
+    #[serde(default)]
+    pub identity: IdentityConfig,
+}
+
+/// Identity and access (accounts, factors, sessions, attempt limits).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IdentityConfig {
+    /// argon2id memory (KiB) of new password hashes; old hashes keep theirs and are upgraded
+    /// at the next login.
+    pub password_memory_kib: u32,
+    /// argon2id passes of new password hashes.
+    pub password_iterations: u32,
+    /// Password hashes computed at once (each takes `password_memory_kib`).
+    pub password_concurrency: std::num::NonZeroUsize,
+    /// Wrong answers in a row (password, code, TOTP) before the account or login name locks.
+    pub max_attempts: std::num::NonZeroU32,
+    /// Wrong answers from one client address before the address locks.
+    pub ip_max_attempts: std::num::NonZeroU32,
+    /// First lock, in minutes; each further lock lasts twice as long, up to a day.
+    pub lock_minutes: std::num::NonZeroU32,
+    /// Life of an access token, in seconds.
+    pub access_token_secs: std::num::NonZeroU32,
+    /// Life of a session (its refresh tokens and web cookie), in hours.
+    pub session_hours: std::num::NonZeroU32,
+    /// Life of an SMS code, in seconds.
+    pub code_ttl_secs: std::num::NonZeroU32,
+    /// Pause before a code may be sent again, in seconds.
+    pub resend_after_secs: u32,
+    /// Most times one code may be sent.
+    pub max_sends: std::num::NonZeroU32,
+    /// Life of an emailed link (confirmation, password reset), in minutes.
+    pub link_ttl_minutes: std::num::NonZeroU32,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        Self {
+            password_memory_kib: 32 * 1024,
+            password_iterations: 2,
+            password_concurrency: std::num::NonZeroUsize::MIN.saturating_add(1),
+            max_attempts: std::num::NonZeroU32::MIN.saturating_add(4),
+            ip_max_attempts: std::num::NonZeroU32::MIN.saturating_add(29),
+            lock_minutes: std::num::NonZeroU32::MIN.saturating_add(14),
+            access_token_secs: std::num::NonZeroU32::MIN.saturating_add(599),
+            session_hours: std::num::NonZeroU32::MIN.saturating_add(23),
+            code_ttl_secs: std::num::NonZeroU32::MIN.saturating_add(299),
+            resend_after_secs: 60,
+            max_sends: std::num::NonZeroU32::MIN.saturating_add(4),
+            link_ttl_minutes: std::num::NonZeroU32::MIN.saturating_add(1439),
+        }
+    }
 }
 
 /// Files of other CAs the verification engine trusts (ours are always trusted).
@@ -532,6 +585,14 @@ impl Config {
         if argon2::Params::new(kdf.memory_kib, kdf.iterations, 1, Some(32)).is_err() {
             return Err(ConfigError::Invalid {
                 key: "signing.pin_kdf_memory_kib".into(),
+                message: "argon2id needs at least 8 KiB and 1 pass".into(),
+            });
+        }
+        let id = &self.identity;
+        if argon2::Params::new(id.password_memory_kib, id.password_iterations, 1, Some(32)).is_err()
+        {
+            return Err(ConfigError::Invalid {
+                key: "identity.password_memory_kib".into(),
                 message: "argon2id needs at least 8 KiB and 1 pass".into(),
             });
         }

@@ -2,7 +2,7 @@
 //! checked for drift by a test), the interactive docs page from vendored assets, and `/`.
 
 use super::problem::Problem;
-use super::{audit, health, ocsp, pki, tsa};
+use super::{accounts, admin, audit, health, login, ocsp, partner, pki, tsa};
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
 
@@ -10,12 +10,35 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "cloudseal API", description = "Cloud electronic signatures: registration, key vault, signing and document exchange."),
-    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export, pki::ca_certificate, pki::crl, ocsp::ocsp_post, ocsp::ocsp_get, tsa::time_stamp),
+    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export, pki::ca_certificate, pki::crl, ocsp::ocsp_post, ocsp::ocsp_get, tsa::time_stamp,
+        accounts::register, accounts::confirm_email, accounts::confirm_phone, accounts::resend_code,
+        accounts::me, accounts::my_sessions, accounts::end_session, accounts::change_password,
+        accounts::change_email, accounts::change_phone, accounts::sms_login, accounts::totp_enrol,
+        accounts::totp_confirm, login::login, login::login_verify, login::sms_login, login::refresh,
+        login::logout, login::reset_request, login::reset_page, login::reset_confirm, login::jwks,
+        login::oauth_token, admin::create_member, admin::create_point, admin::create_partner,
+        admin::create_client, admin::rotate_client, admin::unlock, partner::agents),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
-        audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure)),
+        audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
+        accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
+        accounts::Confirmed, accounts::CodeAnswer, accounts::ResendRequest, accounts::PasswordChange,
+        accounts::ContactChange, accounts::SmsLoginChoice, accounts::Reauth, accounts::TotpCode,
+        accounts::RecoveryCodes, crate::identity::accounts::Profile, crate::identity::sessions::SessionInfo,
+        crate::identity::totp::Enrolment, crate::identity::Role, crate::identity::values::Language,
+        crate::identity::login::Factor, crate::identity::sessions::SessionKind, crate::identity::tokens::Jwk,
+        crate::identity::clients::ClientCredentials, crate::identity::staff::PointOfIssue,
+        login::LoginRequest, login::LoginChallenge, login::VerifyRequest, login::TokenResponse,
+        login::WebSessionResponse, login::SmsLoginRequest, login::RefreshRequest, login::ResetRequest,
+        login::ResetConfirm, login::Jwks, login::TokenRequest, login::ClientTokenResponse,
+        admin::NewMemberRequest, admin::Created, admin::NewPoint, admin::NewPartner, admin::NewClient,
+        admin::Unlocked, partner::Agent)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
         (name = "audit", description = "Audit trail"),
-        (name = "pki", description = "CA certificates, CRLs, OCSP and time-stamping"))
+        (name = "pki", description = "CA certificates, CRLs, OCSP and time-stamping"),
+        (name = "accounts", description = "Registration and your own account"),
+        (name = "auth", description = "Login, sessions, tokens and password reset"),
+        (name = "admin", description = "Staff, partners, API clients and locks"),
+        (name = "partner", description = "The partner API"))
 )]
 pub struct ApiDoc;
 

@@ -1,12 +1,17 @@
 //! The HTTP surface: routes, extractors, problem+json, middleware, pages.
 
+pub mod accounts;
+pub mod admin;
 pub mod audit;
+pub mod auth;
 pub mod body;
 pub mod docs;
 pub mod health;
+pub mod login;
 pub mod metrics;
 pub mod middleware;
 pub mod ocsp;
+pub mod partner;
 pub mod pki;
 pub mod problem;
 pub mod tsa;
@@ -36,6 +41,8 @@ pub struct AppState {
     pub ocsp: crate::certificates::ocsp::Responder,
     /// The time-stamping authority.
     pub tsa: crate::certificates::tsa::Authority,
+    /// Accounts, sessions and tokens.
+    pub identity: crate::identity::Identity,
 }
 
 /// Register every route.
@@ -50,5 +57,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(ocsp::ocsp_post)
         .service(ocsp::ocsp_get)
         .service(tsa::time_stamp)
+        .configure(accounts::configure)
+        .configure(login::configure)
+        .configure(admin::configure)
+        .configure(partner::configure)
         .configure(docs::configure);
 }

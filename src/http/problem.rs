@@ -24,6 +24,9 @@ pub struct Problem {
     /// What went wrong in this case, for a person.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The OAuth 2.0 error code (RFC 6749 §5.2), on the token endpoint only.
+    #[serde(rename = "error", skip_serializing_if = "Option::is_none")]
+    pub oauth_error: Option<&'static str>,
     /// Readiness of each dependency (only on `/readyz`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checks: Option<serde_json::Value>,
@@ -62,6 +65,170 @@ pub enum ApiError {
     /// A bug or unexpected failure; the text is logged, not shown.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A refusal with its own problem type: 401, 403, 409, 410, 429 and the like, each with a
+    /// stable slug and a detail written for people.
+    #[error("{status} {slug}: {detail}")]
+    Refused {
+        /// HTTP status.
+        status: StatusCode,
+        /// The problem type's slug.
+        slug: &'static str,
+        /// The problem type's title.
+        title: &'static str,
+        /// What happened and what to do.
+        detail: String,
+        /// Seconds until a retry may succeed (`Retry-After`).
+        retry_after: Option<u64>,
+        /// The OAuth error code, on the token endpoint.
+        oauth_error: Option<&'static str>,
+    },
+}
+
+impl ApiError {
+    /// A refusal of `status` with its slug, title and detail.
+    pub fn refused(
+        status: StatusCode,
+        slug: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        ApiError::Refused {
+            status,
+            slug,
+            title,
+            detail: detail.into(),
+            retry_after: None,
+            oauth_error: None,
+        }
+    }
+
+    /// 401: who is calling is not known.
+    pub fn unauthenticated(detail: impl Into<String>) -> Self {
+        Self::refused(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Authentication required",
+            detail,
+        )
+    }
+
+    /// 403: who is calling is known and may not do this.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::refused(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail)
+    }
+}
+
+fn seconds_until(until: chrono::DateTime<chrono::Utc>) -> u64 {
+    u64::try_from((until - chrono::Utc::now()).num_seconds().max(1)).unwrap_or(1)
+}
+
+impl From<crate::identity::IdentityError> for ApiError {
+    fn from(e: crate::identity::IdentityError) -> Self {
+        use crate::identity::IdentityError as I;
+        use crate::store::accounts::Taken;
+        match e {
+            I::Invalid(d) => ApiError::BadRequest(d),
+            I::Taken(Taken::Email) => ApiError::refused(
+                StatusCode::CONFLICT,
+                "email-taken",
+                "Email already registered",
+                "An account with this email address already exists. Log in, or reset the password.",
+            ),
+            I::Taken(Taken::Phone) => ApiError::refused(
+                StatusCode::CONFLICT,
+                "phone-taken",
+                "Phone already registered",
+                "An account with this phone number already exists. Log in, or reset the password.",
+            ),
+            I::BadCredentials => ApiError::refused(
+                StatusCode::UNAUTHORIZED,
+                "invalid-credentials",
+                "Invalid credentials",
+                "The login or the password is wrong.",
+            ),
+            I::BadCode => ApiError::refused(
+                StatusCode::UNAUTHORIZED,
+                "invalid-code",
+                "Invalid code",
+                "The code is wrong, or it has expired or been used. Ask for a new one if needed.",
+            ),
+            I::BadLink => ApiError::refused(
+                StatusCode::GONE,
+                "invalid-link",
+                "Link not valid",
+                "The link has expired or has already been used. Ask for a new one.",
+            ),
+            I::Locked { until } => ApiError::Refused {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                slug: "locked",
+                title: "Too many failed attempts",
+                detail: format!(
+                    "Too many wrong answers. Try again after {} UTC, or ask support to unlock.",
+                    until.format("%Y-%m-%d %H:%M")
+                ),
+                retry_after: Some(seconds_until(until)),
+                oauth_error: None,
+            },
+            I::ResendRefused { retry_at } => ApiError::Refused {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                slug: "resend-refused",
+                title: "Code not sent again",
+                detail: match retry_at {
+                    Some(_) => "A code was sent a moment ago; wait before asking again.".into(),
+                    None => "This code has been sent too many times; start again.".into(),
+                },
+                retry_after: retry_at.map(seconds_until),
+                oauth_error: None,
+            },
+            I::NotConfirmed => ApiError::refused(
+                StatusCode::FORBIDDEN,
+                "not-confirmed",
+                "Account not confirmed",
+                "Confirm your email (follow the emailed link) and your phone (enter the SMS code) first.",
+            ),
+            I::BadToken(_) => ApiError::refused(
+                StatusCode::UNAUTHORIZED,
+                "invalid-token",
+                "Invalid access token",
+                "The access token is not valid or has expired; log in again or refresh it.",
+            ),
+            I::BadRefresh => ApiError::refused(
+                StatusCode::UNAUTHORIZED,
+                "invalid-refresh-token",
+                "Invalid refresh token",
+                "The refresh token is not valid or its session has ended; log in again.",
+            ),
+            I::RefreshReused => ApiError::refused(
+                StatusCode::UNAUTHORIZED,
+                "refresh-token-reused",
+                "Refresh token reused",
+                "This refresh token was already used, so the session was ended for safety; log in again.",
+            ),
+            I::BadClient => ApiError::Refused {
+                status: StatusCode::UNAUTHORIZED,
+                slug: "invalid-client",
+                title: "Invalid client",
+                detail: "The client id or secret is wrong, or the client is disabled.".into(),
+                retry_after: None,
+                oauth_error: Some("invalid_client"),
+            },
+            I::RateLimited { retry_after } => ApiError::Refused {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                slug: "rate-limited",
+                title: "Too many requests",
+                detail: "This client has used its requests for this minute.".into(),
+                retry_after: Some(retry_after),
+                oauth_error: None,
+            },
+            I::NotFound => ApiError::NotFound,
+            I::Forbidden(d) => ApiError::forbidden(d),
+            I::Conflict(d) => ApiError::Conflict(d),
+            I::Store(s) => s.into(),
+            I::Vault(v) => v.into(),
+            I::Audit(a) => ApiError::Unavailable(a.to_string()),
+            I::Internal(d) => ApiError::Internal(d),
+        }
+    }
 }
 
 impl From<crate::store::StoreError> for ApiError {
@@ -128,6 +295,7 @@ pub fn problem_response(
         title: title.to_owned(),
         status: status.as_u16(),
         detail,
+        oauth_error: None,
         checks,
     };
     HttpResponse::build(status)
@@ -153,6 +321,7 @@ impl ResponseError for ApiError {
             ApiError::MalformedJson(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotReady(_) | ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Refused { status, .. } => *status,
         }
     }
 
@@ -208,6 +377,49 @@ impl ResponseError for ApiError {
                 generic_response(status)
             }
             ApiError::NotFound | ApiError::MethodNotAllowed => generic_response(status),
+            ApiError::Refused {
+                slug,
+                title,
+                detail,
+                retry_after,
+                oauth_error,
+                ..
+            } => {
+                let mut r = problem_response(status, slug, title, Some(detail.clone()), None);
+                if let Some(code) = oauth_error {
+                    let body = Problem {
+                        kind: format!("urn:cloudseal:problem:{slug}"),
+                        title: (*title).to_owned(),
+                        status: status.as_u16(),
+                        detail: Some(detail.clone()),
+                        oauth_error: Some(code),
+                        checks: None,
+                    };
+                    r = HttpResponse::build(status)
+                        .insert_header((
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static(PROBLEM_JSON),
+                        ))
+                        .insert_header((
+                            header::CACHE_CONTROL,
+                            HeaderValue::from_static("no-store"),
+                        ))
+                        .body(serde_json::to_string(&body).unwrap_or_default());
+                }
+                if let Some(secs) = retry_after
+                    && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+                {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                if status == StatusCode::UNAUTHORIZED
+                    && let Ok(v) = HeaderValue::from_str(&format!(
+                        "Bearer error=\"invalid_token\", error_description=\"{title}\""
+                    ))
+                {
+                    r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+                }
+                r
+            }
         }
     }
 }

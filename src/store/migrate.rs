@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "signing_keys",
         include_str!("../../migrations/V3__signing_keys.sql"),
     ),
+    (
+        4,
+        "identity",
+        include_str!("../../migrations/V4__identity.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -1,11 +1,17 @@
 //! All SQL lives here, one module per aggregate. Functions that change state take a
 //! `Transaction`, so the caller decides what commits together (an act and its audit entry).
 
+pub mod accounts;
+pub mod attempts;
 pub mod audit;
+pub mod challenges;
+pub mod data_keys;
 pub mod keys;
 pub mod migrate;
 pub mod outbox;
+pub mod partners;
 pub mod pki;
+pub mod sessions;
 
 use crate::config::DatabaseConfig;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};

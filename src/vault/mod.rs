@@ -6,6 +6,7 @@
 //! module or token is re-opened on the next operation without restarting the server.
 
 pub mod custody;
+pub mod data_keys;
 mod mechanisms;
 mod pool;
 pub mod provision;

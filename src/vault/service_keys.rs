@@ -15,17 +15,20 @@ pub enum ServiceKey {
     Tsa,
     /// Service seal: signs audit checkpoints and protocols.
     Seal,
+    /// Signs access tokens (ES256 JWTs); its `kid` is the RFC 7638 thumbprint.
+    AccessToken,
 }
 
 impl ServiceKey {
     /// Every service key, in provisioning order (issuers before what they issue).
-    pub const ALL: [ServiceKey; 6] = [
+    pub const ALL: [ServiceKey; 7] = [
         ServiceKey::Kek,
         ServiceKey::Pepper,
         ServiceKey::RootCa,
         ServiceKey::IssuingCa,
         ServiceKey::Tsa,
         ServiceKey::Seal,
+        ServiceKey::AccessToken,
     ];
 
     /// `CKA_LABEL` on the token.
@@ -37,6 +40,7 @@ impl ServiceKey {
             ServiceKey::IssuingCa => "cloudseal-issuing-ca",
             ServiceKey::Tsa => "cloudseal-tsa",
             ServiceKey::Seal => "cloudseal-seal",
+            ServiceKey::AccessToken => "cloudseal-access-token",
         }
     }
 
@@ -49,6 +53,7 @@ impl ServiceKey {
             ServiceKey::IssuingCa => 4,
             ServiceKey::Tsa => 5,
             ServiceKey::Seal => 6,
+            ServiceKey::AccessToken => 7,
         };
         [0xc5, n]
     }
@@ -65,6 +70,7 @@ impl ServiceKey {
             ServiceKey::IssuingCa => "Issuing CA",
             ServiceKey::Tsa => "Time-Stamping Authority",
             ServiceKey::Seal => "Service Seal",
+            ServiceKey::AccessToken => "Access Token Signer",
             ServiceKey::Kek | ServiceKey::Pepper => "",
         }
     }

@@ -13,6 +13,8 @@ mod docs;
 mod health;
 mod hsm_faults;
 mod identifiers;
+mod identity_accounts;
+mod identity_tokens;
 mod key_algorithms;
 mod ocsp;
 mod outbox;

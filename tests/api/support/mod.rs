@@ -2,6 +2,7 @@
 //! each test gets the app on port 0 with a fresh database cloned from the template.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
+pub mod accounts;
 pub mod http_sink;
 pub mod pki;
 pub mod smtp;
@@ -223,6 +224,10 @@ sessions = 4
 seal_interval_ms = 50
 checkpoint_interval_secs = 3600
 
+[identity]
+password_memory_kib = 8192
+password_iterations = 1
+
 [notify]
 poll_interval_ms = 25
 backoff_base_ms = 30
@@ -252,6 +257,8 @@ pub struct TestApp {
     pub tsa: cloudseal::certificates::tsa::Authority,
     /// Its key custody.
     pub custody: cloudseal::signing::Custody,
+    /// Its accounts and sessions.
+    pub identity: cloudseal::identity::Identity,
     /// Name of its database.
     pub db_name: String,
     /// Its configuration.
@@ -326,6 +333,7 @@ async fn spawn_full(
     let registry = app.registry().clone();
     let tsa = app.tsa().clone();
     let custody = app.custody().clone();
+    let identity = app.identity().clone();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -335,6 +343,7 @@ async fn spawn_full(
         registry,
         tsa,
         custody,
+        identity,
         db_name: db_name.to_owned(),
         config,
         http: reqwest::Client::builder()

@@ -1,0 +1,157 @@
+//! `cloudseal admin …`: account administration from the command line, for the first admin of
+//! an installation (before anyone can log in to the admin API) and for scripts.
+
+use crate::app;
+use crate::audit::AuditEvent;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::identity::staff::NewMember;
+use crate::identity::values::{Email, Language, NamePart, NewPassword, Phone};
+use crate::identity::{Identity, Role};
+use crate::store::Db;
+use clap::Subcommand;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// `cloudseal admin …`
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a staff member or partner agent. Without --password-stdin a link to choose a
+    /// password is emailed (through the outbox).
+    CreateUser {
+        /// operator, auditor, admin or partner_agent.
+        #[arg(long)]
+        role: String,
+        /// Surname.
+        #[arg(long)]
+        surname: String,
+        /// Given name.
+        #[arg(long)]
+        given_name: String,
+        /// Email.
+        #[arg(long)]
+        email: String,
+        /// Phone in international form (SMS second factor).
+        #[arg(long)]
+        phone: String,
+        /// en or ru.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// Operators: the point of issue's id.
+        #[arg(long)]
+        point_of_issue: Option<Uuid>,
+        /// Partner agents: the partner's id.
+        #[arg(long)]
+        partner: Option<Uuid>,
+        /// Read the password from standard input (one line) instead of emailing a link.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Register a point of issue; prints its id.
+    CreatePointOfIssue {
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Region.
+        #[arg(long)]
+        region: String,
+        /// Address.
+        #[arg(long, default_value = "")]
+        address: String,
+    },
+}
+
+fn invalid(e: impl std::fmt::Display) -> super::cli::Exit {
+    super::cli::Exit {
+        code: 2,
+        message: e.to_string(),
+    }
+}
+
+fn failed(e: impl std::fmt::Display) -> super::cli::Exit {
+    super::cli::Exit {
+        code: 1,
+        message: e.to_string(),
+    }
+}
+
+/// Run an admin command.
+pub async fn run(command: AdminCommand, config: &Config) -> Result<(), super::cli::Exit> {
+    let db = Db::connect(config.database.url.expose(), &config.database)
+        .await
+        .map_err(failed)?;
+    let vault = app::open_vault(&config.hsm).await.map_err(failed)?;
+    let identity = Identity::start(db, vault, Arc::new(SystemClock), config)
+        .await
+        .map_err(failed)?;
+    let actor = |action: &str| {
+        let mut e = AuditEvent::system(action);
+        e.details = serde_json::json!({"via": "cli"});
+        e
+    };
+    match command {
+        AdminCommand::CreateUser {
+            role,
+            surname,
+            given_name,
+            email,
+            phone,
+            language,
+            point_of_issue,
+            partner,
+            password_stdin,
+        } => {
+            let role =
+                Role::parse(&role).ok_or_else(|| invalid(format!("unknown role {role:?}")))?;
+            let email = Email::parse(&email).map_err(invalid)?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(failed)?;
+                let line = line.trim_end_matches(['\r', '\n']);
+                Some(NewPassword::parse(line, &email).map_err(invalid)?)
+            } else {
+                None
+            };
+            let member = NewMember {
+                role,
+                surname: NamePart::parse(&surname, "surname").map_err(invalid)?,
+                given_name: NamePart::parse(&given_name, "given name").map_err(invalid)?,
+                patronymic: None,
+                phone: Phone::parse(&phone).map_err(invalid)?,
+                language: Language::parse(&language)
+                    .ok_or_else(|| invalid("language must be en or ru"))?,
+                email,
+                point_of_issue,
+                partner,
+            };
+            let with_password = password.is_some();
+            let id = identity
+                .create_member(member, password, actor("account.create_member"))
+                .await
+                .map_err(|e| match e {
+                    crate::identity::IdentityError::Taken(t) => {
+                        invalid(format!("already registered: {t:?}"))
+                    }
+                    crate::identity::IdentityError::Invalid(d) => invalid(d),
+                    other => failed(other),
+                })?;
+            println!("{id}");
+            if !with_password {
+                eprintln!("a link to choose the password was queued for the user's email");
+            }
+            Ok(())
+        }
+        AdminCommand::CreatePointOfIssue {
+            name,
+            region,
+            address,
+        } => {
+            let p = identity
+                .create_point_of_issue(&name, &region, &address, actor("point_of_issue.create"))
+                .await
+                .map_err(failed)?;
+            println!("{}", p.id);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Admin acts on accounts: staff and partner agents, points of issue, partners and their API
+//! clients, and lifting locks. Every route takes an [`AdminCtx`], so none runs for anyone else.
+
+use super::AppState;
+use super::auth::{AdminCtx, Meta};
+use super::problem::{ApiError, Problem};
+use crate::identity::clients::ClientCredentials;
+use crate::identity::staff::{NewMember, PointOfIssue};
+use crate::identity::values::{Email, Language, NamePart, Phone};
+use crate::identity::{AccountId, Role};
+use actix_web::{HttpResponse, delete, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Register every route of this file.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(create_member)
+        .service(create_point)
+        .service(create_partner)
+        .service(create_client)
+        .service(rotate_client)
+        .service(unlock);
+}
+
+fn path_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
+}
+
+/// A staff member or partner agent to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMemberRequest {
+    /// `operator`, `auditor`, `admin` or `partner_agent`.
+    pub role: Role,
+    /// Surname.
+    pub surname: String,
+    /// Given name.
+    pub given_name: String,
+    /// Patronymic.
+    #[serde(default)]
+    pub patronymic: Option<String>,
+    /// Email; the link to choose a password goes there.
+    pub email: String,
+    /// Phone for the SMS second factor.
+    pub phone: String,
+    /// `en` or `ru`.
+    #[serde(default)]
+    pub language: Language,
+    /// Operators: their point of issue.
+    #[serde(default)]
+    pub point_of_issue: Option<Uuid>,
+    /// Partner agents: their partner.
+    #[serde(default)]
+    pub partner: Option<Uuid>,
+}
+
+/// A created object's id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    /// Id.
+    pub id: Uuid,
+}
+
+/// Create a staff member or partner agent; they choose a password from an emailed link.
+#[utoipa::path(tag = "admin", request_body = NewMemberRequest, responses(
+    (status = 201, body = Created),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/v1/admin/members")]
+pub async fn create_member(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    body: web::Json<NewMemberRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let bad = |e: crate::identity::values::InvalidValue| ApiError::BadRequest(e.0);
+    let member = NewMember {
+        role: b.role,
+        surname: NamePart::parse(&b.surname, "surname").map_err(bad)?,
+        given_name: NamePart::parse(&b.given_name, "given name").map_err(bad)?,
+        patronymic: match b.patronymic.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => Some(NamePart::parse(p, "patronymic").map_err(bad)?),
+        },
+        email: Email::parse(&b.email).map_err(bad)?,
+        phone: Phone::parse(&b.phone).map_err(bad)?,
+        language: b.language,
+        point_of_issue: b.point_of_issue,
+        partner: b.partner,
+    };
+    let id = state
+        .identity
+        .create_member(
+            member,
+            None,
+            admin.0.event(&meta.0, "account.create_member"),
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(Created { id: id.0 }))
+}
+
+/// A point of issue to register.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPoint {
+    /// Name (unique).
+    pub name: String,
+    /// Region.
+    pub region: String,
+    /// Address.
+    #[serde(default)]
+    pub address: String,
+}
+
+/// Register a point of issue (an office where operators identify applicants).
+#[utoipa::path(tag = "admin", request_body = NewPoint, responses(
+    (status = 201, body = PointOfIssue),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/v1/admin/points-of-issue")]
+pub async fn create_point(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    body: web::Json<NewPoint>,
+) -> Result<HttpResponse, ApiError> {
+    let p = state
+        .identity
+        .create_point_of_issue(
+            &body.name,
+            &body.region,
+            &body.address,
+            admin.0.event(&meta.0, "point_of_issue.create"),
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(p))
+}
+
+/// A partner organisation to register.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPartner {
+    /// Name (unique).
+    pub name: String,
+}
+
+/// Register a partner organisation.
+#[utoipa::path(tag = "admin", request_body = NewPartner, responses(
+    (status = 201, body = Created),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/v1/admin/partners")]
+pub async fn create_partner(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    body: web::Json<NewPartner>,
+) -> Result<HttpResponse, ApiError> {
+    let id = state
+        .identity
+        .create_partner(&body.name, admin.0.event(&meta.0, "partner.create"))
+        .await?;
+    Ok(HttpResponse::Created().json(Created { id }))
+}
+
+/// An API client to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewClient {
+    /// Name.
+    pub name: String,
+    /// Scopes it may be granted.
+    pub scopes: Vec<String>,
+    /// Requests per minute.
+    #[serde(default = "default_rate")]
+    pub requests_per_minute: i32,
+}
+
+fn default_rate() -> i32 {
+    600
+}
+
+/// Create an API client of a partner; the secret is shown once.
+#[utoipa::path(tag = "admin", request_body = NewClient, params(("id" = Uuid, Path)), responses(
+    (status = 201, body = ClientCredentials),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[post("/v1/admin/partners/{id}/clients")]
+pub async fn create_client(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    id: web::Path<String>,
+    body: web::Json<NewClient>,
+) -> Result<HttpResponse, ApiError> {
+    let c = state
+        .identity
+        .create_client(
+            path_id(&id)?,
+            &body.name,
+            &body.scopes,
+            body.requests_per_minute,
+            admin.0.event(&meta.0, "api_client.create"),
+        )
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(c))
+}
+
+/// Give an API client a new secret; the old one works for 24 hours more.
+#[utoipa::path(tag = "admin", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = ClientCredentials),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[post("/v1/admin/clients/{id}/secret")]
+pub async fn rotate_client(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let c = state
+        .identity
+        .rotate_client_secret(path_id(&id)?, admin.0.event(&meta.0, "api_client.rotate"))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(c))
+}
+
+/// Whether a lock was lifted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Unlocked {
+    /// True when the account was locked.
+    pub was_locked: bool,
+}
+
+/// Lift the attempt locks of an account.
+#[utoipa::path(tag = "admin", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Unlocked),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[delete("/v1/admin/accounts/{id}/lock")]
+pub async fn unlock(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let was_locked = state
+        .identity
+        .unlock_account(
+            AccountId(path_id(&id)?),
+            admin.0.event(&meta.0, "auth.unlock"),
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(Unlocked { was_locked }))
+}

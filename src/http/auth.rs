@@ -1,0 +1,211 @@
+//! Authorisation as capabilities. A handler states what it needs by the type of an argument —
+//! [`Signed`] (any person), [`Authorised<Admins>`](Authorised) (an admin), [`ClientCtx`] with a
+//! scope — and actix will not call it unless the request proves it: a verified bearer token or
+//! web session cookie (with its CSRF token on state-changing requests), a live session, and the
+//! role or scope. There is no check to forget.
+
+use super::AppState;
+use super::problem::ApiError;
+use crate::identity::clients::Client;
+use crate::identity::sessions::COOKIE_NAME;
+use crate::identity::{Person, Principal, RequestMeta, Role};
+use actix_web::dev::Payload;
+use actix_web::http::{Method, header};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::future::{LocalBoxFuture, Ready, ready};
+use std::marker::PhantomData;
+
+/// Header carrying the CSRF token of a web session.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Where the request came from (request id, address, user agent).
+#[derive(Debug, Clone)]
+pub struct Meta(pub RequestMeta);
+
+impl FromRequest for Meta {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Meta(meta_of(req))))
+    }
+}
+
+fn meta_of(req: &HttpRequest) -> RequestMeta {
+    RequestMeta {
+        request_id: req
+            .extensions()
+            .get::<super::middleware::RequestId>()
+            .map(|r| r.0.clone()),
+        client_ip: req
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default(),
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(200).collect())
+            .unwrap_or_default(),
+    }
+}
+
+async fn principal(req: HttpRequest) -> Result<Principal, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ApiError::unauthenticated(
+                    "Send the access token as: Authorization: Bearer <token>.",
+                )
+            })?;
+        return Ok(state.identity.authenticate_bearer(token).await?);
+    }
+    if let Some(cookie) = req.cookie(COOKIE_NAME) {
+        let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        let csrf = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        return Ok(state
+            .identity
+            .authenticate_cookie(cookie.value(), csrf, unsafe_method)
+            .await?);
+    }
+    Err(ApiError::unauthenticated(
+        "Log in first: send an access token (Authorization: Bearer) or a session cookie.",
+    ))
+}
+
+async fn person(req: HttpRequest) -> Result<Person, ApiError> {
+    match principal(req).await? {
+        Principal::Person(p) => Ok(p),
+        Principal::Client(_) => Err(ApiError::forbidden(
+            "This is for people signed in to their account, not for API clients.",
+        )),
+    }
+}
+
+/// Any signed-in person, whatever the role.
+#[derive(Debug, Clone)]
+pub struct Signed(pub Person);
+
+impl FromRequest for Signed {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { person(req).await.map(Signed) })
+    }
+}
+
+/// Which roles a capability admits.
+pub trait Roles {
+    /// The roles.
+    const ROLES: &'static [Role];
+    /// How a refusal names them.
+    const NAME: &'static str;
+}
+
+/// A person holding one of `R`'s roles.
+#[derive(Debug, Clone)]
+pub struct Authorised<R: Roles>(pub Person, PhantomData<R>);
+
+impl<R: Roles + 'static> FromRequest for Authorised<R> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let p = person(req).await?;
+            if R::ROLES.contains(&p.role) {
+                Ok(Authorised(p, PhantomData))
+            } else {
+                Err(ApiError::forbidden(format!(
+                    "This needs the {} role.",
+                    R::NAME
+                )))
+            }
+        })
+    }
+}
+
+macro_rules! roles {
+    ($(#[$doc:meta])* $name:ident, $label:literal, [$($role:ident),+]) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+        impl Roles for $name {
+            const ROLES: &'static [Role] = &[$(Role::$role),+];
+            const NAME: &'static str = $label;
+        }
+    };
+}
+
+roles!(
+    /// Admins only.
+    Admins, "admin", [Admin]
+);
+roles!(
+    /// Auditors (and admins).
+    Auditors, "auditor", [Auditor, Admin]
+);
+roles!(
+    /// Operators.
+    Operators, "operator", [Operator]
+);
+roles!(
+    /// Subscribers.
+    Subscribers, "subscriber", [Subscriber]
+);
+roles!(
+    /// Staff: operators, auditors, admins.
+    Staff, "operator, auditor or admin", [Operator, Auditor, Admin]
+);
+
+/// An admin.
+pub type AdminCtx = Authorised<Admins>;
+
+/// A scope a client capability asks for.
+pub trait Scope {
+    /// The scope's name.
+    const NAME: &'static str;
+}
+
+/// Scope `agents:read`.
+#[derive(Debug, Clone, Copy)]
+pub struct AgentsRead;
+impl Scope for AgentsRead {
+    const NAME: &'static str = "agents:read";
+}
+
+/// A partner API client whose token carries scope `S`.
+#[derive(Debug, Clone)]
+pub struct ClientCtx<S: Scope>(pub Client, PhantomData<S>);
+
+impl<S: Scope + 'static> FromRequest for ClientCtx<S> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match principal(req).await? {
+                Principal::Client(c) if c.has(S::NAME) => Ok(ClientCtx(c, PhantomData)),
+                Principal::Client(_) => Err(ApiError::forbidden(format!(
+                    "The access token lacks the scope {}.",
+                    S::NAME
+                ))),
+                Principal::Person(_) => Err(ApiError::forbidden(
+                    "This is for partner API clients (client credentials).",
+                )),
+            }
+        })
+    }
+}

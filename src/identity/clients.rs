@@ -1,0 +1,304 @@
+//! Partner API clients: a client id and secret (stored as SHA-256; the secret has 256 bits, so
+//! a slow hash adds nothing) exchanged for a short access token with the scopes asked for
+//! (OAuth 2.0 client credentials, RFC 6749 §4.4). A rotated secret keeps working for a grace
+//! period so the partner can roll it out. Each client has a per-minute request budget.
+
+use super::codes::{hash_handle, new_handle, same};
+use super::tokens::{Claims, Subject};
+use super::{Identity, IdentityError, Principal, RequestMeta};
+use crate::audit::{self, ActorKind, AuditEvent, Outcome};
+use crate::store::{self, partners::ClientRow};
+use chrono::TimeDelta;
+use rand::RngCore;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use uuid::Uuid;
+
+/// Every scope a client may be granted.
+pub const SCOPES: &[&str] = &["agents:read", "applications:read", "applications:write"];
+
+/// How long a rotated-out secret keeps working.
+const ROTATION_GRACE_HOURS: i64 = 24;
+
+/// A partner API client whose token was verified just now.
+#[derive(Debug, Clone)]
+pub struct Client {
+    /// Its id.
+    pub id: Uuid,
+    /// Its organisation.
+    pub partner: Uuid,
+    /// Scopes granted to this token.
+    pub scopes: Vec<String>,
+}
+
+impl Client {
+    /// Whether the token carries `scope`.
+    pub fn has(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+
+    /// An audit event of this client's act.
+    pub fn event(&self, meta: &RequestMeta, action: &str) -> AuditEvent {
+        meta.event(action, Some((ActorKind::Partner, self.id)))
+    }
+}
+
+/// A client just created or rotated, with its secret shown once.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ClientCredentials {
+    /// Internal id (for admin URLs).
+    pub id: Uuid,
+    /// The public client id.
+    pub client_id: String,
+    /// The secret; only its hash is kept, so it cannot be shown again.
+    pub client_secret: String,
+    /// Scopes it may ask for.
+    pub scopes: Vec<String>,
+    /// Requests per minute allowed.
+    pub requests_per_minute: i32,
+}
+
+/// A client-credentials token.
+#[derive(Debug, Clone)]
+pub struct ClientToken {
+    /// The access token.
+    pub access_token: String,
+    /// Seconds it lives.
+    pub expires_in: i64,
+    /// Scopes granted, space-separated.
+    pub scope: String,
+}
+
+/// Fixed one-minute windows of requests per client, in this process.
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    windows: Mutex<HashMap<Uuid, (i64, u32)>>,
+}
+
+impl RateLimiter {
+    /// Count a request; `Err(seconds)` to wait when over `per_minute`.
+    fn admit(
+        &self,
+        client: Uuid,
+        per_minute: i32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), u64> {
+        let minute = now.timestamp().div_euclid(60);
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = windows.entry(client).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        if i64::from(entry.1) >= i64::from(per_minute) {
+            let wait = 60 - now.timestamp().rem_euclid(60);
+            return Err(u64::try_from(wait).unwrap_or(60));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+fn new_client_id() -> String {
+    let mut b = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    format!("cs_{}", hex::encode(b))
+}
+
+fn parse_scopes(raw: &[String]) -> Result<Vec<String>, IdentityError> {
+    let mut out: Vec<String> = Vec::new();
+    for s in raw {
+        if !SCOPES.contains(&s.as_str()) {
+            return Err(IdentityError::Invalid(format!(
+                "Unknown scope {s:?}; known scopes: {}.",
+                SCOPES.join(", ")
+            )));
+        }
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    Ok(out)
+}
+
+impl Identity {
+    /// Create an API client of `partner`.
+    pub async fn create_client(
+        &self,
+        partner: Uuid,
+        name: &str,
+        scopes: &[String],
+        requests_per_minute: i32,
+        actor: AuditEvent,
+    ) -> Result<ClientCredentials, IdentityError> {
+        let scopes = parse_scopes(scopes)?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(IdentityError::Invalid(
+                "The client name must have 1 to 200 characters.".into(),
+            ));
+        }
+        if !(1..=100_000).contains(&requests_per_minute) {
+            return Err(IdentityError::Invalid(
+                "requests_per_minute must be between 1 and 100000.".into(),
+            ));
+        }
+        let (secret, secret_hash) = new_handle();
+        let row = ClientRow {
+            id: Uuid::new_v4(),
+            client_id: new_client_id(),
+            partner,
+            name: name.into(),
+            secret_hash,
+            previous_secret_hash: None,
+            previous_until: None,
+            scopes: scopes.clone(),
+            requests_per_minute,
+            created_at: self.0.clock.now(),
+            disabled_at: None,
+        };
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        if !store::partners::partner_exists(&*tx, partner).await? {
+            return Err(IdentityError::NotFound);
+        }
+        store::partners::insert_client(&*tx, &row).await?;
+        let e = actor
+            .on("api_client", row.id.to_string())
+            .with_details(serde_json::json!({"partner": partner, "scopes": scopes}));
+        audit::record(&tx, self.0.clock.as_ref(), e).await?;
+        tx.commit().await?;
+        Ok(ClientCredentials {
+            id: row.id,
+            client_id: row.client_id,
+            client_secret: secret,
+            scopes,
+            requests_per_minute,
+        })
+    }
+
+    /// A new secret for client `id`; the old one works for a day more.
+    pub async fn rotate_client_secret(
+        &self,
+        id: Uuid,
+        actor: AuditEvent,
+    ) -> Result<ClientCredentials, IdentityError> {
+        let (secret, hash) = new_handle();
+        let until = self.0.clock.now() + TimeDelta::hours(ROTATION_GRACE_HOURS);
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let row = store::partners::client(&*tx, id)
+            .await?
+            .ok_or(IdentityError::NotFound)?;
+        if !store::partners::rotate_secret(&*tx, id, &hash, until).await? {
+            return Err(IdentityError::NotFound);
+        }
+        let e = actor
+            .on("api_client", id.to_string())
+            .with_details(serde_json::json!({"previous_valid_until": until.to_rfc3339()}));
+        audit::record(&tx, self.0.clock.as_ref(), e).await?;
+        tx.commit().await?;
+        Ok(ClientCredentials {
+            id,
+            client_id: row.client_id,
+            client_secret: secret,
+            scopes: row.scopes,
+            requests_per_minute: row.requests_per_minute,
+        })
+    }
+
+    /// Exchange client credentials for an access token with the scopes asked for (all the
+    /// client's scopes when none are named); asking for a scope it lacks is refused.
+    pub async fn client_token(
+        &self,
+        client_id: &str,
+        secret: &str,
+        scope: Option<&str>,
+        meta: &RequestMeta,
+    ) -> Result<ClientToken, IdentityError> {
+        let now = self.0.clock.now();
+        let mut client = self.0.db.client().await?;
+        let row = store::partners::client_by_client_id(&**client, client_id).await?;
+        let given = hash_handle(secret);
+        let ok = row.as_ref().is_some_and(|r| {
+            r.disabled_at.is_none()
+                && (same(&r.secret_hash, &given)
+                    || (r.previous_until.is_some_and(|u| u > now)
+                        && r.previous_secret_hash
+                            .as_ref()
+                            .is_some_and(|p| same(p, &given))))
+        });
+        let tx = client.transaction().await?;
+        let Some(row) = row.filter(|_| ok) else {
+            let mut e = meta.event("auth.client_token", None);
+            e.outcome = Outcome::Failure;
+            e.details = serde_json::json!({"reason": "invalid_client"});
+            audit::record(&tx, self.0.clock.as_ref(), e).await?;
+            tx.commit().await?;
+            return Err(IdentityError::BadClient);
+        };
+        let granted: Vec<String> = match scope.map(str::trim).filter(|s| !s.is_empty()) {
+            None => row.scopes.clone(),
+            Some(asked) => {
+                let asked: Vec<String> = asked.split_whitespace().map(str::to_owned).collect();
+                if let Some(missing) = asked.iter().find(|s| !row.scopes.contains(s)) {
+                    return Err(IdentityError::Forbidden(format!(
+                        "This client may not be granted the scope {missing:?}."
+                    )));
+                }
+                asked
+            }
+        };
+        let life = TimeDelta::seconds(i64::from(self.0.cfg.access_token_secs.get()));
+        let mut claims: Claims = self.0.tokens.claims(Subject::Client, row.id, now, life);
+        claims.scope = Some(granted.join(" "));
+        let token = self.0.tokens.sign(&claims).await?;
+        let e = meta
+            .event("auth.client_token", Some((ActorKind::Partner, row.id)))
+            .on("api_client", row.id.to_string())
+            .with_details(serde_json::json!({"scopes": granted}));
+        audit::record(&tx, self.0.clock.as_ref(), e).await?;
+        tx.commit().await?;
+        Ok(ClientToken {
+            access_token: token,
+            expires_in: life.num_seconds(),
+            scope: granted.join(" "),
+        })
+    }
+
+    pub(crate) async fn client_principal(
+        &self,
+        claims: &Claims,
+    ) -> Result<Principal, IdentityError> {
+        let client = self.0.db.client().await?;
+        let row = store::partners::client(&**client, claims.sub)
+            .await?
+            .filter(|r| r.disabled_at.is_none())
+            .ok_or(IdentityError::BadToken("client disabled"))?;
+        self.0
+            .rate
+            .admit(row.id, row.requests_per_minute, self.0.clock.now())
+            .map_err(|retry_after| IdentityError::RateLimited { retry_after })?;
+        let scopes = claims
+            .scope
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter(|s| row.scopes.iter().any(|r| r == s))
+            .map(str::to_owned)
+            .collect();
+        Ok(Principal::Client(Client {
+            id: row.id,
+            partner: row.partner,
+            scopes,
+        }))
+    }
+
+    /// The agents of a partner: (id, surname, given name, email).
+    pub async fn partner_agents(
+        &self,
+        partner: Uuid,
+    ) -> Result<Vec<(Uuid, String, String, String)>, IdentityError> {
+        let client = self.0.db.client().await?;
+        Ok(store::partners::agents(&**client, partner).await?)
+    }
+}

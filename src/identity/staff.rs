@@ -1,0 +1,294 @@
+//! What admins do with accounts: create staff (operators at a point of issue, auditors,
+//! admins) and partner agents, register points of issue and partner organisations, lift locks.
+//! A new staff member chooses their own password from an emailed link; the CLI may set one
+//! directly for the first admin of an installation.
+
+use super::limits::Counter;
+use super::messages::LinkPurpose;
+use super::recovery::PASSWORD_LINK_PATH;
+use super::values::{Email, Language, NamePart, NewPassword, Phone};
+use super::{AccountId, Identity, IdentityError, RequestMeta, Role};
+use crate::audit::{self, AuditEvent};
+use crate::store::{self, accounts::AccountRow};
+use uuid::Uuid;
+
+/// A staff member or partner agent to create.
+#[derive(Debug)]
+pub struct NewMember {
+    /// Role (not `subscriber`).
+    pub role: Role,
+    /// Surname.
+    pub surname: NamePart,
+    /// Given name.
+    pub given_name: NamePart,
+    /// Patronymic.
+    pub patronymic: Option<NamePart>,
+    /// Email (the set-password link goes there).
+    pub email: Email,
+    /// Phone (for the SMS second factor).
+    pub phone: Phone,
+    /// Language of messages.
+    pub language: Language,
+    /// Point of issue (operators).
+    pub point_of_issue: Option<Uuid>,
+    /// Partner organisation (partner agents).
+    pub partner: Option<Uuid>,
+}
+
+/// A point of issue.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PointOfIssue {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Region.
+    pub region: String,
+    /// Address.
+    pub address: String,
+}
+
+fn text(raw: &str, field: &str, max: usize) -> Result<String, IdentityError> {
+    let t = raw.trim();
+    if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
+        return Err(IdentityError::Invalid(format!(
+            "The {field} must have 1 to {max} printable characters."
+        )));
+    }
+    Ok(t.to_owned())
+}
+
+impl Identity {
+    /// Create a staff member or partner agent. With `password` (CLI only) the account is ready
+    /// at once; otherwise a link to choose a password is emailed. `actor` is the admin's
+    /// audit event.
+    pub async fn create_member(
+        &self,
+        m: NewMember,
+        password: Option<NewPassword>,
+        actor: AuditEvent,
+    ) -> Result<AccountId, IdentityError> {
+        match m.role {
+            Role::Subscriber => {
+                return Err(IdentityError::Invalid(
+                    "Subscribers register themselves; choose a staff or partner role.".into(),
+                ));
+            }
+            Role::Operator if m.point_of_issue.is_none() => {
+                return Err(IdentityError::Invalid(
+                    "An operator belongs to a point of issue; give point_of_issue.".into(),
+                ));
+            }
+            Role::PartnerAgent if m.partner.is_none() => {
+                return Err(IdentityError::Invalid(
+                    "A partner agent belongs to a partner; give partner.".into(),
+                ));
+            }
+            _ => {}
+        }
+        let hash = match &password {
+            Some(p) => Some(self.0.passwords.hash(p).await?),
+            None => None,
+        };
+        let now = self.0.clock.now();
+        let row = AccountRow {
+            id: Uuid::new_v4(),
+            role: m.role.as_str().into(),
+            surname: m.surname.as_str().into(),
+            given_name: m.given_name.as_str().into(),
+            patronymic: m.patronymic.map(|p| p.as_str().to_owned()),
+            email: m.email.as_str().into(),
+            email_verified_at: hash.as_ref().map(|_| now),
+            phone: m.phone.as_str().into(),
+            phone_verified_at: Some(now),
+            country: None,
+            language: m.language.as_str().into(),
+            password_hash: hash,
+            second_factor: "sms".into(),
+            totp_sealed: None,
+            totp_confirmed_at: None,
+            totp_last_step: None,
+            sms_login: false,
+            point_of_issue: if m.role == Role::Operator {
+                m.point_of_issue
+            } else {
+                None
+            },
+            partner: if m.role == Role::PartnerAgent {
+                m.partner
+            } else {
+                None
+            },
+            disabled_at: None,
+            created_at: now,
+        };
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        if let Some(p) = row.point_of_issue
+            && !store::partners::point_exists(&*tx, p).await?
+        {
+            return Err(IdentityError::Invalid(
+                "There is no such point of issue.".into(),
+            ));
+        }
+        if let Some(p) = row.partner
+            && !store::partners::partner_exists(&*tx, p).await?
+        {
+            return Err(IdentityError::Invalid("There is no such partner.".into()));
+        }
+        store::accounts::insert(&*tx, &row)
+            .await?
+            .map_err(IdentityError::Taken)?;
+        if row.password_hash.is_none() {
+            self.issue_link(
+                &tx,
+                &row,
+                "set_password",
+                LinkPurpose::SetPassword,
+                PASSWORD_LINK_PATH,
+                &row.email,
+                None,
+            )
+            .await?;
+        }
+        let e = actor
+            .on("account", row.id.to_string())
+            .with_details(serde_json::json!({
+                "role": row.role,
+                "point_of_issue": row.point_of_issue,
+                "partner": row.partner,
+            }));
+        audit::record(&tx, self.0.clock.as_ref(), e).await?;
+        tx.commit().await?;
+        Ok(AccountId(row.id))
+    }
+
+    /// Register a point of issue.
+    pub async fn create_point_of_issue(
+        &self,
+        name: &str,
+        region: &str,
+        address: &str,
+        actor: AuditEvent,
+    ) -> Result<PointOfIssue, IdentityError> {
+        let p = PointOfIssue {
+            id: Uuid::new_v4(),
+            name: text(name, "name", 200)?,
+            region: text(region, "region", 200)?,
+            address: address.trim().chars().take(500).collect(),
+        };
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        if !store::partners::insert_point(
+            &*tx,
+            p.id,
+            &p.name,
+            &p.region,
+            &p.address,
+            self.0.clock.now(),
+        )
+        .await?
+        {
+            return Err(IdentityError::Conflict(
+                "A point of issue with this name exists.".into(),
+            ));
+        }
+        audit::record(
+            &tx,
+            self.0.clock.as_ref(),
+            actor.on("point_of_issue", p.id.to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// Register a partner organisation.
+    pub async fn create_partner(
+        &self,
+        name: &str,
+        actor: AuditEvent,
+    ) -> Result<Uuid, IdentityError> {
+        let id = Uuid::new_v4();
+        let name = text(name, "name", 200)?;
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        if !store::partners::insert_partner(&*tx, id, &name, self.0.clock.now()).await? {
+            return Err(IdentityError::Conflict(
+                "A partner with this name exists.".into(),
+            ));
+        }
+        audit::record(
+            &tx,
+            self.0.clock.as_ref(),
+            actor.on("partner", id.to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Lift the attempt locks of an account (its login names and its second factor).
+    pub async fn unlock_account(
+        &self,
+        account: AccountId,
+        actor: AuditEvent,
+    ) -> Result<bool, IdentityError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let a = store::accounts::get(&*tx, account.0)
+            .await?
+            .ok_or(IdentityError::NotFound)?;
+        let lifted = self
+            .0
+            .limits
+            .unlock(
+                &tx,
+                self.0.clock.as_ref(),
+                &[
+                    Counter::Account(a.id),
+                    Counter::Login(format!("email:{}", a.email)),
+                    Counter::Login(format!("phone:{}", a.phone)),
+                ],
+            )
+            .await?;
+        audit::record(
+            &tx,
+            self.0.clock.as_ref(),
+            actor
+                .on("account", a.id.to_string())
+                .with_details(serde_json::json!({"was_locked": lifted})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(lifted)
+    }
+
+    /// Choose whether phone + SMS code alone logs the subscriber in.
+    pub async fn set_sms_login(
+        &self,
+        person: &super::Person,
+        on: bool,
+        meta: &RequestMeta,
+    ) -> Result<(), IdentityError> {
+        if person.role != Role::Subscriber {
+            return Err(IdentityError::Forbidden(
+                "Only subscribers may log in with an SMS code alone.".into(),
+            ));
+        }
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        store::accounts::set_sms_login(&*tx, person.account.0, on).await?;
+        audit::record(
+            &tx,
+            self.0.clock.as_ref(),
+            person
+                .event(meta, "account.sms_login")
+                .on("account", person.account.to_string())
+                .with_details(serde_json::json!({"enabled": on})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

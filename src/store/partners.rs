@@ -1,0 +1,184 @@
+//! SQL of points of issue, partner organisations and their API clients.
+
+use super::StoreError;
+use chrono::{DateTime, Utc};
+use tokio_postgres::GenericClient;
+use uuid::Uuid;
+
+/// Whether the point of issue exists.
+pub async fn point_exists(c: &impl GenericClient, id: Uuid) -> Result<bool, StoreError> {
+    Ok(
+        c.query_opt("SELECT 1 FROM points_of_issue WHERE id = $1", &[&id])
+            .await?
+            .is_some(),
+    )
+}
+
+/// Whether the partner exists.
+pub async fn partner_exists(c: &impl GenericClient, id: Uuid) -> Result<bool, StoreError> {
+    Ok(c.query_opt("SELECT 1 FROM partners WHERE id = $1", &[&id])
+        .await?
+        .is_some())
+}
+
+/// Store a point of issue; false when the name is taken.
+pub async fn insert_point(
+    tx: &impl GenericClient,
+    id: Uuid,
+    name: &str,
+    region: &str,
+    address: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .execute(
+            "INSERT INTO points_of_issue (id, name, region, address, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING",
+            &[&id, &name, &region, &address, &at],
+        )
+        .await?
+        == 1)
+}
+
+/// Store a partner; false when the name is taken.
+pub async fn insert_partner(
+    tx: &impl GenericClient,
+    id: Uuid,
+    name: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .execute(
+            "INSERT INTO partners (id, name, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING",
+            &[&id, &name, &at],
+        )
+        .await?
+        == 1)
+}
+
+/// An API client as stored.
+#[derive(Debug, Clone)]
+pub struct ClientRow {
+    /// Id.
+    pub id: Uuid,
+    /// The public client id.
+    pub client_id: String,
+    /// Its organisation.
+    pub partner: Uuid,
+    /// Name.
+    pub name: String,
+    /// SHA-256 of the secret.
+    pub secret_hash: Vec<u8>,
+    /// SHA-256 of the secret before the last rotation.
+    pub previous_secret_hash: Option<Vec<u8>>,
+    /// Until when the previous secret works.
+    pub previous_until: Option<DateTime<Utc>>,
+    /// Scopes it may be granted.
+    pub scopes: Vec<String>,
+    /// Requests per minute allowed.
+    pub requests_per_minute: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Disabled.
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
+const CLIENT_COLUMNS: &str = "id, client_id, partner, name, secret_hash, previous_secret_hash, \
+    previous_until, scopes, requests_per_minute, created_at, disabled_at";
+
+fn client_row(r: &tokio_postgres::Row) -> ClientRow {
+    ClientRow {
+        id: r.get(0),
+        client_id: r.get(1),
+        partner: r.get(2),
+        name: r.get(3),
+        secret_hash: r.get(4),
+        previous_secret_hash: r.get(5),
+        previous_until: r.get(6),
+        scopes: r.get(7),
+        requests_per_minute: r.get(8),
+        created_at: r.get(9),
+        disabled_at: r.get(10),
+    }
+}
+
+/// Store an API client.
+pub async fn insert_client(tx: &impl GenericClient, c: &ClientRow) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO api_clients (id, client_id, partner, name, secret_hash, scopes, \
+         requests_per_minute, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            &c.id,
+            &c.client_id,
+            &c.partner,
+            &c.name,
+            &c.secret_hash,
+            &c.scopes,
+            &c.requests_per_minute,
+            &c.created_at,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The API client with this public id.
+pub async fn client_by_client_id(
+    c: &impl GenericClient,
+    client_id: &str,
+) -> Result<Option<ClientRow>, StoreError> {
+    let r = c
+        .query_opt(
+            &format!("SELECT {CLIENT_COLUMNS} FROM api_clients WHERE client_id = $1"),
+            &[&client_id],
+        )
+        .await?;
+    Ok(r.as_ref().map(client_row))
+}
+
+/// The API client `id`.
+pub async fn client(c: &impl GenericClient, id: Uuid) -> Result<Option<ClientRow>, StoreError> {
+    let r = c
+        .query_opt(
+            &format!("SELECT {CLIENT_COLUMNS} FROM api_clients WHERE id = $1"),
+            &[&id],
+        )
+        .await?;
+    Ok(r.as_ref().map(client_row))
+}
+
+/// Replace the secret, keeping the old one valid until `previous_until`.
+pub async fn rotate_secret(
+    tx: &impl GenericClient,
+    id: Uuid,
+    new_hash: &[u8],
+    previous_until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .execute(
+            "UPDATE api_clients SET previous_secret_hash = secret_hash, secret_hash = $2, \
+             previous_until = $3 WHERE id = $1 AND disabled_at IS NULL",
+            &[&id, &new_hash, &previous_until],
+        )
+        .await?
+        == 1)
+}
+
+/// Accounts of a partner's agents: (id, surname, given name, email).
+pub async fn agents(
+    c: &impl GenericClient,
+    partner: Uuid,
+) -> Result<Vec<(Uuid, String, String, String)>, StoreError> {
+    let rows = c
+        .query(
+            "SELECT id, surname, given_name, email FROM accounts \
+             WHERE partner = $1 AND role = 'partner_agent' ORDER BY surname, given_name",
+            &[&partner],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect())
+}
