@@ -14,6 +14,8 @@ mod health;
 mod hsm_faults;
 mod identifiers;
 mod identity_accounts;
+mod identity_factors;
+mod identity_staff;
 mod identity_tokens;
 mod key_algorithms;
 mod ocsp;
