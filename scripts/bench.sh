@@ -11,3 +11,4 @@ openssl speed -seconds 3 ecdsap256 rsa2048 rsa3072 ed25519 2>/dev/null | grep -E
 cargo bench --bench vault_sign
 cargo bench --bench cms_verify
 cargo bench --bench audit_append -- "$@"
+cargo bench --bench login

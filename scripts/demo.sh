@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Part of make run: print how to reach the demo. Accounts (and so demo logins) arrive with the
-# identity capability; until then the server has no sign-in and this says so plainly.
+# Part of make run: create the demo accounts where absent and print how to reach the demo.
 set -euo pipefail
+bin=${1:-target/debug/cloudseal}
 cat <<MSG
 
 cloudseal is starting on http://127.0.0.1:8080
   API documentation  http://127.0.0.1:8080/api/docs
   readiness          http://127.0.0.1:8080/readyz
-  SMS and email sent by the service: target/debug/cloudseal outbox list (after: source .local/env)
-Demo logins: none yet — accounts and sign-in are not built (identity and access is the next capability).
-
+  SMS and email sent by the service: $bin outbox list (after: source .local/env)
+Log in: POST /v1/auth/login {"login": <email>, "password": …}, then POST /v1/auth/login/verify
+with the SMS code from the outbox list.
 MSG
+"$bin" admin seed-demo
+echo

@@ -47,6 +47,9 @@ pub enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Create the demo accounts where absent (admin, operator, auditor, subscriber; one
+    /// password) and print their logins. For `make run` only.
+    SeedDemo,
     /// Register a point of issue; prints its id.
     CreatePointOfIssue {
         /// Name.
@@ -141,6 +144,7 @@ pub async fn run(command: AdminCommand, config: &Config) -> Result<(), super::cl
             }
             Ok(())
         }
+        AdminCommand::SeedDemo => seed_demo(&identity, config).await,
         AdminCommand::CreatePointOfIssue {
             name,
             region,
@@ -154,4 +158,91 @@ pub async fn run(command: AdminCommand, config: &Config) -> Result<(), super::cl
             Ok(())
         }
     }
+}
+
+/// The demo accounts: (role, surname, given name, email, phone).
+const DEMO: [(Role, &str, &str, &str, &str); 4] = [
+    (
+        Role::Admin,
+        "Admin",
+        "Alexandra",
+        "admin@demo.cloudseal.test",
+        "+10000000001",
+    ),
+    (
+        Role::Operator,
+        "Operator",
+        "Oleg",
+        "operator@demo.cloudseal.test",
+        "+10000000002",
+    ),
+    (
+        Role::Auditor,
+        "Auditor",
+        "Audrey",
+        "auditor@demo.cloudseal.test",
+        "+10000000003",
+    ),
+    (
+        Role::Subscriber,
+        "Subscriber",
+        "Sofia",
+        "subscriber@demo.cloudseal.test",
+        "+10000000004",
+    ),
+];
+
+/// The demo password (printed by `make run`; the demo is local only).
+const DEMO_PASSWORD: &str = "demo-password-2026";
+
+async fn seed_demo(identity: &Identity, config: &Config) -> Result<(), super::cli::Exit> {
+    let db = Db::connect(config.database.url.expose(), &config.database)
+        .await
+        .map_err(failed)?;
+    let client = db.client().await.map_err(failed)?;
+    let point = match crate::store::partners::point_by_name(&**client, "Demo office")
+        .await
+        .map_err(failed)?
+    {
+        Some(id) => id,
+        None => {
+            let mut e = AuditEvent::system("point_of_issue.create");
+            e.details = serde_json::json!({"via": "demo seed"});
+            identity
+                .create_point_of_issue("Demo office", "Demo region", "", e)
+                .await
+                .map_err(failed)?
+                .id
+        }
+    };
+    println!("Demo logins (password {DEMO_PASSWORD}; SMS codes: cloudseal outbox list):");
+    for (role, surname, given, email, phone) in DEMO {
+        let exists = crate::store::accounts::by_email(&**client, email)
+            .await
+            .map_err(failed)?
+            .is_some();
+        if !exists {
+            let e = Email::parse(email).map_err(invalid)?;
+            let member = NewMember {
+                role,
+                surname: NamePart::parse(surname, "surname").map_err(invalid)?,
+                given_name: NamePart::parse(given, "given name").map_err(invalid)?,
+                patronymic: None,
+                phone: Phone::parse(phone).map_err(invalid)?,
+                language: Language::En,
+                point_of_issue: (role == Role::Operator).then_some(point),
+                partner: None,
+                email: e.clone(),
+            };
+            let password = NewPassword::parse(DEMO_PASSWORD, &e).map_err(invalid)?;
+            let mut event = AuditEvent::system("account.create_member");
+            event.details = serde_json::json!({"via": "demo seed"});
+            identity
+                .create_member(member, Some(password), event)
+                .await
+                .map_err(failed)?;
+        }
+        println!("  {:<11} {email}  (phone {phone})", role.as_str());
+    }
+    Ok(())
 }

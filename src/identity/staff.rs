@@ -60,8 +60,8 @@ fn text(raw: &str, field: &str, max: usize) -> Result<String, IdentityError> {
 
 impl Identity {
     /// Create a staff member or partner agent. With `password` (CLI only) the account is ready
-    /// at once; otherwise a link to choose a password is emailed. `actor` is the admin's
-    /// audit event.
+    /// at once — and may then also be a subscriber (the demo seed); otherwise a link to choose a
+    /// password is emailed. `actor` is the admin's audit event.
     pub async fn create_member(
         &self,
         m: NewMember,
@@ -69,7 +69,7 @@ impl Identity {
         actor: AuditEvent,
     ) -> Result<AccountId, IdentityError> {
         match m.role {
-            Role::Subscriber => {
+            Role::Subscriber if password.is_none() => {
                 return Err(IdentityError::Invalid(
                     "Subscribers register themselves; choose a staff or partner role.".into(),
                 ));

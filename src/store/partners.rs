@@ -14,6 +14,15 @@ pub async fn point_exists(c: &impl GenericClient, id: Uuid) -> Result<bool, Stor
     )
 }
 
+/// The point of issue named `name`.
+pub async fn point_by_name(c: &impl GenericClient, name: &str) -> Result<Option<Uuid>, StoreError> {
+    Ok(
+        c.query_opt("SELECT id FROM points_of_issue WHERE name = $1", &[&name])
+            .await?
+            .map(|r| r.get(0)),
+    )
+}
+
 /// Whether the partner exists.
 pub async fn partner_exists(c: &impl GenericClient, id: Uuid) -> Result<bool, StoreError> {
     Ok(c.query_opt("SELECT 1 FROM partners WHERE id = $1", &[&id])
