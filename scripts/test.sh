@@ -10,10 +10,12 @@ if [ -z "${CLOUDSEAL_HSM__MODULE:-}" ]; then
   hsm-config/init-token.sh "$root/.local/hsm-test" cloudseal-test >/dev/null
   hsm-config/init-token.sh "$root/.local/hsm-test" cloudseal-scratch >/dev/null
   hsm-config/init-token.sh "$root/.local/hsm-test" cloudseal-fault >/dev/null
+  hsm-config/init-token.sh "$root/.local/hsm-test" cloudseal-rotate >/dev/null
   export SOFTHSM2_CONF="$root/.local/hsm-test/softhsm2.conf"
   export CLOUDSEAL_TEST_HSM_TOKEN=cloudseal-test
   export CLOUDSEAL_TEST_HSM_SCRATCH_TOKEN=cloudseal-scratch
   export CLOUDSEAL_TEST_HSM_FAULT_TOKEN=cloudseal-fault
+  export CLOUDSEAL_TEST_HSM_ROTATE_TOKEN=cloudseal-rotate
   export CLOUDSEAL_TEST_HSM_PIN_FILE="$root/.local/hsm-test/user-pin"
 else
   export CLOUDSEAL_TEST_HSM_MODULE=$CLOUDSEAL_HSM__MODULE

@@ -66,6 +66,9 @@ pub enum HsmCommand {
     Init,
     /// Show the token and the service keys.
     Status,
+    /// Replace the access-token signing key; the old one keeps verifying the tokens it signed
+    /// (restart the servers to pick up the new key). Nobody is logged out.
+    RotateAccessTokenKey,
 }
 
 /// `cloudseal audit …`
@@ -217,6 +220,16 @@ async fn hsm(command: HsmCommand, config: &Config) -> Result<(), Exit> {
                 };
                 println!("{:<22} {what}", p.key.label());
             }
+            Ok(())
+        }
+        HsmCommand::RotateAccessTokenKey => {
+            let ca = config.ca.clone();
+            let urls = PkiUrls::new(&config.server.public_url);
+            vault
+                .run(move |s| s.rotate_access_token_key(&ca, &urls))
+                .await
+                .map_err(fail)?;
+            println!("access-token key rotated; restart the servers to sign with the new key");
             Ok(())
         }
         HsmCommand::Status => {

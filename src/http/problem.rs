@@ -411,12 +411,16 @@ impl ResponseError for ApiError {
                 {
                     r.headers_mut().insert(header::RETRY_AFTER, v);
                 }
-                if status == StatusCode::UNAUTHORIZED
-                    && let Ok(v) = HeaderValue::from_str(&format!(
-                        "Bearer error=\"invalid_token\", error_description=\"{title}\""
-                    ))
-                {
-                    r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+                if status == StatusCode::UNAUTHORIZED {
+                    let challenge = if *slug == "invalid-token" {
+                        "Bearer realm=\"cloudseal\", error=\"invalid_token\""
+                    } else {
+                        "Bearer realm=\"cloudseal\""
+                    };
+                    r.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static(challenge),
+                    );
                 }
                 r
             }

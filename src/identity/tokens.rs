@@ -125,15 +125,25 @@ fn internal<E: std::fmt::Display>(e: E) -> IdentityError {
 }
 
 impl AccessTokens {
-    /// Read the access-token key's public half from the HSM.
+    /// Read the public halves of the access-token key and of the key it replaced, if any
+    /// (tokens of both verify; new tokens are signed by the current one).
     pub async fn load(vault: Vault, issuer: String) -> Result<Self, IdentityError> {
-        let point = vault
-            .run(|s| s.public_point(ServiceKey::AccessToken))
+        let (point, previous) = vault
+            .run(|s| {
+                Ok((
+                    s.public_point(ServiceKey::AccessToken)?,
+                    s.previous_access_token_point()?,
+                ))
+            })
             .await?;
         let current = Jwk::from_point(&point)?;
-        let decoding = DecodingKey::from_ec_components(&current.x, &current.y).map_err(internal)?;
         let mut keys = HashMap::new();
-        keys.insert(current.kid.clone(), (current.clone(), decoding));
+        for jwk in std::iter::once(current.clone())
+            .chain(previous.map(|p| Jwk::from_point(&p)).transpose()?)
+        {
+            let decoding = DecodingKey::from_ec_components(&jwk.x, &jwk.y).map_err(internal)?;
+            keys.insert(jwk.kid.clone(), (jwk, decoding));
+        }
         Ok(Self {
             vault,
             issuer,

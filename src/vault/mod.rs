@@ -10,6 +10,7 @@ pub mod data_keys;
 mod mechanisms;
 mod pool;
 pub mod provision;
+pub mod rotation;
 pub mod service_keys;
 pub mod signer;
 

@@ -392,7 +392,7 @@ impl HsmSession {
 
 /// `CKA_EC_POINT` is a DER OCTET STRING around the point (SoftHSM follows the standard);
 /// accept a bare point too, as some modules return it.
-pub(super) fn unwrap_octet_string(bytes: Vec<u8>) -> Vec<u8> {
+pub(crate) fn unwrap_octet_string(bytes: Vec<u8>) -> Vec<u8> {
     use der::Decode;
     match der::asn1::OctetString::from_der(&bytes) {
         Ok(os) => os.as_bytes().to_vec(),

@@ -360,3 +360,61 @@ async fn changing_the_password_ends_other_sessions_and_counts_wrong_guesses() {
         200
     );
 }
+
+#[tokio::test]
+async fn rotating_the_access_token_key_logs_nobody_out() {
+    use crate::support::{env, hsm_config, spawn_on, test_urls};
+    use cloudseal::config::CaConfig;
+    let Some(token) = env().hsm_rotate_token.clone() else {
+        // A vendor HSM configured by the user: its keys are not ours to rotate.
+        return;
+    };
+    let vault = cloudseal::vault::Vault::open(&hsm_config(env(), &token)).unwrap();
+    vault
+        .run_blocking(|s| cloudseal::vault::provision::init(s, &CaConfig::default(), &test_urls()))
+        .unwrap();
+    let on_token = |c: &mut cloudseal::Config| c.hsm.token_label = token.clone();
+    let first = crate::support::spawn_with(on_token).await;
+    let before = subscriber(&first).await;
+    let old_kid = parts(&before.access).0["kid"].clone();
+
+    vault
+        .run_blocking(|s| s.rotate_access_token_key(&CaConfig::default(), &test_urls()))
+        .unwrap();
+    let second = spawn_on(&first.db_name, on_token).await;
+    assert_eq!(
+        get_as(&second, "/v1/me", &before.access).await.status(),
+        200,
+        "old tokens still verify"
+    );
+    let jwks: Value = second
+        .http
+        .get(second.url("/.well-known/jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
+    let r = post(
+        &second,
+        "/v1/auth/refresh",
+        json!({"refresh_token": before.refresh}),
+    )
+    .await;
+    assert_eq!(r.status(), 200, "the session survives the rotation");
+    let after = tokens(&before.person, r.json().await.unwrap());
+    assert_ne!(
+        parts(&after.access).0["kid"],
+        old_kid,
+        "new tokens carry the new key"
+    );
+
+    vault
+        .run_blocking(|s| s.rotate_access_token_key(&CaConfig::default(), &test_urls()))
+        .unwrap();
+    let third = spawn_on(&first.db_name, on_token).await;
+    refused(&third, &before.access).await;
+    assert_eq!(get_as(&third, "/v1/me", &after.access).await.status(), 200);
+}

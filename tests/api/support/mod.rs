@@ -28,6 +28,8 @@ pub struct Env {
     pub hsm_scratch_token: Option<String>,
     /// A third token that a test logs out under the server (fault injection).
     pub hsm_fault_token: Option<String>,
+    /// A fourth token whose access-token key a test rotates.
+    pub hsm_rotate_token: Option<String>,
     /// File holding the user PIN.
     pub hsm_pin_file: PathBuf,
     /// Name of the migrated template database.
@@ -91,6 +93,7 @@ fn init() -> Env {
         hsm_token: var("CLOUDSEAL_TEST_HSM_TOKEN"),
         hsm_scratch_token: std::env::var("CLOUDSEAL_TEST_HSM_SCRATCH_TOKEN").ok(),
         hsm_fault_token: std::env::var("CLOUDSEAL_TEST_HSM_FAULT_TOKEN").ok(),
+        hsm_rotate_token: std::env::var("CLOUDSEAL_TEST_HSM_ROTATE_TOKEN").ok(),
         hsm_pin_file: var("CLOUDSEAL_TEST_HSM_PIN_FILE").into(),
         template: format!("cs_tpl_{}", cloudseal::store::migrate::fingerprint()),
         admin_url,
