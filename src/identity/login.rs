@@ -200,7 +200,16 @@ impl Identity {
                     && a.phone_verified_at.is_some()
                     && a.email_verified_at.is_some()
             });
-        let Some(account) = account else {
+        let pause = chrono::TimeDelta::seconds(i64::from(self.0.cfg.resend_after_secs));
+        let recent = match &account {
+            Some(a) => store::challenges::last_sent(&**client, a.id, "sms_login")
+                .await?
+                .is_some_and(|at| at + pause > self.0.clock.now()),
+            None => false,
+        };
+        // A number without SMS login, or one sent a code moments ago (no SMS flood), gets a
+        // handle that leads nowhere; the answer looks the same.
+        let Some(account) = account.filter(|_| !recent) else {
             let (handle, _) = super::codes::new_handle();
             return Ok(Issued {
                 handle,

@@ -116,6 +116,21 @@ pub async fn by_handle(
     Ok(r.as_ref().map(row))
 }
 
+/// When a code for `purpose` was last sent to the account.
+pub async fn last_sent(
+    c: &impl GenericClient,
+    account: Uuid,
+    purpose: &str,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let r = c
+        .query_one(
+            "SELECT max(last_sent_at) FROM challenges WHERE account = $1 AND purpose = $2",
+            &[&account, &purpose],
+        )
+        .await?;
+    Ok(r.get(0))
+}
+
 /// Count a wrong code; returns the failures so far.
 pub async fn fail(tx: &impl GenericClient, id: Uuid) -> Result<i32, StoreError> {
     let r = tx

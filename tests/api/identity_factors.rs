@@ -199,6 +199,13 @@ async fn sms_only_login_for_subscribers_who_choose_it() {
         .unwrap();
     assert_eq!(outbox(&app, &s.person.phone).await.len(), sent + 1);
     let code = last_code(&app, &s.person.phone).await;
+    let again = post(&app, "/v1/auth/sms-login", json!({"phone": s.person.phone})).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(
+        outbox(&app, &s.person.phone).await.len(),
+        sent + 1,
+        "no second SMS within the pause"
+    );
     let r = verify(&app, &body["challenge"], &code).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap()["amr"], json!(["sms"]));
@@ -298,5 +305,116 @@ async fn password_reset_by_emailed_link_ends_every_session() {
             .await
             .status(),
         200
+    );
+}
+
+#[tokio::test]
+async fn email_and_phone_changes_take_effect_only_once_reverified() {
+    let app = spawn().await;
+    let s = subscriber(&app).await;
+    let (new_email, new_phone) = contact();
+    let (status, _, _) = problem(
+        post_as(
+            &app,
+            "/v1/me/email",
+            &s.access,
+            json!({"password": "wrong guess!", "value": new_email}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 401, "the password is asked again");
+    let (status, _, _) = problem(
+        post_as(
+            &app,
+            "/v1/me/email",
+            &s.access,
+            json!({"password": PASSWORD, "value": "nope"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    let r = post_as(
+        &app,
+        "/v1/me/email",
+        &s.access,
+        json!({"password": PASSWORD, "value": new_email}),
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    let me: Value = get_as(&app, "/v1/me", &s.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me["email"], s.person.email,
+        "nothing changes before the link is followed"
+    );
+    let token = last_link_token(&app, &new_email).await;
+    let r = app
+        .http
+        .get(app.url(&format!("/v1/accounts/email-confirmation?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let me: Value = get_as(&app, "/v1/me", &s.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], new_email);
+
+    let r = post_as(
+        &app,
+        "/v1/me/phone",
+        &s.access,
+        json!({"password": PASSWORD, "value": new_phone}),
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    let challenge: Value = r.json().await.unwrap();
+    let me: Value = get_as(&app, "/v1/me", &s.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["phone"], s.person.phone);
+    let (status, _, _) = problem(
+        post(
+            &app,
+            "/v1/accounts/phone-confirmation",
+            json!({"challenge": challenge["challenge"], "code": "000000x"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 401);
+    let code = last_code(&app, &new_phone).await;
+    let r = post(
+        &app,
+        "/v1/accounts/phone-confirmation",
+        json!({"challenge": challenge["challenge"], "code": code}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let me: Value = get_as(&app, "/v1/me", &s.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["phone"], new_phone);
+    let body: Value = password_step(&app, &new_email, PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        body["sent_to"]
+            .as_str()
+            .unwrap()
+            .ends_with(&new_phone[new_phone.len() - 2..])
     );
 }
