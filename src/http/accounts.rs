@@ -34,7 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// A new subscriber.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Surname.
@@ -145,7 +146,8 @@ pub async fn confirm_email(
 }
 
 /// A code answering a challenge.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CodeAnswer {
     /// The challenge handle.
@@ -237,7 +239,8 @@ pub async fn end_session(
 }
 
 /// A password change.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     /// The current password.
@@ -276,7 +279,8 @@ pub async fn change_password(
 }
 
 /// A new email or phone, with the password.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactChange {
     /// The current password.
@@ -356,7 +360,8 @@ pub async fn sms_login(
 }
 
 /// The password, asked again before a sensitive change.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reauth {
     /// The current password.
@@ -384,7 +389,8 @@ pub async fn totp_enrol(
 }
 
 /// A code from the authenticator app.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TotpCode {
     /// Six digits.

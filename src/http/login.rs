@@ -35,7 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Email or phone, and password.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Email address or phone number.
@@ -84,7 +85,8 @@ pub async fn login(
 }
 
 /// The second factor, and what kind of session to open.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     /// The challenge handle.
@@ -206,7 +208,8 @@ pub async fn sms_login(
 }
 
 /// A refresh token.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last exchange.
@@ -315,7 +318,8 @@ pub async fn reset_page(q: web::Query<LinkToken>) -> HttpResponse {
 }
 
 /// A new password chosen from an emailed link.
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetConfirm {
     /// The token from the link.
@@ -365,7 +369,8 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// An OAuth 2.0 token request (client credentials).
-#[derive(Debug, Deserialize, ToSchema)]
+// No `Debug`: it holds a secret.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// `client_credentials`.
