@@ -58,12 +58,14 @@ impl Identity {
             .map(|(_, v)| v)
             .unwrap_or_default()
             .to_owned();
-        let mut client = self.0.db.client().await?;
+        let client = self.0.db.client().await?;
         let account = if by_email {
             store::accounts::by_email(&**client, &value).await?
         } else {
             store::accounts::by_phone(&**client, &value).await?
         };
+        // No connection is held while the password is hashed.
+        drop(client);
         let actor = account.as_ref().map(|a| {
             let role = Role::parse(&a.role).unwrap_or(Role::Subscriber);
             (super::actor_kind(role), a.id)
@@ -84,6 +86,7 @@ impl Identity {
         let stored = account.as_ref().and_then(|a| a.password_hash.as_deref());
         let checked = self.0.passwords.check(password, stored).await?;
         let usable = account.as_ref().filter(|a| a.disabled_at.is_none());
+        let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         let Some(account) = usable.filter(|_| checked.ok) else {
             let mut e = meta.event("auth.login", actor);

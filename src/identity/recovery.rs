@@ -36,15 +36,17 @@ impl Identity {
                 person.event(meta, "auth.password"),
             )
             .await?;
-        let mut client = self.0.db.client().await?;
+        let client = self.0.db.client().await?;
         let account = store::accounts::get(&**client, person.account.0)
             .await?
             .ok_or(IdentityError::NotFound)?;
+        drop(client);
         let checked = self
             .0
             .passwords
             .check(password, account.password_hash.as_deref())
             .await?;
+        let mut client = self.0.db.client().await?;
         if checked.ok {
             return Ok((client, reserved, account));
         }
