@@ -16,12 +16,20 @@ use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
 /// A challenge handed to the client: the handle to answer with and until when it works.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Issued {
     /// The handle (256 random bits, base64url); only its hash is stored.
     pub handle: String,
     /// The answer is accepted until then.
     pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the second answer of a login may be.

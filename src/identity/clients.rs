@@ -44,7 +44,7 @@ impl Client {
 }
 
 /// A client just created or rotated, with its secret shown once.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ClientCredentials {
     /// Internal id (for admin URLs).
     pub id: Uuid,
@@ -58,8 +58,17 @@ pub struct ClientCredentials {
     pub requests_per_minute: i32,
 }
 
+impl std::fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("client_id", &self.client_id)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A client-credentials token.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientToken {
     /// The access token.
     pub access_token: String,
@@ -67,6 +76,14 @@ pub struct ClientToken {
     pub expires_in: i64,
     /// Scopes granted, space-separated.
     pub scope: String,
+}
+
+impl std::fmt::Debug for ClientToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientToken")
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Fixed one-minute windows of requests per client, in this process.

@@ -36,7 +36,7 @@ impl SessionKind {
 }
 
 /// A session just opened or refreshed, with the secrets to hand to the client once.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewSession {
     /// The session.
     pub id: SessionId,
@@ -56,6 +56,16 @@ pub struct NewSession {
     pub csrf_token: Option<String>,
     /// When the session ends at the latest.
     pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("amr", &self.amr)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A session as its owner sees it in the list.

@@ -18,7 +18,7 @@ const STEP: u64 = 30;
 const RECOVERY_CODES: usize = 10;
 
 /// What the person needs to add the account to an authenticator app.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Enrolment {
     /// The `otpauth://` URI (what the QR code holds).
     pub otpauth_uri: String,
@@ -26,6 +26,12 @@ pub struct Enrolment {
     pub secret: String,
     /// The QR code of the URI as an SVG document.
     pub qr_svg: String,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Enrolment(..)")
+    }
 }
 
 fn aad(account: Uuid) -> Vec<u8> {
