@@ -1,6 +1,6 @@
 //! Login throughput with two factors, through HTTP against a running `Application` with the
-//! production password cost: each login is POST /v1/auth/login (argon2id check), reading the
-//! SMS code the outbox queued, and POST /v1/auth/login/verify (session, refresh token, ES256
+//! production password cost: each login is POST /api/v1/auth/login (argon2id check), reading the
+//! SMS code the outbox queued, and POST /api/v1/auth/login/verify (session, refresh token, ES256
 //! access token signed in the HSM). Also the cost of one password hash alone.
 //!
 //! Run with `make bench`; options: `--seconds S --clients C --accounts N`.
@@ -158,7 +158,7 @@ async fn main() {
                 let (email, phone) = &mine[k % mine.len()];
                 k += 1;
                 let r: Value = http
-                    .post(format!("{base}/v1/auth/login"))
+                    .post(format!("{base}/api/v1/auth/login"))
                     .json(&json!({"login": email, "password": PASSWORD}))
                     .send()
                     .await
@@ -168,7 +168,7 @@ async fn main() {
                     .unwrap();
                 let code = code_for(&owner, phone).await;
                 let r = http
-                    .post(format!("{base}/v1/auth/login/verify"))
+                    .post(format!("{base}/api/v1/auth/login/verify"))
                     .json(&json!({"challenge": r["challenge"], "code": code}))
                     .send()
                     .await

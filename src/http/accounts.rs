@@ -99,7 +99,7 @@ fn parse_registration(r: RegisterRequest) -> Result<Registration, ApiError> {
     (status = 201, body = Registered),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/accounts")]
+#[post("/api/v1/accounts")]
 pub async fn register(
     state: web::Data<AppState>,
     meta: Meta,
@@ -135,7 +135,7 @@ pub struct Confirmed {
 #[utoipa::path(tag = "accounts", params(LinkToken), responses(
     (status = 200, body = Confirmed),
     (status = 410, body = Problem, content_type = "application/problem+json")))]
-#[get("/v1/accounts/email-confirmation")]
+#[get("/api/v1/accounts/email-confirmation")]
 pub async fn confirm_email(
     state: web::Data<AppState>,
     meta: Meta,
@@ -161,7 +161,7 @@ pub struct CodeAnswer {
     (status = 200, body = Confirmed),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/accounts/phone-confirmation")]
+#[post("/api/v1/accounts/phone-confirmation")]
 pub async fn confirm_phone(
     state: web::Data<AppState>,
     meta: Meta,
@@ -187,7 +187,7 @@ pub struct ResendRequest {
     (status = 200, body = ChallengeResponse),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/auth/codes/resend")]
+#[post("/api/v1/auth/codes/resend")]
 pub async fn resend_code(
     state: web::Data<AppState>,
     meta: Meta,
@@ -204,7 +204,7 @@ pub async fn resend_code(
 #[utoipa::path(tag = "accounts", responses(
     (status = 200, body = Profile),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
-#[get("/v1/me")]
+#[get("/api/v1/me")]
 pub async fn me(state: web::Data<AppState>, who: Signed) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(state.identity.profile(&who.0).await?))
 }
@@ -213,7 +213,7 @@ pub async fn me(state: web::Data<AppState>, who: Signed) -> Result<HttpResponse,
 #[utoipa::path(tag = "accounts", responses(
     (status = 200, body = Vec<SessionInfo>),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
-#[get("/v1/me/sessions")]
+#[get("/api/v1/me/sessions")]
 pub async fn my_sessions(
     state: web::Data<AppState>,
     who: Signed,
@@ -226,7 +226,7 @@ pub async fn my_sessions(
     (status = 204),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
-#[delete("/v1/me/sessions/{id}")]
+#[delete("/api/v1/me/sessions/{id}")]
 pub async fn end_session(
     state: web::Data<AppState>,
     who: Signed,
@@ -259,7 +259,7 @@ fn typed(p: &str) -> Password {
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/me/password")]
+#[post("/api/v1/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
     who: Signed,
@@ -285,7 +285,7 @@ pub async fn change_password(
 pub struct ContactChange {
     /// The current password.
     pub password: String,
-    /// The new email (for `/v1/me/email`) or phone (for `/v1/me/phone`).
+    /// The new email (for `/api/v1/me/email`) or phone (for `/api/v1/me/phone`).
     pub value: String,
 }
 
@@ -294,7 +294,7 @@ pub struct ContactChange {
     (status = 202),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/me/email")]
+#[post("/api/v1/me/email")]
 pub async fn change_email(
     state: web::Data<AppState>,
     who: Signed,
@@ -310,12 +310,12 @@ pub async fn change_email(
 }
 
 /// Change your phone: a code goes to the new number; confirm it at
-/// `/v1/accounts/phone-confirmation`.
+/// `/api/v1/accounts/phone-confirmation`.
 #[utoipa::path(tag = "accounts", request_body = ContactChange, responses(
     (status = 202, body = ChallengeResponse),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/me/phone")]
+#[post("/api/v1/me/phone")]
 pub async fn change_phone(
     state: web::Data<AppState>,
     who: Signed,
@@ -345,7 +345,7 @@ pub struct SmsLoginChoice {
 #[utoipa::path(tag = "accounts", request_body = SmsLoginChoice, responses(
     (status = 204),
     (status = 403, body = Problem, content_type = "application/problem+json")))]
-#[put("/v1/me/sms-login")]
+#[put("/api/v1/me/sms-login")]
 pub async fn sms_login(
     state: web::Data<AppState>,
     who: Signed,
@@ -372,7 +372,7 @@ pub struct Reauth {
 #[utoipa::path(tag = "accounts", request_body = Reauth, responses(
     (status = 200, body = Enrolment),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/me/totp")]
+#[post("/api/v1/me/totp")]
 pub async fn totp_enrol(
     state: web::Data<AppState>,
     who: Signed,
@@ -409,7 +409,7 @@ pub struct RecoveryCodes {
     (status = 200, body = RecoveryCodes),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/me/totp/confirm")]
+#[post("/api/v1/me/totp/confirm")]
 pub async fn totp_confirm(
     state: web::Data<AppState>,
     who: Signed,

@@ -68,7 +68,7 @@ pub struct Created {
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/admin/members")]
+#[post("/api/v1/admin/members")]
 pub async fn create_member(
     state: web::Data<AppState>,
     admin: AdminCtx,
@@ -120,7 +120,7 @@ pub struct NewPoint {
     (status = 201, body = PointOfIssue),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/admin/points-of-issue")]
+#[post("/api/v1/admin/points-of-issue")]
 pub async fn create_point(
     state: web::Data<AppState>,
     admin: AdminCtx,
@@ -152,7 +152,7 @@ pub struct NewPartner {
     (status = 201, body = Created),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/admin/partners")]
+#[post("/api/v1/admin/partners")]
 pub async fn create_partner(
     state: web::Data<AppState>,
     admin: AdminCtx,
@@ -188,7 +188,7 @@ fn default_rate() -> i32 {
     (status = 201, body = ClientCredentials),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/admin/partners/{id}/clients")]
+#[post("/api/v1/admin/partners/{id}/clients")]
 pub async fn create_client(
     state: web::Data<AppState>,
     admin: AdminCtx,
@@ -215,7 +215,7 @@ pub async fn create_client(
 #[utoipa::path(tag = "admin", params(("id" = Uuid, Path)), responses(
     (status = 200, body = ClientCredentials),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/admin/clients/{id}/secret")]
+#[post("/api/v1/admin/clients/{id}/secret")]
 pub async fn rotate_client(
     state: web::Data<AppState>,
     admin: AdminCtx,
@@ -242,7 +242,7 @@ pub struct Unlocked {
 #[utoipa::path(tag = "admin", params(("id" = Uuid, Path)), responses(
     (status = 200, body = Unlocked),
     (status = 404, body = Problem, content_type = "application/problem+json")))]
-#[delete("/v1/admin/accounts/{id}/lock")]
+#[delete("/api/v1/admin/accounts/{id}/lock")]
 pub async fn unlock(
     state: web::Data<AppState>,
     admin: AdminCtx,

@@ -64,7 +64,7 @@ pub struct LoginChallenge {
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/auth/login")]
+#[post("/api/v1/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
     meta: Meta,
@@ -111,7 +111,7 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     /// Seconds the access token lives.
     pub expires_in: i64,
-    /// Exchange once at `/v1/auth/refresh` for a new pair.
+    /// Exchange once at `/api/v1/auth/refresh` for a new pair.
     pub refresh_token: String,
     /// The session.
     pub session_id: Uuid,
@@ -167,7 +167,7 @@ fn session_response(s: NewSession) -> Result<HttpResponse, ApiError> {
     (status = 200, body = TokenResponse),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/auth/login/verify")]
+#[post("/api/v1/auth/login/verify")]
 pub async fn login_verify(
     state: web::Data<AppState>,
     meta: Meta,
@@ -189,11 +189,11 @@ pub struct SmsLoginRequest {
 }
 
 /// Phone login, step one: a code is sent if the number's subscriber chose SMS login (the
-/// answer is the same either way). Step two is `/v1/auth/login/verify`.
+/// answer is the same either way). Step two is `/api/v1/auth/login/verify`.
 #[utoipa::path(tag = "auth", request_body = SmsLoginRequest, responses(
     (status = 200, body = ChallengeResponse),
     (status = 400, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/auth/sms-login")]
+#[post("/api/v1/auth/sms-login")]
 pub async fn sms_login(
     state: web::Data<AppState>,
     meta: Meta,
@@ -220,7 +220,7 @@ pub struct RefreshRequest {
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/auth/refresh")]
+#[post("/api/v1/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
     meta: Meta,
@@ -234,7 +234,7 @@ pub async fn refresh(
 #[utoipa::path(tag = "auth", responses(
     (status = 204),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/auth/logout")]
+#[post("/api/v1/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
     who: Signed,
@@ -267,7 +267,7 @@ pub struct ResetRequest {
 #[utoipa::path(tag = "auth", request_body = ResetRequest, responses(
     (status = 202),
     (status = 400, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/auth/password-reset")]
+#[post("/api/v1/auth/password-reset")]
 pub async fn reset_request(
     state: web::Data<AppState>,
     meta: Meta,
@@ -297,7 +297,7 @@ fn html_escape(s: &str) -> String {
 /// The page an emailed password link opens: a form that posts the new password.
 #[utoipa::path(tag = "auth", params(LinkToken), responses(
     (status = 200, description = "HTML form", content_type = "text/html")))]
-#[get("/v1/auth/password-reset")]
+#[get("/api/v1/auth/password-reset")]
 pub async fn reset_page(q: web::Query<LinkToken>) -> HttpResponse {
     let token = html_escape(&q.token);
     HttpResponse::Ok()
@@ -308,7 +308,7 @@ pub async fn reset_page(q: web::Query<LinkToken>) -> HttpResponse {
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
              <title>Choose a password — cloudseal</title></head><body>\
              <h1>Choose a password</h1>\
-             <form method=\"post\" action=\"/v1/auth/password-reset/confirm\">\
+             <form method=\"post\" action=\"/api/v1/auth/password-reset/confirm\">\
              <input type=\"hidden\" name=\"token\" value=\"{token}\">\
              <label>New password (10 to 128 characters) \
              <input type=\"password\" name=\"new_password\" minlength=\"10\" maxlength=\"128\" \
@@ -333,7 +333,7 @@ pub struct ResetConfirm {
     (status = 204),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 410, body = Problem, content_type = "application/problem+json")))]
-#[post("/v1/auth/password-reset/confirm")]
+#[post("/api/v1/auth/password-reset/confirm")]
 pub async fn reset_confirm(
     state: web::Data<AppState>,
     meta: Meta,

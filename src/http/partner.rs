@@ -32,7 +32,7 @@ pub struct Agent {
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
-#[get("/v1/partner/agents")]
+#[get("/api/v1/partner/agents")]
 pub async fn agents(
     state: web::Data<AppState>,
     client: ClientCtx<AgentsRead>,

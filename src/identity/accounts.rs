@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// Path of the email confirmation link.
-pub const CONFIRM_EMAIL_PATH: &str = "/v1/accounts/email-confirmation";
+pub const CONFIRM_EMAIL_PATH: &str = "/api/v1/accounts/email-confirmation";
 
 /// A registration, parsed.
 #[derive(Debug)]

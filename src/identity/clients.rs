@@ -1,7 +1,8 @@
 //! Partner API clients: a client id and secret (stored as SHA-256; the secret has 256 bits, so
 //! a slow hash adds nothing) exchanged for a short access token with the scopes asked for
 //! (OAuth 2.0 client credentials, RFC 6749 §4.4). A rotated secret keeps working for a grace
-//! period so the partner can roll it out. Each client has a per-minute request budget.
+//! period so the partner can roll it out. Each client has a per-minute request budget, counted
+//! in the database so that it holds across server instances.
 
 use super::codes::{hash_handle, new_handle, same};
 use super::tokens::{Claims, Subject};
@@ -10,8 +11,6 @@ use crate::audit::{self, ActorKind, AuditEvent, Outcome};
 use crate::store::{self, partners::ClientRow};
 use chrono::TimeDelta;
 use rand::RngCore;
-use std::collections::HashMap;
-use std::sync::Mutex;
 use uuid::Uuid;
 
 /// Every scope a client may be granted.
@@ -83,35 +82,6 @@ impl std::fmt::Debug for ClientToken {
         f.debug_struct("ClientToken")
             .field("scope", &self.scope)
             .finish_non_exhaustive()
-    }
-}
-
-/// Fixed one-minute windows of requests per client, in this process.
-#[derive(Debug, Default)]
-pub struct RateLimiter {
-    windows: Mutex<HashMap<Uuid, (i64, u32)>>,
-}
-
-impl RateLimiter {
-    /// Count a request; `Err(seconds)` to wait when over `per_minute`.
-    fn admit(
-        &self,
-        client: Uuid,
-        per_minute: i32,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), u64> {
-        let minute = now.timestamp().div_euclid(60);
-        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = windows.entry(client).or_insert((minute, 0));
-        if entry.0 != minute {
-            *entry = (minute, 0);
-        }
-        if i64::from(entry.1) >= i64::from(per_minute) {
-            let wait = 60 - now.timestamp().rem_euclid(60);
-            return Err(u64::try_from(wait).unwrap_or(60));
-        }
-        entry.1 += 1;
-        Ok(())
     }
 }
 
@@ -291,10 +261,12 @@ impl Identity {
             .await?
             .filter(|r| r.disabled_at.is_none())
             .ok_or(IdentityError::BadToken("client disabled"))?;
-        self.0
-            .rate
-            .admit(row.id, row.requests_per_minute, self.0.clock.now())
-            .map_err(|retry_after| IdentityError::RateLimited { retry_after })?;
+        let now = self.0.clock.now().timestamp();
+        let used = store::partners::count_request(&**client, row.id, now.div_euclid(60)).await?;
+        if used > row.requests_per_minute {
+            let retry_after = u64::try_from(60 - now.rem_euclid(60)).unwrap_or(60);
+            return Err(IdentityError::RateLimited { retry_after });
+        }
         let scopes = claims
             .scope
             .as_deref()

@@ -110,7 +110,6 @@ struct Inner {
     passwords: password::Passwords,
     tokens: tokens::AccessTokens,
     limits: limits::Limits,
-    rate: clients::RateLimiter,
 }
 
 /// The identity service; cheap to clone.
@@ -137,7 +136,6 @@ impl Identity {
         let passwords = password::Passwords::new(&config.identity).await?;
         Ok(Self(Arc::new(Inner {
             limits: limits::Limits::new(&config.identity),
-            rate: clients::RateLimiter::default(),
             db,
             clock,
             cfg: config.identity.clone(),

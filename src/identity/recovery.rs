@@ -12,7 +12,7 @@ use crate::audit::{self, Outcome};
 use crate::store::{self, Client, accounts::AccountRow};
 
 /// Path of the password reset link (and of a new staff member's first password).
-pub const PASSWORD_LINK_PATH: &str = "/v1/auth/password-reset";
+pub const PASSWORD_LINK_PATH: &str = "/api/v1/auth/password-reset";
 
 impl Identity {
     /// Check the signed-in person's current password under the attempt limits; on success the

@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "identity",
         include_str!("../../migrations/V4__identity.sql"),
     ),
+    (
+        5,
+        "client_usage",
+        include_str!("../../migrations/V5__client_usage.sql"),
+    ),
 ];
 
 /// Why migrating failed.

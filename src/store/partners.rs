@@ -191,3 +191,22 @@ pub async fn agents(
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
         .collect())
 }
+
+/// Count one request of `client` in `minute` (minutes since the epoch) and forget minutes
+/// long past; returns the requests counted in this minute so far.
+pub async fn count_request(
+    c: &impl GenericClient,
+    client: Uuid,
+    minute: i64,
+) -> Result<i32, StoreError> {
+    let r = c
+        .query_one(
+            "WITH gone AS (DELETE FROM api_client_usage WHERE client = $1 AND minute < $2::bigint - 5) \
+             INSERT INTO api_client_usage (client, minute, requests) VALUES ($1, $2, 1) \
+             ON CONFLICT (client, minute) DO UPDATE \
+             SET requests = api_client_usage.requests + 1 RETURNING requests",
+            &[&client, &minute],
+        )
+        .await?;
+    Ok(r.get(0))
+}

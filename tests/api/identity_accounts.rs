@@ -9,7 +9,7 @@ use std::sync::Arc;
 async fn register_confirm_and_log_in_with_the_sms_factor() {
     let app = spawn().await;
     let s = subscriber(&app).await;
-    let r = get_as(&app, "/v1/me", &s.access).await;
+    let r = get_as(&app, "/api/v1/me", &s.access).await;
     assert_eq!(r.status(), 200);
     let me: Value = r.json().await.unwrap();
     assert_eq!(me["email"], s.person.email);
@@ -17,7 +17,7 @@ async fn register_confirm_and_log_in_with_the_sms_factor() {
     assert_eq!(me["email_confirmed"], true);
     assert_eq!(me["phone_confirmed"], true);
     assert_eq!(me["surname"], "Иванова");
-    let sessions: Value = get_as(&app, "/v1/me/sessions", &s.access)
+    let sessions: Value = get_as(&app, "/api/v1/me/sessions", &s.access)
         .await
         .json()
         .await
@@ -75,7 +75,7 @@ async fn registration_refuses_bad_fields_and_taken_contacts() {
     ] {
         let mut body = registration(&email, &phone);
         body[field] = json!(value);
-        let (status, slug, p) = problem(post(&app, "/v1/accounts", body).await).await;
+        let (status, slug, p) = problem(post(&app, "/api/v1/accounts", body).await).await;
         assert_eq!(
             (status, slug.as_str()),
             (400, "bad-request"),
@@ -84,11 +84,11 @@ async fn registration_refuses_bad_fields_and_taken_contacts() {
     }
     let mut body = registration(&email, &phone);
     body["role"] = json!("admin");
-    let (status, _, _) = problem(post(&app, "/v1/accounts", body).await).await;
+    let (status, _, _) = problem(post(&app, "/api/v1/accounts", body).await).await;
     assert_eq!(status, 400, "unknown fields are refused, not ignored");
 
     assert_eq!(
-        post(&app, "/v1/accounts", registration(&email, &phone))
+        post(&app, "/api/v1/accounts", registration(&email, &phone))
             .await
             .status(),
         201
@@ -97,7 +97,7 @@ async fn registration_refuses_bad_fields_and_taken_contacts() {
     let (status, slug, _) = problem(
         post(
             &app,
-            "/v1/accounts",
+            "/api/v1/accounts",
             registration(&email.to_uppercase(), &other_phone),
         )
         .await,
@@ -105,7 +105,7 @@ async fn registration_refuses_bad_fields_and_taken_contacts() {
     .await;
     assert_eq!((status, slug.as_str()), (409, "email-taken"));
     let (status, slug, _) =
-        problem(post(&app, "/v1/accounts", registration(&other_email, &phone)).await).await;
+        problem(post(&app, "/api/v1/accounts", registration(&other_email, &phone)).await).await;
     assert_eq!((status, slug.as_str()), (409, "phone-taken"));
 }
 
@@ -114,7 +114,7 @@ async fn login_refusals_do_not_tell_whether_an_account_exists() {
     let app = spawn().await;
     let (email, phone) = contact();
     assert_eq!(
-        post(&app, "/v1/accounts", registration(&email, &phone))
+        post(&app, "/api/v1/accounts", registration(&email, &phone))
             .await
             .status(),
         201
@@ -180,7 +180,7 @@ async fn wrong_passwords_lock_the_login_until_an_admin_unlocks_it() {
     let subscriber = subscriber(&app).await;
     let r = app
         .http
-        .delete(app.url(&format!("/v1/admin/accounts/{}/lock", person.id)))
+        .delete(app.url(&format!("/api/v1/admin/accounts/{}/lock", person.id)))
         .bearer_auth(&subscriber.access)
         .send()
         .await
@@ -188,7 +188,7 @@ async fn wrong_passwords_lock_the_login_until_an_admin_unlocks_it() {
     assert_eq!(problem(r).await.0, 403, "a subscriber cannot unlock");
     let r = app
         .http
-        .delete(app.url(&format!("/v1/admin/accounts/{}/lock", person.id)))
+        .delete(app.url(&format!("/api/v1/admin/accounts/{}/lock", person.id)))
         .bearer_auth(&admin.access)
         .send()
         .await
@@ -265,7 +265,7 @@ async fn a_code_is_resent_only_after_a_pause_and_replaces_the_old_one() {
     let (status, slug, _) = problem(
         post(
             &app,
-            "/v1/auth/codes/resend",
+            "/api/v1/auth/codes/resend",
             json!({"challenge": body["challenge"]}),
         )
         .await,
@@ -275,7 +275,7 @@ async fn a_code_is_resent_only_after_a_pause_and_replaces_the_old_one() {
     clock.advance(chrono::TimeDelta::seconds(61));
     let r = post(
         &app,
-        "/v1/auth/codes/resend",
+        "/api/v1/auth/codes/resend",
         json!({"challenge": body["challenge"]}),
     )
     .await;
@@ -299,19 +299,21 @@ async fn an_email_link_works_once() {
     let app = spawn().await;
     let (email, phone) = contact();
     assert_eq!(
-        post(&app, "/v1/accounts", registration(&email, &phone))
+        post(&app, "/api/v1/accounts", registration(&email, &phone))
             .await
             .status(),
         201
     );
     let token = last_link_token(&app, &email).await;
-    let url = app.url(&format!("/v1/accounts/email-confirmation?token={token}"));
+    let url = app.url(&format!(
+        "/api/v1/accounts/email-confirmation?token={token}"
+    ));
     assert_eq!(app.http.get(&url).send().await.unwrap().status(), 200);
     let (status, slug, _) = problem(app.http.get(&url).send().await.unwrap()).await;
     assert_eq!((status, slug.as_str()), (410, "invalid-link"));
     let (status, _, _) = problem(
         app.http
-            .get(app.url("/v1/accounts/email-confirmation?token=forged"))
+            .get(app.url("/api/v1/accounts/email-confirmation?token=forged"))
             .send()
             .await
             .unwrap(),

@@ -32,7 +32,7 @@ async fn totp_enrolment_then_login_with_totp_and_recovery_codes() {
     let (status, _, _) = problem(
         post_as(
             &app,
-            "/v1/me/totp",
+            "/api/v1/me/totp",
             &s.access,
             json!({"password": "wrong guess!"}),
         )
@@ -43,7 +43,7 @@ async fn totp_enrolment_then_login_with_totp_and_recovery_codes() {
     let (status, _, _) = problem(
         post_as(
             &app,
-            "/v1/me/totp/confirm",
+            "/api/v1/me/totp/confirm",
             &s.access,
             json!({"code": "123456"}),
         )
@@ -54,7 +54,7 @@ async fn totp_enrolment_then_login_with_totp_and_recovery_codes() {
 
     let r = post_as(
         &app,
-        "/v1/me/totp",
+        "/api/v1/me/totp",
         &s.access,
         json!({"password": PASSWORD}),
     )
@@ -98,7 +98,7 @@ async fn totp_enrolment_then_login_with_totp_and_recovery_codes() {
     let (status, _, _) = problem(
         post_as(
             &app,
-            "/v1/me/totp/confirm",
+            "/api/v1/me/totp/confirm",
             &s.access,
             json!({"code": "000000"}),
         )
@@ -108,7 +108,7 @@ async fn totp_enrolment_then_login_with_totp_and_recovery_codes() {
     assert_eq!(status, 401);
     let r = post_as(
         &app,
-        "/v1/me/totp/confirm",
+        "/api/v1/me/totp/confirm",
         &s.access,
         json!({"code": totp_code(&secret, clock.now())}),
     )
@@ -170,11 +170,15 @@ async fn totp_enrolment_then_login_with_totp_and_recovery_codes() {
 async fn sms_only_login_for_subscribers_who_choose_it() {
     let app = spawn().await;
     let s = subscriber(&app).await;
-    let body: Value = post(&app, "/v1/auth/sms-login", json!({"phone": s.person.phone}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body: Value = post(
+        &app,
+        "/api/v1/auth/sms-login",
+        json!({"phone": s.person.phone}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert!(
         body["challenge"].is_string(),
         "the answer looks the same before opting in"
@@ -185,21 +189,30 @@ async fn sms_only_login_for_subscribers_who_choose_it() {
 
     let r = app
         .http
-        .put(app.url("/v1/me/sms-login"))
+        .put(app.url("/api/v1/me/sms-login"))
         .bearer_auth(&s.access)
         .json(&json!({"enabled": true}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let body: Value = post(&app, "/v1/auth/sms-login", json!({"phone": s.person.phone}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body: Value = post(
+        &app,
+        "/api/v1/auth/sms-login",
+        json!({"phone": s.person.phone}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(outbox(&app, &s.person.phone).await.len(), sent + 1);
     let code = last_code(&app, &s.person.phone).await;
-    let again = post(&app, "/v1/auth/sms-login", json!({"phone": s.person.phone})).await;
+    let again = post(
+        &app,
+        "/api/v1/auth/sms-login",
+        json!({"phone": s.person.phone}),
+    )
+    .await;
     assert_eq!(again.status(), 200);
     assert_eq!(
         outbox(&app, &s.person.phone).await.len(),
@@ -211,17 +224,22 @@ async fn sms_only_login_for_subscribers_who_choose_it() {
     assert_eq!(r.json::<Value>().await.unwrap()["amr"], json!(["sms"]));
 
     let (_, unknown_phone) = contact();
-    let r = post(&app, "/v1/auth/sms-login", json!({"phone": unknown_phone})).await;
+    let r = post(
+        &app,
+        "/api/v1/auth/sms-login",
+        json!({"phone": unknown_phone}),
+    )
+    .await;
     assert_eq!(r.status(), 200, "an unknown number gets the same answer");
     assert!(outbox(&app, &unknown_phone).await.is_empty());
     let (status, _, _) =
-        problem(post(&app, "/v1/auth/sms-login", json!({"phone": "12345"})).await).await;
+        problem(post(&app, "/api/v1/auth/sms-login", json!({"phone": "12345"})).await).await;
     assert_eq!(status, 400);
 
     let staff = member(&app, "auditor", None).await;
     let r = app
         .http
-        .put(app.url("/v1/me/sms-login"))
+        .put(app.url("/api/v1/me/sms-login"))
         .bearer_auth(&staff.access)
         .json(&json!({"enabled": true}))
         .send()
@@ -236,7 +254,7 @@ async fn password_reset_by_emailed_link_ends_every_session() {
     let s = subscriber(&app).await;
     let r = post(
         &app,
-        "/v1/auth/password-reset",
+        "/api/v1/auth/password-reset",
         json!({"email": "nobody@example.org"}),
     )
     .await;
@@ -244,7 +262,7 @@ async fn password_reset_by_emailed_link_ends_every_session() {
     assert!(outbox(&app, "nobody@example.org").await.is_empty());
     let r = post(
         &app,
-        "/v1/auth/password-reset",
+        "/api/v1/auth/password-reset",
         json!({"email": s.person.email}),
     )
     .await;
@@ -253,7 +271,7 @@ async fn password_reset_by_emailed_link_ends_every_session() {
 
     let page = app
         .http
-        .get(app.url(&format!("/v1/auth/password-reset?token={token}")))
+        .get(app.url(&format!("/api/v1/auth/password-reset?token={token}")))
         .send()
         .await
         .unwrap();
@@ -263,7 +281,7 @@ async fn password_reset_by_emailed_link_ends_every_session() {
     let (status, _, _) = problem(
         post(
             &app,
-            "/v1/auth/password-reset/confirm",
+            "/api/v1/auth/password-reset/confirm",
             json!({"token": token, "new_password": "short"}),
         )
         .await,
@@ -275,7 +293,7 @@ async fn password_reset_by_emailed_link_ends_every_session() {
     );
     let r = app
         .http
-        .post(app.url("/v1/auth/password-reset/confirm"))
+        .post(app.url("/api/v1/auth/password-reset/confirm"))
         .form(&[
             ("token", token.as_str()),
             ("new_password", "another long password"),
@@ -284,7 +302,7 @@ async fn password_reset_by_emailed_link_ends_every_session() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204, "the page's form works");
-    let (status, slug, _) = problem(get_as(&app, "/v1/me", &s.access).await).await;
+    let (status, slug, _) = problem(get_as(&app, "/api/v1/me", &s.access).await).await;
     assert_eq!(
         (status, slug.as_str()),
         (401, "invalid-token"),
@@ -293,7 +311,7 @@ async fn password_reset_by_emailed_link_ends_every_session() {
     let (status, slug, _) = problem(
         post(
             &app,
-            "/v1/auth/password-reset/confirm",
+            "/api/v1/auth/password-reset/confirm",
             json!({"token": token, "new_password": "yet another password"}),
         )
         .await,
@@ -316,7 +334,7 @@ async fn email_and_phone_changes_take_effect_only_once_reverified() {
     let (status, _, _) = problem(
         post_as(
             &app,
-            "/v1/me/email",
+            "/api/v1/me/email",
             &s.access,
             json!({"password": "wrong guess!", "value": new_email}),
         )
@@ -327,7 +345,7 @@ async fn email_and_phone_changes_take_effect_only_once_reverified() {
     let (status, _, _) = problem(
         post_as(
             &app,
-            "/v1/me/email",
+            "/api/v1/me/email",
             &s.access,
             json!({"password": PASSWORD, "value": "nope"}),
         )
@@ -337,13 +355,13 @@ async fn email_and_phone_changes_take_effect_only_once_reverified() {
     assert_eq!(status, 400);
     let r = post_as(
         &app,
-        "/v1/me/email",
+        "/api/v1/me/email",
         &s.access,
         json!({"password": PASSWORD, "value": new_email}),
     )
     .await;
     assert_eq!(r.status(), 202);
-    let me: Value = get_as(&app, "/v1/me", &s.access)
+    let me: Value = get_as(&app, "/api/v1/me", &s.access)
         .await
         .json()
         .await
@@ -355,12 +373,14 @@ async fn email_and_phone_changes_take_effect_only_once_reverified() {
     let token = last_link_token(&app, &new_email).await;
     let r = app
         .http
-        .get(app.url(&format!("/v1/accounts/email-confirmation?token={token}")))
+        .get(app.url(&format!(
+            "/api/v1/accounts/email-confirmation?token={token}"
+        )))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let me: Value = get_as(&app, "/v1/me", &s.access)
+    let me: Value = get_as(&app, "/api/v1/me", &s.access)
         .await
         .json()
         .await
@@ -369,14 +389,14 @@ async fn email_and_phone_changes_take_effect_only_once_reverified() {
 
     let r = post_as(
         &app,
-        "/v1/me/phone",
+        "/api/v1/me/phone",
         &s.access,
         json!({"password": PASSWORD, "value": new_phone}),
     )
     .await;
     assert_eq!(r.status(), 202);
     let challenge: Value = r.json().await.unwrap();
-    let me: Value = get_as(&app, "/v1/me", &s.access)
+    let me: Value = get_as(&app, "/api/v1/me", &s.access)
         .await
         .json()
         .await
@@ -385,7 +405,7 @@ async fn email_and_phone_changes_take_effect_only_once_reverified() {
     let (status, _, _) = problem(
         post(
             &app,
-            "/v1/accounts/phone-confirmation",
+            "/api/v1/accounts/phone-confirmation",
             json!({"challenge": challenge["challenge"], "code": "000000x"}),
         )
         .await,
@@ -395,12 +415,12 @@ async fn email_and_phone_changes_take_effect_only_once_reverified() {
     let code = last_code(&app, &new_phone).await;
     let r = post(
         &app,
-        "/v1/accounts/phone-confirmation",
+        "/api/v1/accounts/phone-confirmation",
         json!({"challenge": challenge["challenge"], "code": code}),
     )
     .await;
     assert_eq!(r.status(), 200);
-    let me: Value = get_as(&app, "/v1/me", &s.access)
+    let me: Value = get_as(&app, "/api/v1/me", &s.access)
         .await
         .json()
         .await

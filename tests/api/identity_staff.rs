@@ -16,7 +16,7 @@ async fn staff_endpoints_refuse_subscribers_and_admins_create_operators() {
         let (status, slug, _) = problem(
             post_as(
                 &app,
-                "/v1/admin/points-of-issue",
+                "/api/v1/admin/points-of-issue",
                 &who.access,
                 point.clone(),
             )
@@ -27,7 +27,7 @@ async fn staff_endpoints_refuse_subscribers_and_admins_create_operators() {
     }
     let r = post_as(
         &app,
-        "/v1/admin/points-of-issue",
+        "/api/v1/admin/points-of-issue",
         &admin.access,
         point.clone(),
     )
@@ -38,7 +38,7 @@ async fn staff_endpoints_refuse_subscribers_and_admins_create_operators() {
         .unwrap()
         .to_owned();
     assert_eq!(
-        problem(post_as(&app, "/v1/admin/points-of-issue", &admin.access, point).await)
+        problem(post_as(&app, "/api/v1/admin/points-of-issue", &admin.access, point).await)
             .await
             .0,
         409
@@ -47,11 +47,11 @@ async fn staff_endpoints_refuse_subscribers_and_admins_create_operators() {
     let (email, phone) = contact();
     let mut op = json!({"role": "operator", "surname": "Smirnova", "given_name": "Olga", "email": email, "phone": phone});
     let (status, _, p) =
-        problem(post_as(&app, "/v1/admin/members", &admin.access, op.clone()).await).await;
+        problem(post_as(&app, "/api/v1/admin/members", &admin.access, op.clone()).await).await;
     assert_eq!(status, 400, "an operator needs a point of issue: {p}");
     op["role"] = json!("subscriber");
     assert_eq!(
-        problem(post_as(&app, "/v1/admin/members", &admin.access, op.clone()).await)
+        problem(post_as(&app, "/api/v1/admin/members", &admin.access, op.clone()).await)
             .await
             .0,
         400
@@ -59,18 +59,18 @@ async fn staff_endpoints_refuse_subscribers_and_admins_create_operators() {
     op["role"] = json!("operator");
     op["point_of_issue"] = json!(point_id);
     assert_eq!(
-        problem(post_as(&app, "/v1/admin/members", &sub.access, op.clone()).await)
+        problem(post_as(&app, "/api/v1/admin/members", &sub.access, op.clone()).await)
             .await
             .0,
         403
     );
-    let r = post_as(&app, "/v1/admin/members", &admin.access, op).await;
+    let r = post_as(&app, "/api/v1/admin/members", &admin.access, op).await;
     assert_eq!(r.status(), 201);
 
     let token = last_link_token(&app, &email).await;
     let r = post(
         &app,
-        "/v1/auth/password-reset/confirm",
+        "/api/v1/auth/password-reset/confirm",
         json!({"token": token, "new_password": PASSWORD}),
     )
     .await;
@@ -85,7 +85,7 @@ async fn staff_endpoints_refuse_subscribers_and_admins_create_operators() {
         phone,
     };
     let operator = login(&app, &person).await;
-    let me: Value = get_as(&app, "/v1/me", &operator.access)
+    let me: Value = get_as(&app, "/api/v1/me", &operator.access)
         .await
         .json()
         .await
@@ -96,7 +96,7 @@ async fn staff_endpoints_refuse_subscribers_and_admins_create_operators() {
         problem(
             post_as(
                 &app,
-                "/v1/admin/partners",
+                "/api/v1/admin/partners",
                 &operator.access,
                 json!({"name": "X"})
             )
@@ -134,7 +134,7 @@ async fn partner_clients_get_scoped_tokens_and_a_request_budget() {
     let admin = member(&app, "admin", None).await;
     let r = post_as(
         &app,
-        "/v1/admin/partners",
+        "/api/v1/admin/partners",
         &admin.access,
         json!({"name": "Consulate services Ltd"}),
     )
@@ -147,7 +147,7 @@ async fn partner_clients_get_scoped_tokens_and_a_request_budget() {
     let (status, _, _) = problem(
         post_as(
             &app,
-            &format!("/v1/admin/partners/{partner}/clients"),
+            &format!("/api/v1/admin/partners/{partner}/clients"),
             &admin.access,
             json!({"name": "crm", "scopes": ["everything"]}),
         )
@@ -157,7 +157,7 @@ async fn partner_clients_get_scoped_tokens_and_a_request_budget() {
     assert_eq!(status, 400, "unknown scopes are refused");
     let r = post_as(
         &app,
-        &format!("/v1/admin/partners/{partner}/clients"),
+        &format!("/api/v1/admin/partners/{partner}/clients"),
         &admin.access,
         json!({"name": "crm", "scopes": ["agents:read", "applications:read"], "requests_per_minute": 3}),
     )
@@ -195,7 +195,7 @@ async fn partner_clients_get_scoped_tokens_and_a_request_budget() {
     let (status, slug, _) = problem(
         get_as(
             &app,
-            "/v1/partner/agents",
+            "/api/v1/partner/agents",
             narrow["access_token"].as_str().unwrap(),
         )
         .await,
@@ -215,15 +215,15 @@ async fn partner_clients_get_scoped_tokens_and_a_request_budget() {
     assert_eq!(full["scope"], "agents:read applications:read");
     let token = full["access_token"].as_str().unwrap();
     assert_eq!(
-        problem(get_as(&app, "/v1/me", token).await).await.0,
+        problem(get_as(&app, "/api/v1/me", token).await).await.0,
         403,
         "a client is not a person"
     );
-    let r = get_as(&app, "/v1/partner/agents", token).await;
+    let r = get_as(&app, "/api/v1/partner/agents", token).await;
     assert_eq!(r.status(), 200);
     let mut statuses = Vec::new();
     for _ in 0..2 {
-        let r = get_as(&app, "/v1/partner/agents", token).await;
+        let r = get_as(&app, "/api/v1/partner/agents", token).await;
         if r.status() == 429 {
             assert!(r.headers().get("retry-after").is_some());
         }
@@ -236,7 +236,7 @@ async fn partner_clients_get_scoped_tokens_and_a_request_budget() {
     );
     let sub = subscriber(&app).await;
     assert_eq!(
-        problem(get_as(&app, "/v1/partner/agents", &sub.access).await)
+        problem(get_as(&app, "/api/v1/partner/agents", &sub.access).await)
             .await
             .0,
         403
@@ -244,14 +244,14 @@ async fn partner_clients_get_scoped_tokens_and_a_request_budget() {
 
     clock.advance(chrono::TimeDelta::seconds(60));
     assert_eq!(
-        get_as(&app, "/v1/partner/agents", token).await.status(),
+        get_as(&app, "/api/v1/partner/agents", token).await.status(),
         200,
         "a new minute"
     );
     let client_uuid = c["id"].as_str().unwrap();
     let r = post_as(
         &app,
-        &format!("/v1/admin/clients/{client_uuid}/secret"),
+        &format!("/api/v1/admin/clients/{client_uuid}/secret"),
         &admin.access,
         json!({}),
     )
@@ -327,7 +327,7 @@ async fn the_cli_creates_the_first_admin() {
         },
     )
     .await;
-    let me: Value = get_as(&app, "/v1/me", &admin.access)
+    let me: Value = get_as(&app, "/api/v1/me", &admin.access)
         .await
         .json()
         .await

@@ -23,7 +23,7 @@ fn encode(header: &Value, claims: &Value) -> String {
 }
 
 async fn refused(app: &crate::support::TestApp, token: &str) -> String {
-    let r = get_as(app, "/v1/me", token).await;
+    let r = get_as(app, "/api/v1/me", token).await;
     assert!(r.headers().get("www-authenticate").is_some());
     let (status, slug, _) = problem(r).await;
     assert_eq!(status, 401, "{slug}");
@@ -34,7 +34,7 @@ async fn refused(app: &crate::support::TestApp, token: &str) -> String {
 async fn forged_access_tokens_are_refused() {
     let app = spawn().await;
     let s = subscriber(&app).await;
-    assert_eq!(get_as(&app, "/v1/me", &s.access).await.status(), 200);
+    assert_eq!(get_as(&app, "/api/v1/me", &s.access).await.status(), 200);
     let (header, claims, signature) = parts(&s.access);
     assert_eq!(header["alg"], "ES256");
 
@@ -84,13 +84,13 @@ async fn forged_access_tokens_are_refused() {
     refused(&app, "not.a.jwt").await;
     let r = app
         .http
-        .get(app.url("/v1/me"))
+        .get(app.url("/api/v1/me"))
         .header("authorization", "Basic abc")
         .send()
         .await
         .unwrap();
     assert_eq!(problem(r).await.1, "unauthenticated");
-    let r = app.http.get(app.url("/v1/me")).send().await.unwrap();
+    let r = app.http.get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(problem(r).await.0, 401);
 }
 
@@ -99,12 +99,12 @@ async fn access_tokens_expire_by_the_service_clock() {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = spawn_with_clock(clock.clone()).await;
     let s = subscriber(&app).await;
-    assert_eq!(get_as(&app, "/v1/me", &s.access).await.status(), 200);
+    assert_eq!(get_as(&app, "/api/v1/me", &s.access).await.status(), 200);
     clock.advance(chrono::TimeDelta::seconds(601));
     refused(&app, &s.access).await;
     let r = post(
         &app,
-        "/v1/auth/refresh",
+        "/api/v1/auth/refresh",
         json!({"refresh_token": s.refresh}),
     )
     .await;
@@ -114,7 +114,10 @@ async fn access_tokens_expire_by_the_service_clock() {
         "the refresh token outlives the access token"
     );
     let fresh = tokens(&s.person, r.json().await.unwrap());
-    assert_eq!(get_as(&app, "/v1/me", &fresh.access).await.status(), 200);
+    assert_eq!(
+        get_as(&app, "/api/v1/me", &fresh.access).await.status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -123,7 +126,7 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
     let s = subscriber(&app).await;
     let r = post(
         &app,
-        "/v1/auth/refresh",
+        "/api/v1/auth/refresh",
         json!({"refresh_token": s.refresh}),
     )
     .await;
@@ -135,7 +138,7 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
     let (status, slug, _) = problem(
         post(
             &app,
-            "/v1/auth/refresh",
+            "/api/v1/auth/refresh",
             json!({"refresh_token": s.refresh}),
         )
         .await,
@@ -145,7 +148,7 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
     let (status, slug, _) = problem(
         post(
             &app,
-            "/v1/auth/refresh",
+            "/api/v1/auth/refresh",
             json!({"refresh_token": second.refresh}),
         )
         .await,
@@ -160,7 +163,7 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
     let (status, _, _) = problem(
         post(
             &app,
-            "/v1/auth/refresh",
+            "/api/v1/auth/refresh",
             json!({"refresh_token": "made-up"}),
         )
         .await,
@@ -176,7 +179,7 @@ async fn logout_ends_the_session_and_others_sessions_are_not_found() {
     let anna_phone = login(&app, &anna.person).await;
     let boris = subscriber(&app).await;
 
-    let list: Value = get_as(&app, "/v1/me/sessions", &boris.access)
+    let list: Value = get_as(&app, "/api/v1/me/sessions", &boris.access)
         .await
         .json()
         .await
@@ -188,7 +191,7 @@ async fn logout_ends_the_session_and_others_sessions_are_not_found() {
     );
     let r = app
         .http
-        .delete(app.url(&format!("/v1/me/sessions/{}", anna.session_id)))
+        .delete(app.url(&format!("/api/v1/me/sessions/{}", anna.session_id)))
         .bearer_auth(&boris.access)
         .send()
         .await
@@ -198,11 +201,11 @@ async fn logout_ends_the_session_and_others_sessions_are_not_found() {
         404,
         "another person's session is not found"
     );
-    assert_eq!(get_as(&app, "/v1/me", &anna.access).await.status(), 200);
+    assert_eq!(get_as(&app, "/api/v1/me", &anna.access).await.status(), 200);
 
     let r = app
         .http
-        .delete(app.url(&format!("/v1/me/sessions/{}", anna_phone.session_id)))
+        .delete(app.url(&format!("/api/v1/me/sessions/{}", anna_phone.session_id)))
         .bearer_auth(&anna.access)
         .send()
         .await
@@ -210,13 +213,13 @@ async fn logout_ends_the_session_and_others_sessions_are_not_found() {
     assert_eq!(r.status(), 204, "ending one's other session");
     refused(&app, &anna_phone.access).await;
 
-    let r = post_as(&app, "/v1/auth/logout", &anna.access, json!({})).await;
+    let r = post_as(&app, "/api/v1/auth/logout", &anna.access, json!({})).await;
     assert_eq!(r.status(), 204);
     refused(&app, &anna.access).await;
     let (status, _, _) = problem(
         post(
             &app,
-            "/v1/auth/refresh",
+            "/api/v1/auth/refresh",
             json!({"refresh_token": anna.refresh}),
         )
         .await,
@@ -237,7 +240,7 @@ async fn a_web_session_needs_its_csrf_token_to_change_anything() {
     let code = last_code(&app, &person.phone).await;
     let r = post(
         &app,
-        "/v1/auth/login/verify",
+        "/api/v1/auth/login/verify",
         json!({"challenge": body["challenge"], "code": code, "session": "web"}),
     )
     .await;
@@ -263,7 +266,7 @@ async fn a_web_session_needs_its_csrf_token_to_change_anything() {
 
     let r = app
         .http
-        .get(app.url("/v1/me"))
+        .get(app.url("/api/v1/me"))
         .header("cookie", &cookie)
         .send()
         .await
@@ -271,7 +274,7 @@ async fn a_web_session_needs_its_csrf_token_to_change_anything() {
     assert_eq!(r.status(), 200, "reading needs no CSRF token");
     let r = app
         .http
-        .post(app.url("/v1/auth/logout"))
+        .post(app.url("/api/v1/auth/logout"))
         .header("cookie", &cookie)
         .send()
         .await
@@ -280,7 +283,7 @@ async fn a_web_session_needs_its_csrf_token_to_change_anything() {
     assert_eq!((status, slug.as_str()), (403, "forbidden"), "no CSRF token");
     let r = app
         .http
-        .post(app.url("/v1/auth/logout"))
+        .post(app.url("/api/v1/auth/logout"))
         .header("cookie", &cookie)
         .header("x-csrf-token", "forged")
         .send()
@@ -289,7 +292,7 @@ async fn a_web_session_needs_its_csrf_token_to_change_anything() {
     assert_eq!(problem(r).await.0, 403, "a wrong CSRF token");
     let r = app
         .http
-        .post(app.url("/v1/auth/logout"))
+        .post(app.url("/api/v1/auth/logout"))
         .header("cookie", &cookie)
         .header("x-csrf-token", csrf)
         .send()
@@ -298,7 +301,7 @@ async fn a_web_session_needs_its_csrf_token_to_change_anything() {
     assert_eq!(r.status(), 204);
     let r = app
         .http
-        .get(app.url("/v1/me"))
+        .get(app.url("/api/v1/me"))
         .header("cookie", &cookie)
         .send()
         .await
@@ -314,7 +317,7 @@ async fn changing_the_password_ends_other_sessions_and_counts_wrong_guesses() {
     let (status, slug, _) = problem(
         post_as(
             &app,
-            "/v1/me/password",
+            "/api/v1/me/password",
             &s.access,
             json!({"current_password": "wrong guess!", "new_password": "a new long password"}),
         )
@@ -325,7 +328,7 @@ async fn changing_the_password_ends_other_sessions_and_counts_wrong_guesses() {
     let (status, _, _) = problem(
         post_as(
             &app,
-            "/v1/me/password",
+            "/api/v1/me/password",
             &s.access,
             json!({"current_password": PASSWORD, "new_password": "short"}),
         )
@@ -335,14 +338,14 @@ async fn changing_the_password_ends_other_sessions_and_counts_wrong_guesses() {
     assert_eq!(status, 400);
     let r = post_as(
         &app,
-        "/v1/me/password",
+        "/api/v1/me/password",
         &s.access,
         json!({"current_password": PASSWORD, "new_password": "a new long password"}),
     )
     .await;
     assert_eq!(r.status(), 204);
     assert_eq!(
-        get_as(&app, "/v1/me", &s.access).await.status(),
+        get_as(&app, "/api/v1/me", &s.access).await.status(),
         200,
         "this session lives on"
     );
@@ -383,7 +386,7 @@ async fn rotating_the_access_token_key_logs_nobody_out() {
         .unwrap();
     let second = spawn_on(&first.db_name, on_token).await;
     assert_eq!(
-        get_as(&second, "/v1/me", &before.access).await.status(),
+        get_as(&second, "/api/v1/me", &before.access).await.status(),
         200,
         "old tokens still verify"
     );
@@ -399,7 +402,7 @@ async fn rotating_the_access_token_key_logs_nobody_out() {
     assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
     let r = post(
         &second,
-        "/v1/auth/refresh",
+        "/api/v1/auth/refresh",
         json!({"refresh_token": before.refresh}),
     )
     .await;
@@ -416,5 +419,8 @@ async fn rotating_the_access_token_key_logs_nobody_out() {
         .unwrap();
     let third = spawn_on(&first.db_name, on_token).await;
     refused(&third, &before.access).await;
-    assert_eq!(get_as(&third, "/v1/me", &after.access).await.status(), 200);
+    assert_eq!(
+        get_as(&third, "/api/v1/me", &after.access).await.status(),
+        200
+    );
 }

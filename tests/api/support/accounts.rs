@@ -126,7 +126,7 @@ pub async fn last_link_token(app: &TestApp, email: &str) -> String {
 /// Register and confirm email and phone through HTTP.
 pub async fn registered(app: &TestApp) -> Person {
     let (email, phone) = contact();
-    let r = post(app, "/v1/accounts", registration(&email, &phone)).await;
+    let r = post(app, "/api/v1/accounts", registration(&email, &phone)).await;
     assert_eq!(r.status(), 201);
     let body: Value = r.json().await.unwrap();
     let id = body["id"].as_str().unwrap().to_owned();
@@ -134,7 +134,9 @@ pub async fn registered(app: &TestApp) -> Person {
     let token = last_link_token(app, &email).await;
     let r = app
         .http
-        .get(app.url(&format!("/v1/accounts/email-confirmation?token={token}")))
+        .get(app.url(&format!(
+            "/api/v1/accounts/email-confirmation?token={token}"
+        )))
         .send()
         .await
         .unwrap();
@@ -142,7 +144,7 @@ pub async fn registered(app: &TestApp) -> Person {
     let code = last_code(app, &phone).await;
     let r = post(
         app,
-        "/v1/accounts/phone-confirmation",
+        "/api/v1/accounts/phone-confirmation",
         json!({"challenge": challenge, "code": code}),
     )
     .await;
@@ -154,7 +156,7 @@ pub async fn registered(app: &TestApp) -> Person {
 pub async fn password_step(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
     post(
         app,
-        "/v1/auth/login",
+        "/api/v1/auth/login",
         json!({"login": login, "password": password}),
     )
     .await
@@ -164,7 +166,7 @@ pub async fn password_step(app: &TestApp, login: &str, password: &str) -> reqwes
 pub async fn verify(app: &TestApp, challenge: &Value, code: &str) -> reqwest::Response {
     post(
         app,
-        "/v1/auth/login/verify",
+        "/api/v1/auth/login/verify",
         json!({"challenge": challenge, "code": code}),
     )
     .await
@@ -179,7 +181,7 @@ pub async fn login(app: &TestApp, person: &Person) -> Session {
     let code = last_code(app, &person.phone).await;
     let r = post(
         app,
-        "/v1/auth/login/verify",
+        "/api/v1/auth/login/verify",
         json!({"challenge": body["challenge"], "code": code}),
     )
     .await;
