@@ -7,7 +7,7 @@ use super::limits::Counter;
 use super::messages::{self, LinkPurpose};
 use super::values::Language;
 use super::{Identity, IdentityError, RequestMeta};
-use crate::audit::{self, Outcome};
+use crate::audit;
 use crate::notify::{self, Notification};
 use crate::store::accounts::AccountRow;
 use crate::store::challenges::ChallengeRow;
@@ -275,20 +275,20 @@ impl Identity {
                 if let Some(c) = &challenge {
                     store::challenges::fail(&*tx, c.id).await?;
                 }
-                let mut e = meta.event(action, actor);
-                e.outcome = Outcome::Failure;
-                e.details = serde_json::json!({"reason": "wrong_code"});
-                let locked = self
+                let e = meta
+                    .event(action, actor)
+                    .with_details(serde_json::json!({"reason": "wrong_code"}));
+                Err(self
                     .0
                     .limits
-                    .settle_failure(&tx, self.0.clock.as_ref(), reserved, e.clone())
-                    .await?;
-                audit::record(&tx, self.0.clock.as_ref(), e).await?;
-                tx.commit().await?;
-                Err(match locked {
-                    Some(until) => IdentityError::Locked { until },
-                    None => IdentityError::BadCode,
-                })
+                    .refuse(
+                        tx,
+                        self.0.clock.as_ref(),
+                        reserved,
+                        e,
+                        IdentityError::BadCode,
+                    )
+                    .await)
             }
         }
     }

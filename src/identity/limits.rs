@@ -139,7 +139,7 @@ impl Limits {
 
     /// The secret was wrong: lock what reached its limit, audit each lock, and say until when
     /// the longest lock lasts.
-    pub async fn settle_failure(
+    async fn settle_failure(
         &self,
         tx: &store::Transaction<'_>,
         clock: &dyn Clock,
@@ -164,6 +164,34 @@ impl Limits {
             longest = Some(longest.map_or(until, |l| l.max(until)));
         }
         Ok(longest)
+    }
+
+    /// The secret was wrong: record `event` as a failure, lock what reached its limit, commit,
+    /// and return the refusal — `Locked` when a lock now holds, else `wrong`. An error while
+    /// recording is returned instead (the attempt stays counted by its reservation).
+    pub async fn refuse(
+        &self,
+        tx: deadpool_postgres::Transaction<'_>,
+        clock: &dyn Clock,
+        reserved: Reserved,
+        mut event: AuditEvent,
+        wrong: IdentityError,
+    ) -> IdentityError {
+        event.outcome = Outcome::Failure;
+        let recorded = async {
+            let locked = self
+                .settle_failure(&tx, clock, reserved, event.clone())
+                .await?;
+            audit::record(&tx, clock, event).await?;
+            tx.commit().await?;
+            Ok::<_, IdentityError>(locked)
+        }
+        .await;
+        match recorded {
+            Ok(Some(until)) => IdentityError::Locked { until },
+            Ok(None) => wrong,
+            Err(e) => e,
+        }
     }
 
     /// Lift the locks on these counters (an admin's act); true when one was locked.

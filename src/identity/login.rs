@@ -8,7 +8,7 @@ use super::password::Password;
 use super::sessions::{NewSession, SessionKind};
 use super::values::{Email, Phone};
 use super::{Identity, IdentityError, RequestMeta, Role};
-use crate::audit::{self, Outcome};
+use crate::audit;
 use crate::store::{self, accounts::AccountRow};
 
 /// The factor a login in progress waits for.
@@ -89,20 +89,20 @@ impl Identity {
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         let Some(account) = usable.filter(|_| checked.ok) else {
-            let mut e = meta.event("auth.login", actor);
-            e.outcome = Outcome::Failure;
-            e.details = serde_json::json!({"reason": "bad_credentials", "step": "password"});
-            let locked = self
+            let e = meta
+                .event("auth.login", actor)
+                .with_details(serde_json::json!({"reason": "bad_credentials", "step": "password"}));
+            return Err(self
                 .0
                 .limits
-                .settle_failure(&tx, self.0.clock.as_ref(), reserved, e.clone())
-                .await?;
-            audit::record(&tx, self.0.clock.as_ref(), e).await?;
-            tx.commit().await?;
-            return Err(match locked {
-                Some(until) => IdentityError::Locked { until },
-                None => IdentityError::BadCredentials,
-            });
+                .refuse(
+                    tx,
+                    self.0.clock.as_ref(),
+                    reserved,
+                    e,
+                    IdentityError::BadCredentials,
+                )
+                .await);
         };
         self.0.limits.forgive(&tx, reserved).await?;
         if checked.rehash {

@@ -8,7 +8,7 @@ use super::messages::LinkPurpose;
 use super::password::Password;
 use super::values::{Email, NewPassword};
 use super::{AccountId, Identity, IdentityError, Person, RequestMeta};
-use crate::audit::{self, Outcome};
+use crate::audit;
 use crate::store::{self, Client, accounts::AccountRow};
 
 /// Path of the password reset link (and of a new staff member's first password).
@@ -51,20 +51,20 @@ impl Identity {
             return Ok((client, reserved, account));
         }
         let tx = client.transaction().await?;
-        let mut e = person.event(meta, "auth.password");
-        e.outcome = Outcome::Failure;
-        e.details = serde_json::json!({"reason": "bad_credentials"});
-        let locked = self
+        let e = person
+            .event(meta, "auth.password")
+            .with_details(serde_json::json!({"reason": "bad_credentials"}));
+        Err(self
             .0
             .limits
-            .settle_failure(&tx, self.0.clock.as_ref(), reserved, e.clone())
-            .await?;
-        audit::record(&tx, self.0.clock.as_ref(), e).await?;
-        tx.commit().await?;
-        Err(match locked {
-            Some(until) => IdentityError::Locked { until },
-            None => IdentityError::BadCredentials,
-        })
+            .refuse(
+                tx,
+                self.0.clock.as_ref(),
+                reserved,
+                e,
+                IdentityError::BadCredentials,
+            )
+            .await)
     }
 
     /// Change the password; other sessions end.

@@ -211,19 +211,18 @@ impl Identity {
             ));
         }
         let Some(step) = self.totp_step(&account, code, now)? else {
-            let mut e = person.event(meta, "totp.confirm");
-            e.outcome = crate::audit::Outcome::Failure;
-            let locked = self
+            let e = person.event(meta, "totp.confirm");
+            return Err(self
                 .0
                 .limits
-                .settle_failure(&tx, self.0.clock.as_ref(), reserved, e.clone())
-                .await?;
-            audit::record(&tx, self.0.clock.as_ref(), e).await?;
-            tx.commit().await?;
-            return Err(match locked {
-                Some(until) => IdentityError::Locked { until },
-                None => IdentityError::BadCode,
-            });
+                .refuse(
+                    tx,
+                    self.0.clock.as_ref(),
+                    reserved,
+                    e,
+                    IdentityError::BadCode,
+                )
+                .await);
         };
         self.0.limits.forgive(&tx, reserved).await?;
         store::accounts::confirm_totp(&*tx, account.id, step, now).await?;
