@@ -115,6 +115,14 @@ impl Application {
         let identity =
             crate::identity::Identity::start(db.clone(), vault.clone(), clock.clone(), &config)
                 .await?;
+        let registration = crate::registration::Registration::new(
+            db.clone(),
+            clock.clone(),
+            identity.clone(),
+            custody.clone(),
+            registry.clone(),
+            &config.registration,
+        );
         let sms = SmsProvider::from_config(&config.notify.sms)?;
         let email = EmailProvider::from_config(&config.notify.email)?;
         let metrics = Arc::new(Metrics::new().map_err(|e| BuildError::Internal(e.to_string()))?);
@@ -138,6 +146,7 @@ impl Application {
             ocsp,
             tsa: tsa.clone(),
             identity: identity.clone(),
+            registration,
         });
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);

@@ -215,6 +215,9 @@ async fn seed_demo(identity: &Identity, config: &Config) -> Result<(), super::cl
                 .id
         }
     };
+    crate::registration::catalogue::seed_demo(&db, &SystemClock)
+        .await
+        .map_err(failed)?;
     println!("Demo logins (password {DEMO_PASSWORD}; SMS codes: cloudseal outbox list):");
     for (role, surname, given, email, phone) in DEMO {
         let exists = crate::store::accounts::by_email(&**client, email)

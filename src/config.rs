@@ -55,7 +55,14 @@ impl std::fmt::Display for Secret {
 
 /// Settings that may be given as `<name>_file`; the file's content (without the final newline)
 /// becomes the value.
-const SECRET_KEYS: &[&str] = &["url", "migrate_url", "pin", "password", "auth_header"];
+const SECRET_KEYS: &[&str] = &[
+    "url",
+    "migrate_url",
+    "pin",
+    "password",
+    "auth_header",
+    "payment_webhook_secret",
+];
 
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -89,6 +96,35 @@ pub struct Config {
     /// Accounts, passwords, factors, tokens and attempt limits.
     #[serde(default)]
     pub identity: IdentityConfig,
+    /// Applications, activation markers and payment notifications.
+    #[serde(default)]
+    pub registration: RegistrationConfig,
+}
+
+/// The registration authority (DESIGN §4).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrationConfig {
+    /// Life of an activation marker, in hours.
+    pub marker_ttl_hours: std::num::NonZeroU32,
+    /// Wrong markers before the marker locks (the operator then sends a new one).
+    pub marker_max_failures: std::num::NonZeroU32,
+    /// Shared secret of the payment provider's notifications (HMAC-SHA256); without it the
+    /// payment webhook refuses everything and only operators mark invoices paid.
+    pub payment_webhook_secret: Option<Secret>,
+    /// How far a payment notification's timestamp may be from now, in seconds (replay window).
+    pub payment_webhook_tolerance_secs: std::num::NonZeroU32,
+}
+
+impl Default for RegistrationConfig {
+    fn default() -> Self {
+        Self {
+            marker_ttl_hours: std::num::NonZeroU32::MIN.saturating_add(71),
+            marker_max_failures: std::num::NonZeroU32::MIN.saturating_add(4),
+            payment_webhook_secret: None,
+            payment_webhook_tolerance_secs: std::num::NonZeroU32::MIN.saturating_add(299),
+        }
+    }
 }
 
 /// Identity and access (accounts, factors, sessions, attempt limits).

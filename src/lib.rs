@@ -19,6 +19,7 @@ pub mod http;
 pub mod identity;
 pub mod notify;
 pub mod pki;
+pub mod registration;
 pub mod signing;
 pub mod store;
 pub mod telemetry;

@@ -256,16 +256,31 @@ impl Registry {
     ) -> Result<DateTime<Utc>, RegistryError> {
         let mut client = self.db.client().await?;
         let tx = client.transaction().await?;
-        sql::lock_crl(&tx, ca.as_str()).await?;
+        let at = self.revoke_in(&tx, ca, serial, reason, event).await?;
+        tx.commit().await?;
+        Ok(at)
+    }
+
+    /// [`Registry::revoke`] in the caller's transaction, so the caller's own record of the
+    /// certificate changes with it.
+    pub async fn revoke_in(
+        &self,
+        tx: &Transaction<'_>,
+        ca: Ca,
+        serial: &[u8],
+        reason: RevocationReason,
+        event: AuditEvent,
+    ) -> Result<DateTime<Utc>, RegistryError> {
+        sql::lock_crl(tx, ca.as_str()).await?;
         let at = self.clock.now();
-        if !sql::revoke(&tx, ca.as_str(), serial, at, reason.code()).await? {
-            return Err(match sql::status(&*tx, ca.as_str(), serial).await? {
+        if !sql::revoke(tx, ca.as_str(), serial, at, reason.code()).await? {
+            return Err(match sql::status(tx, ca.as_str(), serial).await? {
                 None => RegistryError::NotFound,
                 Some(_) => RegistryError::AlreadyRevoked,
             });
         }
         audit::record(
-            &tx,
+            tx,
             self.clock.as_ref(),
             event
                 .on("certificate", hex::encode(serial))
@@ -275,8 +290,7 @@ impl Registry {
                 })),
         )
         .await?;
-        self.publish_locked(&tx, ca).await?;
-        tx.commit().await?;
+        self.publish_locked(tx, ca).await?;
         Ok(at)
     }
 

@@ -209,3 +209,67 @@ impl<S: Scope + 'static> FromRequest for ClientCtx<S> {
         })
     }
 }
+
+/// Whoever works with applications: the applicant, an operator, a partner agent, or a partner
+/// API client whose token carries `applications:read` (and `applications:write` to change
+/// anything). Each sees only the applications its capability covers.
+#[derive(Debug, Clone)]
+pub struct ApplicationsActor(pub crate::registration::Actor);
+
+impl FromRequest for ApplicationsActor {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let meta = meta_of(&req);
+            let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
+            match principal(req).await? {
+                Principal::Person(p) => crate::registration::Actor::person(&p, &meta)
+                    .map(ApplicationsActor)
+                    .ok_or_else(|| {
+                        ApiError::forbidden(
+                            "Applications are for applicants, operators and partner agents.",
+                        )
+                    }),
+                Principal::Client(c) => {
+                    let needed = if writes {
+                        "applications:write"
+                    } else {
+                        "applications:read"
+                    };
+                    if c.has(needed) {
+                        Ok(ApplicationsActor(crate::registration::Actor::client(
+                            &c, &meta,
+                        )))
+                    } else {
+                        Err(ApiError::forbidden(format!(
+                            "The access token lacks the scope {needed}."
+                        )))
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// An operator at the desk: the capability every desk route takes.
+#[derive(Debug, Clone)]
+pub struct OperatorCtx(pub crate::registration::Operator);
+
+impl FromRequest for OperatorCtx {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let meta = meta_of(&req);
+            let p = person(req).await?;
+            crate::registration::Operator::person(&p, &meta)
+                .map(OperatorCtx)
+                .ok_or_else(|| ApiError::forbidden("This needs the operator role."))
+        })
+    }
+}

@@ -2,7 +2,10 @@
 //! checked for drift by a test), the interactive docs page from vendored assets, and `/`.
 
 use super::problem::Problem;
-use super::{accounts, admin, audit, health, login, ocsp, partner, pki, tsa};
+use super::{
+    accounts, admin, applications, audit, certificates, desk, health, login, ocsp, partner, pki,
+    tsa,
+};
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
 
@@ -17,7 +20,14 @@ use utoipa::OpenApi;
         accounts::totp_confirm, login::login, login::login_verify, login::sms_login, login::refresh,
         login::logout, login::reset_request, login::reset_page, login::reset_confirm, login::jwks,
         login::oauth_token, admin::create_member, admin::create_point, admin::create_partner,
-        admin::create_client, admin::rotate_client, admin::unlock, partner::agents),
+        admin::create_client, admin::rotate_client, admin::unlock, partner::agents,
+        applications::products, applications::points, applications::file, applications::list,
+        applications::report, applications::read, applications::update, applications::cancel,
+        applications::submit_request, desk::accept, desk::pay, desk::reject, desk::identify,
+        desk::resend_marker, desk::revoke, certificates::activation_confirmation,
+        certificates::activate, certificates::list, certificates::read, certificates::download,
+        certificates::revocation_confirmation, certificates::revoke,
+        certificates::payment_notification),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
         accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
@@ -31,14 +41,30 @@ use utoipa::OpenApi;
         login::WebSessionResponse, login::SmsLoginRequest, login::RefreshRequest, login::ResetRequest,
         login::ResetConfirm, login::Jwks, login::TokenRequest, login::ClientTokenResponse,
         admin::NewMemberRequest, admin::Created, admin::NewPoint, admin::NewPartner, admin::NewClient,
-        admin::Unlocked, partner::Agent)),
+        admin::Unlocked, partner::Agent,
+        crate::registration::values::Product, crate::registration::values::PointOfIssue,
+        crate::registration::values::ProductKind, crate::registration::values::Track,
+        crate::registration::values::Applicant, crate::registration::values::ApplicantKind,
+        crate::registration::values::IdentityDocument, crate::registration::values::DocumentKind,
+        crate::registration::values::Organisation, crate::registration::NewApplication,
+        crate::registration::ApplicationView, crate::registration::CheckView,
+        crate::registration::HistoryView, crate::registration::CertificateView,
+        crate::registration::views::CertificateStatus, crate::registration::checks::CheckStatus,
+        crate::registration::Status, crate::registration::Identification,
+        crate::registration::PaymentNotice, crate::identity::confirm::ConfirmFactor,
+        applications::ApplicationPage, applications::CancelRequest, applications::RequestBody,
+        desk::PaymentRequest, desk::RejectRequest, desk::OperatorRevocation,
+        certificates::Confirmation, certificates::ActivateRequest, certificates::RevokeRequest)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
         (name = "audit", description = "Audit trail"),
         (name = "pki", description = "CA certificates, CRLs, OCSP and time-stamping"),
         (name = "accounts", description = "Registration and your own account"),
         (name = "auth", description = "Login, sessions, tokens and password reset"),
         (name = "admin", description = "Staff, partners, API clients and locks"),
-        (name = "partner", description = "The partner API"))
+        (name = "partner", description = "The partner API"),
+        (name = "applications", description = "Certificate applications, the catalogue and payment"),
+        (name = "desk", description = "The operator desk"),
+        (name = "certificates", description = "Activation, download and revocation of your certificates"))
 )]
 pub struct ApiDoc;
 

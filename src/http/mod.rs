@@ -2,9 +2,12 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod certificates;
+pub mod desk;
 pub mod docs;
 pub mod health;
 pub mod login;
@@ -43,6 +46,8 @@ pub struct AppState {
     pub tsa: crate::certificates::tsa::Authority,
     /// Accounts, sessions and tokens.
     pub identity: crate::identity::Identity,
+    /// Applications, activation and subscriber certificates.
+    pub registration: crate::registration::Registration,
 }
 
 /// Register every route.
@@ -61,5 +66,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(login::configure)
         .configure(admin::configure)
         .configure(partner::configure)
+        .configure(applications::configure)
+        .configure(desk::configure)
+        .configure(certificates::configure)
         .configure(docs::configure);
 }

@@ -452,3 +452,98 @@ pub async fn unrouted(req: actix_web::HttpRequest) -> HttpResponse {
         generic_response(StatusCode::NOT_FOUND)
     }
 }
+
+impl From<crate::signing::SigningError> for ApiError {
+    fn from(e: crate::signing::SigningError) -> Self {
+        use crate::signing::SigningError as S;
+        match e {
+            S::KeyNotFound => ApiError::NotFound,
+            S::WrongPin { attempts_left } => ApiError::refused(
+                StatusCode::UNAUTHORIZED,
+                "wrong-pin",
+                "Wrong PIN",
+                format!("The PIN is wrong; {attempts_left} attempt(s) left before the key locks."),
+            ),
+            S::Locked { until } => ApiError::Refused {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                slug: "key-locked",
+                title: "Key locked",
+                detail: format!(
+                    "The key is locked after too many wrong PINs; try again after {} UTC.",
+                    until.format("%Y-%m-%d %H:%M")
+                ),
+                retry_after: Some(seconds_until(until)),
+                oauth_error: None,
+            },
+            S::WeakPin(d) => {
+                ApiError::refused(StatusCode::BAD_REQUEST, "weak-pin", "PIN not allowed", d)
+            }
+            S::SadInvalid | S::SadExpired | S::SadExhausted | S::HashNotAuthorised => {
+                ApiError::refused(
+                    StatusCode::FORBIDDEN,
+                    "sad-refused",
+                    "Authorisation refused",
+                    e.to_string(),
+                )
+            }
+            S::Refused(d) => ApiError::BadRequest(d),
+            S::Store(s) => s.into(),
+            S::Vault(v) => v.into(),
+        }
+    }
+}
+
+impl From<crate::registration::RegistrationError> for ApiError {
+    fn from(e: crate::registration::RegistrationError) -> Self {
+        use crate::certificates::registry::IssueError;
+        use crate::pki::profile::ProfileError;
+        use crate::registration::RegistrationError as R;
+        match e {
+            R::Invalid(d) => ApiError::BadRequest(d),
+            R::NotFound => ApiError::NotFound,
+            R::Transition { .. } => ApiError::refused(
+                StatusCode::CONFLICT,
+                "transition-refused",
+                "Not allowed in this status",
+                format!("The application's lifecycle does not allow this: {e}."),
+            ),
+            R::Precondition(d) => ApiError::refused(
+                StatusCode::CONFLICT,
+                "precondition-failed",
+                "Not possible yet",
+                d,
+            ),
+            R::BadMarker => ApiError::refused(
+                StatusCode::UNAUTHORIZED,
+                "invalid-marker",
+                "Invalid activation code",
+                "The activation code is wrong, used or expired. Ask the operator for a new one if needed.",
+            ),
+            R::MarkerLocked => ApiError::refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                "marker-locked",
+                "Activation code locked",
+                "Too many wrong activation codes. Ask the operator to send a new one.",
+            ),
+            R::BadPaymentSignature => ApiError::refused(
+                StatusCode::UNAUTHORIZED,
+                "invalid-signature",
+                "Notification not authenticated",
+                "The payment notification's signature or timestamp does not verify.",
+            ),
+            R::Identity(i) => i.into(),
+            R::Signing(s) => s.into(),
+            R::Issue(IssueError::Profile(ProfileError::Refused(d))) => ApiError::refused(
+                StatusCode::CONFLICT,
+                "precondition-failed",
+                "Not possible yet",
+                d,
+            ),
+            R::Issue(IssueError::Profile(ProfileError::Vault(v))) => v.into(),
+            R::Issue(IssueError::Registry(r)) | R::Registry(r) => r.into(),
+            R::Issue(IssueError::Vault(v)) => v.into(),
+            R::Store(s) => s.into(),
+            R::Audit(a) => ApiError::Unavailable(a.to_string()),
+        }
+    }
+}

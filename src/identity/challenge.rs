@@ -86,7 +86,7 @@ impl Identity {
         }
     }
 
-    fn code_life(&self) -> TimeDelta {
+    pub(crate) fn code_life(&self) -> TimeDelta {
         TimeDelta::seconds(i64::from(self.0.cfg.code_ttl_secs.get()))
     }
 
@@ -100,12 +100,33 @@ impl Identity {
         proved: Vec<String>,
         target: Option<String>,
     ) -> Result<Issued, IdentityError> {
+        let minutes = self.code_life().num_minutes();
+        let lang = language(account);
+        self.issue_sms(tx, account, purpose, phone, proved, target, |code| {
+            messages::sms_code(lang, code, minutes)
+        })
+        .await
+    }
+
+    /// A challenge answered by a code sent to `phone` in the text `text(code)` (queued in
+    /// `tx`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn issue_sms(
+        &self,
+        tx: &store::Transaction<'_>,
+        account: &AccountRow,
+        purpose: &str,
+        phone: &str,
+        proved: Vec<String>,
+        target: Option<String>,
+        text: impl FnOnce(&str) -> String,
+    ) -> Result<Issued, IdentityError> {
         let (handle, hash) = new_handle();
         let mut row = self.row(account.id, purpose, hash, self.code_life(), proved, target);
         let code = new_code();
         row.code_mac = Some(code_mac(&self.0.secrets, row.id, &code)?);
         store::challenges::insert(tx, &row).await?;
-        let text = messages::sms_code(language(account), &code, self.code_life().num_minutes());
+        let text = text(&code);
         notify::enqueue(
             tx,
             self.0.clock.as_ref(),
@@ -129,9 +150,10 @@ impl Identity {
         account: &AccountRow,
         purpose: &str,
         proved: Vec<String>,
+        target: Option<String>,
     ) -> Result<Issued, IdentityError> {
         let (handle, hash) = new_handle();
-        let row = self.row(account.id, purpose, hash, self.code_life(), proved, None);
+        let row = self.row(account.id, purpose, hash, self.code_life(), proved, target);
         store::challenges::insert(tx, &row).await?;
         Ok(Issued {
             handle,

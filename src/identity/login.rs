@@ -130,7 +130,9 @@ impl Identity {
     ) -> Result<PendingLogin, IdentityError> {
         let proved = vec!["pwd".to_owned()];
         if account.second_factor == "totp" && account.totp_confirmed_at.is_some() {
-            let challenge = self.issue_silent(tx, account, "login", proved).await?;
+            let challenge = self
+                .issue_silent(tx, account, "login", proved, None)
+                .await?;
             return Ok(PendingLogin {
                 challenge,
                 factor: Factor::Totp,

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod challenge;
 pub mod clients;
 pub mod codes;
+pub mod confirm;
 pub mod error;
 pub mod limits;
 pub mod login;
@@ -154,6 +155,17 @@ impl Identity {
     /// The password hasher (the benchmark measures it).
     pub fn passwords(&self) -> &password::Passwords {
         &self.0.passwords
+    }
+
+    /// The service's public address of `path`, for links in messages.
+    pub fn link_to(&self, path: &str) -> String {
+        format!("{}{path}", self.0.public_url)
+    }
+
+    /// The identity data key, for MACs of other short secrets people type (activation
+    /// markers), so a database dump alone cannot be searched for them.
+    pub(crate) fn secrets(&self) -> &secrets::SecretBox {
+        &self.0.secrets
     }
 
     fn link(&self, path: &str, token: &str) -> String {

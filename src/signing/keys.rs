@@ -108,6 +108,22 @@ impl Custody {
         algorithm: KeyAlgorithm,
         pin: &Pin,
     ) -> Result<KeyInfo, SigningError> {
+        let mut client = self.db.client().await?;
+        let tx = client.transaction().await?;
+        let key = self.create_key_in(&tx, holder, algorithm, pin).await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+
+    /// [`Custody::create_key`] in the caller's transaction, so a key is stored only together
+    /// with what it was made for (an issued certificate).
+    pub async fn create_key_in(
+        &self,
+        tx: &crate::store::Transaction<'_>,
+        holder: &KeyHolder,
+        algorithm: KeyAlgorithm,
+        pin: &Pin,
+    ) -> Result<KeyInfo, SigningError> {
         let id = uuid::Uuid::new_v4();
         let owner = holder.owner().to_string();
         let kdf = self.config.pin_kdf();
@@ -140,11 +156,9 @@ impl Custody {
             locked_until: None,
             created_at: now,
         };
-        let mut client = self.db.client().await?;
-        let tx = client.transaction().await?;
-        sql::insert_key(&*tx, &row).await?;
+        sql::insert_key(tx, &row).await?;
         audit::record(
-            &tx,
+            tx,
             self.clock.as_ref(),
             holder
                 .event("key.create")
@@ -152,7 +166,6 @@ impl Custody {
                 .with_details(serde_json::json!({ "algorithm": algorithm.as_str() })),
         )
         .await?;
-        tx.commit().await?;
         Ok(KeyInfo {
             id: KeyId(id),
             algorithm,

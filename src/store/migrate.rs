@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "client_usage",
         include_str!("../../migrations/V5__client_usage.sql"),
     ),
+    (
+        6,
+        "registration",
+        include_str!("../../migrations/V6__registration.sql"),
+    ),
 ];
 
 /// Why migrating failed.

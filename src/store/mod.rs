@@ -2,8 +2,11 @@
 //! `Transaction`, so the caller decides what commits together (an act and its audit entry).
 
 pub mod accounts;
+pub mod applications;
 pub mod attempts;
 pub mod audit;
+pub mod catalogue;
+pub mod certificates;
 pub mod challenges;
 pub mod data_keys;
 pub mod keys;

@@ -23,6 +23,20 @@ pub async fn point_by_name(c: &impl GenericClient, name: &str) -> Result<Option<
     )
 }
 
+/// Every point of issue as (id, name, region, address), by region and name.
+pub async fn points(
+    c: &impl GenericClient,
+) -> Result<Vec<(Uuid, String, String, String)>, StoreError> {
+    Ok(c.query(
+        "SELECT id, name, region, address FROM points_of_issue ORDER BY region, name",
+        &[],
+    )
+    .await?
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+    .collect())
+}
+
 /// Whether the partner exists.
 pub async fn partner_exists(c: &impl GenericClient, id: Uuid) -> Result<bool, StoreError> {
     Ok(c.query_opt("SELECT 1 FROM partners WHERE id = $1", &[&id])

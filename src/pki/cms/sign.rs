@@ -171,3 +171,28 @@ pub fn assemble(
     };
     Ok(info.to_der()?)
 }
+
+/// A certs-only SignedData (RFC 5652 §5, "degenerate": no signers, no content) carrying
+/// `chain` — the `.p7c` a holder downloads to install a certificate with its CA chain.
+pub fn certs_only(chain: &[Vec<u8>]) -> Result<Vec<u8>, CmsError> {
+    let certs = chain
+        .iter()
+        .map(|der| Certificate::from_der(der).map(CertificateChoices::Certificate))
+        .collect::<Result<Vec<_>, _>>()?;
+    let signed = SignedData {
+        version: CmsVersion::V1,
+        digest_algorithms: SetOfVec::new(),
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: ID_DATA,
+            econtent: None,
+        },
+        certificates: Some(CertificateSet::try_from(certs)?),
+        crls: None,
+        signer_infos: SignerInfos::try_from(Vec::new())?,
+    };
+    let info = ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::from_der(&signed.to_der()?)?,
+    };
+    Ok(info.to_der()?)
+}

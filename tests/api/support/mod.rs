@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod http_sink;
 pub mod pki;
+pub mod registration;
 pub mod smtp;
 
 use cloudseal::store::Db;

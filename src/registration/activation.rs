@@ -1,0 +1,470 @@
+//! Activation by the SMS marker, issuance, the holder's certificates, and revocation.
+//!
+//! The marker is random, single use, kept only as a MAC under the identity data key, expires,
+//! and locks after a number of wrong tries. Once the marker and the second factor are right,
+//! one transaction generates the key in the vault (cloud track), issues the certificate from
+//! the identified data and makes it active — or, on the own-key track, certifies the public
+//! key of the request the applicant sent.
+
+use super::lifecycle::{Act, Status};
+use super::values::{Applicant, Track};
+use super::views::{CertificateView, certificate_view};
+use super::{
+    Actor, Operator, Registration, RegistrationError, applicant_of, kind_of, status_of, track_of,
+};
+use crate::audit::{self, AuditEvent};
+use crate::identity::confirm::Operation;
+use crate::identity::{Person, RequestMeta};
+use crate::pki::Ca;
+use crate::pki::identifiers::{Inn, Ogrn, Snils};
+use crate::pki::profile::SubjectData;
+use crate::pki::revocation::RevocationReason;
+use crate::pki::scheme::KeyAlgorithm;
+use crate::signing::{KeyHolder, OwnerId, Pin};
+use crate::store::{self, certificates as sql};
+use rand::Rng;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+/// Letters and digits nobody confuses when reading an SMS aloud (no 0/O, 1/I/L, U).
+const MARKER_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
+const MARKER_LEN: usize = 10;
+
+fn marker_mac(
+    identity: &crate::identity::Identity,
+    certificate: Uuid,
+    marker: &str,
+) -> Result<Vec<u8>, RegistrationError> {
+    let normal: String = marker
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    Ok(identity.secrets().mac(
+        "activation-marker",
+        &[certificate.as_bytes(), normal.as_bytes()],
+    )?)
+}
+
+/// A fresh marker (`XXXXX-XXXXX`, ~49 bits) and its stored MAC.
+pub(super) fn new_marker(
+    identity: &crate::identity::Identity,
+    certificate: Uuid,
+) -> Result<(Zeroizing<String>, Vec<u8>), RegistrationError> {
+    let mut rng = rand::rngs::OsRng;
+    let mut marker = Zeroizing::new(String::with_capacity(MARKER_LEN + 1));
+    for i in 0..MARKER_LEN {
+        if i == MARKER_LEN / 2 {
+            marker.push('-');
+        }
+        marker.push(char::from(
+            MARKER_ALPHABET[rng.gen_range(0..MARKER_ALPHABET.len())],
+        ));
+    }
+    let mac = marker_mac(identity, certificate, &marker)?;
+    Ok((marker, mac))
+}
+
+/// What the holder sends to activate.
+pub struct Activation<'a> {
+    /// The marker from the SMS.
+    pub marker: &'a str,
+    /// The new signing PIN (cloud track only).
+    pub pin: Option<&'a str>,
+    /// The confirmation handle and its code (second factor).
+    pub confirmation: &'a str,
+    /// The code.
+    pub code: &'a str,
+}
+
+/// The operation a holder confirms to activate the certificate of application `number`.
+pub fn activation_operation(application: Uuid, number: i64) -> Operation {
+    Operation {
+        target: format!("activate:{application}"),
+        en: format!("activate the certificate of application {number}"),
+        ru: format!("активировать сертификат по заявке {number}"),
+    }
+}
+
+/// The operation a holder confirms to revoke certificate `serial`.
+pub fn revocation_operation(certificate: Uuid, serial: &str) -> Operation {
+    Operation {
+        target: format!("revoke:{certificate}"),
+        en: format!("REVOKE certificate {serial}"),
+        ru: format!("ОТОЗВАТЬ сертификат {serial}"),
+    }
+}
+
+fn subject(a: &Applicant, email: &str) -> Result<SubjectData, RegistrationError> {
+    let bad =
+        |what: &str| RegistrationError::Precondition(format!("{what} does not pass its check"));
+    let org = a.organisation.as_ref();
+    Ok(SubjectData {
+        common_name: a.full_name(),
+        surname: Some(a.surname.clone()),
+        given_name: Some(match &a.patronymic {
+            Some(p) => format!("{} {p}", a.given_name),
+            None => a.given_name.clone(),
+        }),
+        organization: org.map(|o| o.name.clone()),
+        title: org.map(|o| o.position.clone()),
+        country: Some(a.residence.clone()),
+        locality: None,
+        region: None,
+        email: Some(email.to_owned()),
+        snils: a
+            .snils
+            .as_deref()
+            .map(Snils::parse)
+            .transpose()
+            .map_err(|_| bad("SNILS"))?,
+        inn: a
+            .inn
+            .as_deref()
+            .map(Inn::parse)
+            .transpose()
+            .map_err(|_| bad("INN"))?,
+        ogrn: org
+            .map(|o| Ogrn::parse(&o.ogrn))
+            .transpose()
+            .map_err(|_| bad("OGRN"))?,
+        inn_le: org
+            .map(|o| Inn::parse(&o.inn))
+            .transpose()
+            .map_err(|_| bad("the organisation's INN"))?,
+    })
+}
+
+impl Registration {
+    fn applicant_actor(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+    ) -> Result<Actor, RegistrationError> {
+        Actor::person(person, meta)
+            .filter(|a| a.applicant().is_some())
+            .ok_or(RegistrationError::NotFound)
+    }
+
+    /// Check the marker of the application's pending certificate; a wrong one is counted (and
+    /// committed) before anything else happens. Returns the certificate's id.
+    async fn check_marker(
+        &self,
+        actor: &Actor,
+        application: Uuid,
+        marker: &str,
+    ) -> Result<Uuid, RegistrationError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let app = self.locked(&tx, actor, application).await?;
+        let from = status_of(&app)?;
+        if from != Status::Issuing {
+            return Err(RegistrationError::Transition {
+                from,
+                act: Act::Activate,
+            });
+        }
+        let pending = sql::of_application(&*tx, application)
+            .await?
+            .into_iter()
+            .find(|c| c.status == "pending_activation")
+            .ok_or(RegistrationError::BadMarker)?;
+        let row = sql::marker_for_update(&*tx, pending.id)
+            .await?
+            .ok_or(RegistrationError::BadMarker)?;
+        let max = i32::try_from(self.0.cfg.marker_max_failures.get()).unwrap_or(i32::MAX);
+        if row.failures >= max {
+            return Err(RegistrationError::MarkerLocked);
+        }
+        let now = self.0.clock.now();
+        let given = marker_mac(&self.0.identity, pending.id, marker)?;
+        let right = crate::identity::codes::same(&row.marker_mac, &given);
+        if right && row.used_at.is_none() && row.expires_at > now {
+            return Ok(pending.id);
+        }
+        sql::marker_failed(&*tx, pending.id).await?;
+        let mut e = actor
+            .event("certificate.activate")
+            .on("certificate", pending.id.to_string())
+            .with_details(serde_json::json!({ "reason": "wrong_marker" }));
+        e.outcome = audit::Outcome::Failure;
+        audit::record(&tx, self.0.clock.as_ref(), e).await?;
+        tx.commit().await?;
+        if row.failures + 1 >= max {
+            Err(RegistrationError::MarkerLocked)
+        } else {
+            Err(RegistrationError::BadMarker)
+        }
+    }
+
+    /// Start the second-factor confirmation of activating `application`'s certificate.
+    pub async fn activation_confirmation(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+        application: Uuid,
+    ) -> Result<crate::identity::confirm::PendingConfirmation, RegistrationError> {
+        let actor = self.applicant_actor(person, meta)?;
+        let app = self.application(&actor, application).await?;
+        let op = activation_operation(app.id, app.number);
+        Ok(self
+            .0
+            .identity
+            .confirmation_start(person, &op, meta)
+            .await?)
+    }
+
+    /// Activate: marker, then the second factor, then (cloud track) the PIN policy; then in
+    /// one transaction the key is born, the certificate issued and made active.
+    pub async fn activate(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+        application: Uuid,
+        input: Activation<'_>,
+    ) -> Result<CertificateView, RegistrationError> {
+        let actor = self.applicant_actor(person, meta)?;
+        let certificate = self.check_marker(&actor, application, input.marker).await?;
+        let number = self.application(&actor, application).await?.number;
+        let op = activation_operation(application, number);
+        self.0
+            .identity
+            .confirm(person, input.confirmation, input.code, &op.target, meta)
+            .await?;
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let app = self.locked(&tx, &actor, application).await?;
+        let track = track_of(&app)?;
+        let pin = match (track, input.pin) {
+            (Track::Cloud, Some(p)) => Some(Pin::new_pin(p)?),
+            (Track::Cloud, None) => {
+                return Err(RegistrationError::Invalid(
+                    "choose the signing PIN that will protect your key".into(),
+                ));
+            }
+            (Track::OwnKey, Some(_)) => {
+                return Err(RegistrationError::Invalid(
+                    "an own-key certificate takes no PIN: your key stays on your token".into(),
+                ));
+            }
+            (Track::OwnKey, None) => None,
+        };
+        let marker = sql::marker_for_update(&*tx, certificate)
+            .await?
+            .filter(|m| m.used_at.is_none())
+            .ok_or(RegistrationError::BadMarker)?;
+        let holder = store::accounts::get(&*tx, app.account_id)
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        let data = subject(&applicant_of(&app)?, &holder.email)?;
+        let (key_id, public_key) = match pin {
+            Some(pin) => {
+                let keys = KeyHolder::new(
+                    OwnerId(app.account_id),
+                    meta.request_id.clone(),
+                    Some(meta.client_ip.clone()),
+                );
+                let key = self
+                    .0
+                    .custody
+                    .create_key_in(&tx, &keys, KeyAlgorithm::EcdsaP256, &pin)
+                    .await?;
+                (Some(key.id.0), key.public_key)
+            }
+            None => {
+                let csr = app.csr.as_deref().ok_or_else(|| {
+                    RegistrationError::Precondition("the certificate request is missing".into())
+                })?;
+                let checked = crate::pki::csr::check(csr)
+                    .map_err(|e| RegistrationError::Invalid(e.to_string()))?;
+                (None, checked.public_key)
+            }
+        };
+        let der = self
+            .0
+            .registry
+            .issue_end_entity(&tx, data, public_key, kind_of(&app)?.certificate_kind())
+            .await?;
+        let cert = crate::pki::parse_certificate(&der)
+            .map_err(|e| RegistrationError::Precondition(e.to_string()))?;
+        let tbs = &cert.tbs_certificate;
+        let serial = tbs.serial_number.as_bytes().to_vec();
+        let now = self.0.clock.now();
+        let activated = sql::activate(
+            &*tx,
+            certificate,
+            key_id,
+            &serial,
+            &der,
+            crate::pki::time::to_chrono(&tbs.validity.not_before),
+            crate::pki::time::to_chrono(&tbs.validity.not_after),
+            now,
+        )
+        .await?;
+        if !activated {
+            return Err(RegistrationError::BadMarker);
+        }
+        sql::marker_used(&*tx, marker.certificate_id, now).await?;
+        self.transition(&tx, &app, Act::Activate, &actor, None)
+            .await?;
+        let e = actor
+            .event("certificate.activate")
+            .on("certificate", certificate.to_string())
+            .with_details(serde_json::json!({
+                "serial": hex::encode(&serial),
+                "key": key_id,
+                "track": app.track,
+            }));
+        audit::record(&tx, self.0.clock.as_ref(), e).await?;
+        tx.commit().await?;
+        self.certificate(person, certificate).await
+    }
+
+    /// The holder's certificates.
+    pub async fn certificates(
+        &self,
+        person: &Person,
+    ) -> Result<Vec<CertificateView>, RegistrationError> {
+        let client = self.0.db.client().await?;
+        let now = self.0.clock.now();
+        Ok(sql::of_account(&**client, person.account.0)
+            .await?
+            .iter()
+            .map(|c| certificate_view(c, now))
+            .collect())
+    }
+
+    /// One of the holder's certificates.
+    pub async fn certificate(
+        &self,
+        person: &Person,
+        id: Uuid,
+    ) -> Result<CertificateView, RegistrationError> {
+        let client = self.0.db.client().await?;
+        let row = sql::get_owned(&**client, id, person.account.0)
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        Ok(certificate_view(&row, self.0.clock.now()))
+    }
+
+    /// The DER of one of the holder's certificates.
+    pub async fn certificate_der(
+        &self,
+        person: &Person,
+        id: Uuid,
+    ) -> Result<Vec<u8>, RegistrationError> {
+        let client = self.0.db.client().await?;
+        sql::get_owned(&**client, id, person.account.0)
+            .await?
+            .and_then(|c| c.der)
+            .ok_or(RegistrationError::NotFound)
+    }
+
+    /// Start the second-factor confirmation of revoking one of the holder's certificates.
+    pub async fn revocation_confirmation(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+        id: Uuid,
+    ) -> Result<crate::identity::confirm::PendingConfirmation, RegistrationError> {
+        let cert = self.certificate(person, id).await?;
+        let op = revocation_operation(id, cert.serial.as_deref().unwrap_or("-"));
+        Ok(self
+            .0
+            .identity
+            .confirmation_start(person, &op, meta)
+            .await?)
+    }
+
+    /// The holder revokes their certificate, confirmed by the second factor.
+    pub async fn revoke_own(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+        id: Uuid,
+        reason: RevocationReason,
+        confirmation: &str,
+        code: &str,
+    ) -> Result<CertificateView, RegistrationError> {
+        let cert = self.certificate(person, id).await?;
+        let op = revocation_operation(id, cert.serial.as_deref().unwrap_or("-"));
+        self.0
+            .identity
+            .confirm(person, confirmation, code, &op.target, meta)
+            .await?;
+        let event = person.event(meta, "certificate.revoke");
+        self.revoke(id, Some(person.account.0), reason, "by the holder", event)
+            .await?;
+        self.certificate(person, id).await
+    }
+
+    /// An operator revokes a certificate issued on an application of their point of issue.
+    pub async fn revoke_by_operator(
+        &self,
+        operator: &Operator,
+        application: Uuid,
+        certificate: Uuid,
+        reason: RevocationReason,
+        note: &str,
+    ) -> Result<(), RegistrationError> {
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > 1000 {
+            return Err(RegistrationError::Invalid(
+                "a revocation by an operator needs a reason of 1 to 1000 characters".into(),
+            ));
+        }
+        self.application(operator.actor(), application).await?;
+        let event = operator
+            .actor()
+            .event("certificate.revoke")
+            .with_details(serde_json::json!({ "note": note }));
+        self.revoke(certificate, None, reason, note, event)
+            .await
+            .and_then(|app| {
+                if app == application {
+                    Ok(())
+                } else {
+                    Err(RegistrationError::NotFound)
+                }
+            })
+    }
+
+    /// Revoke: the registry's record (and so the CRL and OCSP) and ours change in one
+    /// transaction. `holder` narrows it to that account's certificate. Returns the
+    /// certificate's application.
+    async fn revoke(
+        &self,
+        id: Uuid,
+        holder: Option<Uuid>,
+        reason: RevocationReason,
+        note: &str,
+        event: AuditEvent,
+    ) -> Result<Uuid, RegistrationError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let row = sql::get_for_update(&*tx, id)
+            .await?
+            .filter(|c| holder.is_none_or(|h| h == c.account_id))
+            .ok_or(RegistrationError::NotFound)?;
+        let serial = match (&row.status[..], &row.serial) {
+            ("active", Some(serial)) => serial.clone(),
+            _ => {
+                return Err(RegistrationError::Precondition(
+                    "only an active certificate can be revoked".into(),
+                ));
+            }
+        };
+        let at = self
+            .0
+            .registry
+            .revoke_in(&tx, Ca::Issuing, &serial, reason, event)
+            .await?;
+        if !sql::revoke(&*tx, id, note, at).await? {
+            return Err(RegistrationError::Precondition(
+                "only an active certificate can be revoked".into(),
+            ));
+        }
+        tx.commit().await?;
+        Ok(row.application_id)
+    }
+}

@@ -1,0 +1,339 @@
+//! Filing and editing applications: the applicant's (or partner's) side of the lifecycle.
+
+use super::checks::{self, CheckStatus};
+use super::lifecycle::{Act, Status};
+use super::values::{Applicant, PointOfIssue, Product, ProductKind, Track};
+use super::views::{ApplicationView, NewApplication, certificate_view, check_view, history_view};
+use super::{Actor, Registration, RegistrationError, kind_of, status_of, track_of};
+use crate::audit;
+use crate::identity::values::Email;
+use crate::store::{self, applications as sql, applications::ApplicationRow};
+use uuid::Uuid;
+
+fn search_fields(a: &Applicant) -> sql::SearchFields {
+    sql::SearchFields {
+        owner_name: a.full_name(),
+        snils: a.snils.clone(),
+        inn: a.inn.clone(),
+        organisation: a.organisation.as_ref().map(|o| o.name.clone()),
+        org_inn: a.organisation.as_ref().map(|o| o.inn.clone()),
+        kpp: a.organisation.as_ref().map(|o| o.kpp.clone()),
+    }
+}
+
+fn product(p: store::catalogue::ProductRow) -> Option<Product> {
+    Some(Product {
+        kind: ProductKind::parse(&p.kind)?,
+        track: Track::parse(&p.track)?,
+        code: p.code,
+        name_en: p.name_en,
+        name_ru: p.name_ru,
+        price_minor: p.price_minor,
+        currency: p.currency,
+    })
+}
+
+impl Registration {
+    /// The products on sale.
+    pub async fn catalogue(&self) -> Result<Vec<Product>, RegistrationError> {
+        let client = self.0.db.client().await?;
+        Ok(store::catalogue::active(&**client)
+            .await?
+            .into_iter()
+            .filter_map(product)
+            .collect())
+    }
+
+    /// Where applicants can be identified.
+    pub async fn points_of_issue(&self) -> Result<Vec<PointOfIssue>, RegistrationError> {
+        let client = self.0.db.client().await?;
+        Ok(store::partners::points(&**client)
+            .await?
+            .into_iter()
+            .map(|(id, name, region, address)| PointOfIssue {
+                id,
+                name,
+                region,
+                address,
+            })
+            .collect())
+    }
+
+    /// Run the checks on `applicant` and store their outcomes in `tx`.
+    async fn run_checks(
+        &self,
+        tx: &store::Transaction<'_>,
+        application: Uuid,
+        applicant: &Applicant,
+        kind: ProductKind,
+    ) -> Result<(), RegistrationError> {
+        let now = self.0.clock.now();
+        let rows: Vec<sql::CheckRow> = checks::run(applicant, kind)
+            .into_iter()
+            .map(|o| sql::CheckRow {
+                name: o.name.to_owned(),
+                status: o.status.as_str().to_owned(),
+                message: o.message,
+                checked_at: now,
+            })
+            .collect();
+        sql::save_checks(tx, application, &rows).await?;
+        Ok(())
+    }
+
+    /// File an application: by the applicant, or by a partner for the subscriber whose
+    /// account has the `subscriber_email` it names. It starts in `data_check` with its checks run.
+    pub async fn file(
+        &self,
+        actor: &Actor,
+        new: NewApplication,
+    ) -> Result<ApplicationView, RegistrationError> {
+        let subscriber_email = new.subscriber_email.as_deref();
+        let today = self.0.clock.now().date_naive();
+        let applicant = new.applicant.normalise(today)?;
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let account = match (actor.applicant(), actor.partner(), subscriber_email) {
+            (Some(own), _, None) => own,
+            (None, Some(_), Some(email)) => {
+                let email = Email::parse(email).map_err(|e| RegistrationError::Invalid(e.0))?;
+                store::accounts::by_email(&*tx, email.as_str())
+                    .await?
+                    .filter(|a| a.role == "subscriber" && a.disabled_at.is_none())
+                    .map(|a| a.id)
+                    .ok_or_else(|| {
+                        RegistrationError::Invalid(
+                            "no subscriber account has that email; the client registers first"
+                                .into(),
+                        )
+                    })?
+            }
+            (None, Some(_), None) => {
+                return Err(RegistrationError::Invalid(
+                    "name the client by subscriber_email".into(),
+                ));
+            }
+            _ => {
+                return Err(RegistrationError::Invalid(
+                    "only the applicant or a partner files an application".into(),
+                ));
+            }
+        };
+        let product = store::catalogue::get(&*tx, &new.product)
+            .await?
+            .filter(|p| p.active)
+            .and_then(product)
+            .ok_or_else(|| RegistrationError::Invalid("no such product on sale".into()))?;
+        if !store::partners::point_exists(&*tx, new.point_of_issue).await? {
+            return Err(RegistrationError::Invalid("no such point of issue".into()));
+        }
+        let id = Uuid::new_v4();
+        let search = search_fields(&applicant);
+        let now = self.0.clock.now();
+        let row = sql::NewApplication {
+            id,
+            account_id: account,
+            partner_id: actor.partner(),
+            point_id: new.point_of_issue,
+            product_code: &product.code,
+            applicant_kind: applicant.kind.as_str(),
+            status: Status::DataCheck.as_str(),
+            applicant: serde_json::to_value(&applicant)
+                .map_err(|e| RegistrationError::Invalid(e.to_string()))?,
+            search: &search,
+            price_minor: product.price_minor,
+            currency: &product.currency,
+        };
+        sql::insert(&*tx, &row, now).await?;
+        self.run_checks(&tx, id, &applicant, product.kind).await?;
+        self.history(&tx, id, actor, None, Status::DataCheck, None)
+            .await?;
+        let event = actor
+            .event("application.file")
+            .on("application", id.to_string())
+            .with_details(serde_json::json!({ "product": product.code, "for": account }));
+        audit::record(&tx, self.0.clock.as_ref(), event).await?;
+        tx.commit().await?;
+        self.application(actor, id).await
+    }
+
+    /// The application with its checks, history and certificates.
+    pub async fn application(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<ApplicationView, RegistrationError> {
+        let client = self.0.db.client().await?;
+        let row = sql::get(&**client, id, actor.visibility())
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        let mut view = ApplicationView::of(&row)?;
+        view.checks = sql::checks(&**client, id)
+            .await?
+            .iter()
+            .map(check_view)
+            .collect::<Result<_, _>>()?;
+        view.history = sql::history(&**client, id)
+            .await?
+            .iter()
+            .map(history_view)
+            .collect::<Result<_, _>>()?;
+        let now = self.0.clock.now();
+        view.certificates = store::certificates::of_application(&**client, id)
+            .await?
+            .iter()
+            .map(|c| certificate_view(c, now))
+            .collect();
+        Ok(view)
+    }
+
+    /// A page of the applications the actor sees, and their total.
+    pub async fn applications(
+        &self,
+        actor: &Actor,
+        filter: &sql::Filter,
+        sort: sql::Sort,
+        descending: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<ApplicationView>, i64), RegistrationError> {
+        let client = self.0.db.client().await?;
+        let (rows, total) = sql::list(
+            &**client,
+            actor.visibility(),
+            filter,
+            sort,
+            descending,
+            limit,
+            offset,
+        )
+        .await?;
+        let views = rows
+            .iter()
+            .map(ApplicationView::of)
+            .collect::<Result<_, _>>()?;
+        Ok((views, total))
+    }
+
+    /// Lock the application the actor may see, for a change in `tx`.
+    pub(super) async fn locked(
+        &self,
+        tx: &store::Transaction<'_>,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<ApplicationRow, RegistrationError> {
+        sql::get_for_update(tx, id, actor.visibility())
+            .await?
+            .ok_or(RegistrationError::NotFound)
+    }
+
+    /// Replace the applicant's data while it may still change; the checks run again.
+    pub async fn update_applicant(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        applicant: Applicant,
+    ) -> Result<ApplicationView, RegistrationError> {
+        let applicant = applicant.normalise(self.0.clock.now().date_naive())?;
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let app = self.locked(&tx, actor, id).await?;
+        let status = status_of(&app)?;
+        if !status.data_editable() {
+            return Err(RegistrationError::Precondition(format!(
+                "the data can no longer change: the application is {}",
+                status.as_str()
+            )));
+        }
+        let value = serde_json::to_value(&applicant)
+            .map_err(|e| RegistrationError::Invalid(e.to_string()))?;
+        let now = self.0.clock.now();
+        sql::update_applicant(
+            &*tx,
+            id,
+            applicant.kind.as_str(),
+            &value,
+            &search_fields(&applicant),
+            now,
+        )
+        .await?;
+        self.run_checks(&tx, id, &applicant, kind_of(&app)?).await?;
+        let event = actor
+            .event("application.update")
+            .on("application", id.to_string());
+        audit::record(&tx, self.0.clock.as_ref(), event).await?;
+        tx.commit().await?;
+        self.application(actor, id).await
+    }
+
+    /// Withdraw the application (before identification).
+    pub async fn cancel(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        reason: Option<&str>,
+    ) -> Result<ApplicationView, RegistrationError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let app = self.locked(&tx, actor, id).await?;
+        self.transition(&tx, &app, Act::Cancel, actor, reason)
+            .await?;
+        tx.commit().await?;
+        self.application(actor, id).await
+    }
+
+    /// The applicant confirms the certificate data (cloud track, `csr` none) or sends the
+    /// PKCS#10 request made on their own token (own-key track, DER).
+    pub async fn submit_request(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        csr: Option<Vec<u8>>,
+    ) -> Result<ApplicationView, RegistrationError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let app = self.locked(&tx, actor, id).await?;
+        if actor.applicant().is_none() {
+            return Err(RegistrationError::Precondition(
+                "only the applicant confirms the certificate request".into(),
+            ));
+        }
+        match (track_of(&app)?, &csr) {
+            (Track::Cloud, None) => {}
+            (Track::Cloud, Some(_)) => {
+                return Err(RegistrationError::Invalid(
+                    "a cloud-key application takes no certificate request: the key is born in \
+                     the vault at activation"
+                        .into(),
+                ));
+            }
+            (Track::OwnKey, None) => {
+                return Err(RegistrationError::Invalid(
+                    "an own-key application needs the PKCS#10 request made on your token".into(),
+                ));
+            }
+            (Track::OwnKey, Some(der)) => {
+                crate::pki::csr::check(der)
+                    .map_err(|e| RegistrationError::Invalid(e.to_string()))?;
+            }
+        }
+        sql::set_request(&*tx, id, csr.as_deref(), self.0.clock.now()).await?;
+        self.transition(&tx, &app, Act::SubmitRequest, actor, None)
+            .await?;
+        tx.commit().await?;
+        self.application(actor, id).await
+    }
+}
+
+/// The names of the application's checks that failed.
+pub(super) async fn failed_checks(
+    c: &impl tokio_postgres::GenericClient,
+    id: Uuid,
+) -> Result<Vec<String>, RegistrationError> {
+    Ok(sql::checks(c, id)
+        .await?
+        .into_iter()
+        .filter(|c| CheckStatus::parse(&c.status) == Some(CheckStatus::Failed))
+        .map(|c| c.name)
+        .collect())
+}

@@ -1,0 +1,347 @@
+//! The registration vocabulary: ids, products, and the applicant's data.
+//!
+//! The applicant's identifiers (SNILS, INN, OGRN, KPP, passport) are normalised at the edge
+//! and refused there only when they are not even the right characters; whether their check
+//! digits and formats hold is a *background check* with a status the operator sees
+//! (DESIGN §4), so a typo shows up on the desk instead of losing the applicant's input.
+
+use super::RegistrationError;
+use crate::identity::values::{Country, NamePart};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// An application's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(transparent)]
+pub struct ApplicationId(pub Uuid);
+
+/// A subscriber certificate's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(transparent)]
+pub struct CertificateId(pub Uuid);
+
+/// How the key comes to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Track {
+    /// The key is born in the vault at activation.
+    Cloud,
+    /// The subscriber makes the key on their own token and sends a PKCS#10 request.
+    OwnKey,
+}
+
+impl Track {
+    /// Parse the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "cloud" => Some(Track::Cloud),
+            "own_key" => Some(Track::OwnKey),
+            _ => None,
+        }
+    }
+}
+
+/// Qualified (identified in person) or simple (paper set, originals by post).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductKind {
+    /// Qualified electronic signature certificate.
+    Qualified,
+    /// Simple (non-qualified) certificate.
+    Simple,
+}
+
+impl ProductKind {
+    /// Parse the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "qualified" => Some(ProductKind::Qualified),
+            "simple" => Some(ProductKind::Simple),
+            _ => None,
+        }
+    }
+
+    /// The profile's kind.
+    pub fn certificate_kind(self) -> crate::pki::profile::CertificateKind {
+        match self {
+            ProductKind::Qualified => crate::pki::profile::CertificateKind::Qualified,
+            ProductKind::Simple => crate::pki::profile::CertificateKind::Simple,
+        }
+    }
+}
+
+/// A catalogue entry.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Product {
+    /// Stable code, e.g. `qualified-cloud`.
+    pub code: String,
+    /// Qualified or simple.
+    pub kind: ProductKind,
+    /// Cloud key or own key.
+    pub track: Track,
+    /// Name in English.
+    pub name_en: String,
+    /// Name in Russian.
+    pub name_ru: String,
+    /// Price in minor units (kopecks, cents).
+    pub price_minor: i64,
+    /// ISO 4217 currency.
+    pub currency: String,
+}
+
+/// A point of issue, where applicants are identified.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PointOfIssue {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Region.
+    pub region: String,
+    /// Address.
+    pub address: String,
+}
+
+/// An individual, or an employee acting for an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantKind {
+    /// A private person.
+    Individual,
+    /// An employee of an organisation (the certificate names it).
+    Employee,
+}
+
+impl ApplicantKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantKind::Individual => "individual",
+            ApplicantKind::Employee => "employee",
+        }
+    }
+}
+
+/// The identity document presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// Passport of a citizen of the Russian Federation (series 4 digits, number 6 digits).
+    RussianPassport,
+    /// A foreign (or Russian international) passport.
+    ForeignPassport,
+}
+
+/// An identity document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityDocument {
+    /// Which document.
+    pub kind: DocumentKind,
+    /// Series (Russian passports).
+    #[serde(default)]
+    pub series: Option<String>,
+    /// Number.
+    pub number: String,
+    /// Date of issue.
+    pub issued_on: NaiveDate,
+    /// Issuing authority.
+    pub issued_by: String,
+    /// Code of the issuing unit (Russian passports, `123-456`).
+    #[serde(default)]
+    pub issuer_code: Option<String>,
+}
+
+/// The organisation an employee acts for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// Full name.
+    pub name: String,
+    /// INN of the legal entity (10 digits).
+    pub inn: String,
+    /// KPP.
+    pub kpp: String,
+    /// OGRN (13 digits).
+    pub ogrn: String,
+    /// The employee's position.
+    pub position: String,
+}
+
+/// The applicant's data, as entered and normalised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    /// Individual or employee.
+    pub kind: ApplicantKind,
+    /// Surname.
+    pub surname: String,
+    /// Given name.
+    pub given_name: String,
+    /// Patronymic, if any.
+    #[serde(default)]
+    pub patronymic: Option<String>,
+    /// Date of birth.
+    pub birth_date: NaiveDate,
+    /// Citizenship, ISO 3166 alpha-2.
+    pub citizenship: String,
+    /// Country of residence, ISO 3166 alpha-2.
+    pub residence: String,
+    /// Postal address abroad.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// СНИЛС (digits), required for qualified certificates.
+    #[serde(default)]
+    pub snils: Option<String>,
+    /// ИНН of the individual (digits).
+    #[serde(default)]
+    pub inn: Option<String>,
+    /// Identity document.
+    pub document: IdentityDocument,
+    /// The organisation (employees only).
+    #[serde(default)]
+    pub organisation: Option<Organisation>,
+}
+
+fn invalid(msg: impl Into<String>) -> RegistrationError {
+    RegistrationError::Invalid(msg.into())
+}
+
+/// An identifier with the separators people type dropped: digits only, or (`letters`) Latin
+/// letters and digits; anything else refused.
+fn identifier(
+    raw: &str,
+    field: &str,
+    max: usize,
+    letters: bool,
+) -> Result<String, RegistrationError> {
+    let s: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let allowed = |c: char| c.is_ascii_digit() || (letters && c.is_ascii_alphabetic());
+    if s.is_empty() || s.len() > max || !s.chars().all(allowed) {
+        let what = if letters {
+            "letters and digits"
+        } else {
+            "digits"
+        };
+        return Err(invalid(format!("{field} holds at most {max} {what}")));
+    }
+    Ok(s.to_uppercase())
+}
+
+fn text(raw: &str, field: &str, max: usize) -> Result<String, RegistrationError> {
+    let s = raw.trim();
+    if s.is_empty() || s.chars().count() > max || s.chars().any(char::is_control) {
+        return Err(invalid(format!(
+            "{field} is required and holds at most {max} characters"
+        )));
+    }
+    Ok(s.to_owned())
+}
+
+fn country(raw: &str, field: &str) -> Result<String, RegistrationError> {
+    Country::parse(raw)
+        .map(|c| c.as_str().to_owned())
+        .map_err(|_| {
+            invalid(format!(
+                "{field} must be a two-letter ISO 3166 country code"
+            ))
+        })
+}
+
+fn name(raw: &str, field: &str) -> Result<String, RegistrationError> {
+    NamePart::parse(raw, field)
+        .map(|n| n.as_str().to_owned())
+        .map_err(|e| invalid(e.0))
+}
+
+impl Applicant {
+    /// The data checked for shape and normalised; `today` bounds the dates.
+    pub fn normalise(self, today: NaiveDate) -> Result<Self, RegistrationError> {
+        let age_years = today.years_since(self.birth_date).unwrap_or(0);
+        if self.birth_date >= today || !(14..=120).contains(&age_years) {
+            return Err(invalid(
+                "the date of birth must make the applicant 14 to 120 years old",
+            ));
+        }
+        if self.document.issued_on > today || self.document.issued_on < self.birth_date {
+            return Err(invalid(
+                "the document's date of issue must lie between the birth date and today",
+            ));
+        }
+        let organisation = match (self.kind, self.organisation) {
+            (ApplicantKind::Individual, None) => None,
+            (ApplicantKind::Individual, Some(_)) => {
+                return Err(invalid("an individual applies without an organisation"));
+            }
+            (ApplicantKind::Employee, None) => {
+                return Err(invalid("an employee's application names the organisation"));
+            }
+            (ApplicantKind::Employee, Some(o)) => Some(Organisation {
+                name: text(&o.name, "the organisation's name", 300)?,
+                inn: identifier(&o.inn, "the organisation's INN", 12, false)?,
+                kpp: identifier(&o.kpp, "the KPP", 9, true)?,
+                ogrn: identifier(&o.ogrn, "the OGRN", 15, false)?,
+                position: text(&o.position, "the position", 200)?,
+            }),
+        };
+        let d = self.document;
+        let document = IdentityDocument {
+            kind: d.kind,
+            series: d
+                .series
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| identifier(&s, "the document series", 10, true))
+                .transpose()?,
+            number: identifier(&d.number, "the document number", 20, true)?,
+            issued_on: d.issued_on,
+            issued_by: text(&d.issued_by, "the issuing authority", 300)?,
+            issuer_code: d
+                .issuer_code
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| text(&s, "the issuer code", 7))
+                .transpose()?,
+        };
+        Ok(Self {
+            kind: self.kind,
+            surname: name(&self.surname, "surname")?,
+            given_name: name(&self.given_name, "given name")?,
+            patronymic: self
+                .patronymic
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| name(&p, "patronymic"))
+                .transpose()?,
+            birth_date: self.birth_date,
+            citizenship: country(&self.citizenship, "citizenship")?,
+            residence: country(&self.residence, "residence")?,
+            address: self
+                .address
+                .filter(|a| !a.trim().is_empty())
+                .map(|a| text(&a, "the address", 500))
+                .transpose()?,
+            snils: self
+                .snils
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| identifier(&s, "SNILS", 11, false))
+                .transpose()?,
+            inn: self
+                .inn
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| identifier(&s, "INN", 12, false))
+                .transpose()?,
+            document,
+            organisation,
+        })
+    }
+
+    /// "Surname Given Patronymic", as the desk searches and documents print it.
+    pub fn full_name(&self) -> String {
+        let mut s = format!("{} {}", self.surname, self.given_name);
+        if let Some(p) = &self.patronymic {
+            s.push(' ');
+            s.push_str(p);
+        }
+        s
+    }
+}

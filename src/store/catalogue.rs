@@ -1,0 +1,80 @@
+//! SQL of the product catalogue.
+
+use super::StoreError;
+use chrono::{DateTime, Utc};
+use tokio_postgres::GenericClient;
+
+/// A product as stored.
+#[derive(Debug, Clone)]
+pub struct ProductRow {
+    /// Code.
+    pub code: String,
+    /// `qualified` or `simple`.
+    pub kind: String,
+    /// `cloud` or `own_key`.
+    pub track: String,
+    /// English name.
+    pub name_en: String,
+    /// Russian name.
+    pub name_ru: String,
+    /// Price in minor units.
+    pub price_minor: i64,
+    /// Currency.
+    pub currency: String,
+    /// On sale.
+    pub active: bool,
+}
+
+const COLUMNS: &str = "code, kind, track, name_en, name_ru, price_minor, currency, active";
+
+fn row(r: &tokio_postgres::Row) -> ProductRow {
+    ProductRow {
+        code: r.get(0),
+        kind: r.get(1),
+        track: r.get(2),
+        name_en: r.get(3),
+        name_ru: r.get(4),
+        price_minor: r.get(5),
+        currency: r.get(6),
+        active: r.get(7),
+    }
+}
+
+/// Products on sale, cheapest first.
+pub async fn active(c: &impl GenericClient) -> Result<Vec<ProductRow>, StoreError> {
+    let q = format!("SELECT {COLUMNS} FROM products WHERE active ORDER BY price_minor, code");
+    Ok(c.query(&q, &[]).await?.iter().map(row).collect())
+}
+
+/// One product, on sale or not.
+pub async fn get(c: &impl GenericClient, code: &str) -> Result<Option<ProductRow>, StoreError> {
+    let q = format!("SELECT {COLUMNS} FROM products WHERE code = $1");
+    Ok(c.query_opt(&q, &[&code]).await?.as_ref().map(row))
+}
+
+/// Create or update a product (catalogue seeding is idempotent).
+pub async fn upsert(
+    c: &impl GenericClient,
+    p: &ProductRow,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT INTO products (code, kind, track, name_en, name_ru, price_minor, currency, \
+         active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (code) DO UPDATE SET kind = $2, track = $3, name_en = $4, name_ru = $5, \
+         price_minor = $6, currency = $7, active = $8",
+        &[
+            &p.code,
+            &p.kind,
+            &p.track,
+            &p.name_en,
+            &p.name_ru,
+            &p.price_minor,
+            &p.currency,
+            &p.active,
+            &at,
+        ],
+    )
+    .await?;
+    Ok(())
+}
