@@ -26,6 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(download)
         .service(revocation_confirmation)
         .service(revoke)
+        .service(reissue_confirmation)
+        .service(reissue)
         .service(payment_notification);
 }
 
@@ -245,6 +247,72 @@ pub async fn revoke(
         .revoke_own(&who.0, &meta.0, id, reason, &body.confirmation, &body.code)
         .await?;
     Ok(HttpResponse::Ok().json(cert))
+}
+
+/// Start confirming a reissue with the second factor.
+#[utoipa::path(tag = "certificates", responses(
+    (status = 201, body = Confirmation),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/me/certificates/{id}/reissue/confirmation")]
+pub async fn reissue_confirmation(
+    state: web::Data<AppState>,
+    who: Authorised<Subscribers>,
+    meta: Meta,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    let pending = state
+        .registration
+        .reissue_confirmation(&who.0, &meta.0, id)
+        .await?;
+    Ok(HttpResponse::Created().json(Confirmation::from(pending)))
+}
+
+/// A reissue, authorised by the current key and the second factor.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReissueRequest {
+    /// The current key's PIN.
+    pub pin: String,
+    /// A PIN for the new key (the current PIN is kept when absent).
+    #[serde(default)]
+    pub new_pin: Option<String>,
+    /// The confirmation handle.
+    pub confirmation: String,
+    /// Its code.
+    pub code: String,
+}
+
+/// Reissue a valid cloud certificate: a new key and certificate, the old one revoked as
+/// superseded, in one transaction. After expiry a new application is needed (409).
+#[utoipa::path(tag = "certificates", request_body = ReissueRequest, responses(
+    (status = 201, body = CertificateView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/me/certificates/{id}/reissue")]
+pub async fn reissue(
+    state: web::Data<AppState>,
+    who: Authorised<Subscribers>,
+    meta: Meta,
+    id: web::Path<String>,
+    body: web::Json<ReissueRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    let input = crate::registration::reissue::Reissue {
+        pin: &body.pin,
+        new_pin: body.new_pin.as_deref(),
+        confirmation: &body.confirmation,
+        code: &body.code,
+    };
+    let cert = state
+        .registration
+        .reissue(&who.0, &meta.0, id, input)
+        .await?;
+    Ok(HttpResponse::Created().json(cert))
 }
 
 /// The payment provider's notification: `X-Cloudseal-Timestamp` (Unix seconds) and

@@ -95,7 +95,7 @@ pub fn revocation_operation(certificate: Uuid, serial: &str) -> Operation {
     }
 }
 
-fn subject(a: &Applicant, email: &str) -> Result<SubjectData, RegistrationError> {
+pub(super) fn subject_of(a: &Applicant, email: &str) -> Result<SubjectData, RegistrationError> {
     let bad =
         |what: &str| RegistrationError::Precondition(format!("{what} does not pass its check"));
     let org = a.organisation.as_ref();
@@ -256,7 +256,7 @@ impl Registration {
         let holder = store::accounts::get(&*tx, app.account_id)
             .await?
             .ok_or(RegistrationError::NotFound)?;
-        let data = subject(&applicant_of(&app)?, &holder.email)?;
+        let data = subject_of(&applicant_of(&app)?, &holder.email)?;
         let (key_id, public_key) = match pin {
             Some(pin) => {
                 let keys = KeyHolder::new(
@@ -280,30 +280,10 @@ impl Registration {
                 (None, checked.public_key)
             }
         };
-        let der = self
-            .0
-            .registry
-            .issue_end_entity(&tx, data, public_key, kind_of(&app)?.certificate_kind())
+        let serial = self
+            .issue_into(&tx, certificate, &app, data, key_id, public_key)
             .await?;
-        let cert = crate::pki::parse_certificate(&der)
-            .map_err(|e| RegistrationError::Precondition(e.to_string()))?;
-        let tbs = &cert.tbs_certificate;
-        let serial = tbs.serial_number.as_bytes().to_vec();
         let now = self.0.clock.now();
-        let activated = sql::activate(
-            &*tx,
-            certificate,
-            key_id,
-            &serial,
-            &der,
-            crate::pki::time::to_chrono(&tbs.validity.not_before),
-            crate::pki::time::to_chrono(&tbs.validity.not_after),
-            now,
-        )
-        .await?;
-        if !activated {
-            return Err(RegistrationError::BadMarker);
-        }
         sql::marker_used(&*tx, marker.certificate_id, now).await?;
         self.transition(&tx, &app, Act::Activate, &actor, None)
             .await?;
@@ -318,6 +298,45 @@ impl Registration {
         audit::record(&tx, self.0.clock.as_ref(), e).await?;
         tx.commit().await?;
         self.certificate(person, certificate).await
+    }
+
+    /// Issue the certificate `certificate` (pending) for `public_key` with the identified
+    /// `data` and make it active, in `tx`; returns its serial.
+    pub(super) async fn issue_into(
+        &self,
+        tx: &store::Transaction<'_>,
+        certificate: Uuid,
+        app: &store::applications::ApplicationRow,
+        data: SubjectData,
+        key_id: Option<Uuid>,
+        public_key: Vec<u8>,
+    ) -> Result<Vec<u8>, RegistrationError> {
+        let der = self
+            .0
+            .registry
+            .issue_end_entity(tx, data, public_key, kind_of(app)?.certificate_kind())
+            .await?;
+        let cert = crate::pki::parse_certificate(&der)
+            .map_err(|e| RegistrationError::Precondition(e.to_string()))?;
+        let tbs = &cert.tbs_certificate;
+        let serial = tbs.serial_number.as_bytes().to_vec();
+        let activated = sql::activate(
+            tx,
+            certificate,
+            key_id,
+            &serial,
+            &der,
+            crate::pki::time::to_chrono(&tbs.validity.not_before),
+            crate::pki::time::to_chrono(&tbs.validity.not_after),
+            self.0.clock.now(),
+        )
+        .await?;
+        if !activated {
+            return Err(RegistrationError::Precondition(
+                "the certificate no longer awaits activation".into(),
+            ));
+        }
+        Ok(serial)
     }
 
     /// The holder's certificates.

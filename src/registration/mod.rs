@@ -14,6 +14,7 @@ mod desk;
 mod error;
 pub mod lifecycle;
 mod payments;
+pub mod reissue;
 pub mod values;
 pub mod views;
 
