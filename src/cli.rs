@@ -54,6 +54,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::cli_admin::AdminCommand,
     },
+    /// Government registries kept locally (the invalid-passports list).
+    Registry {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::cli_registry::RegistryCommand,
+    },
     /// Print the OpenAPI document (YAML), as committed in openapi/openapi.yaml.
     Openapi,
 }
@@ -167,6 +173,7 @@ async fn run_with_config(command: Command, config: Config) -> Result<(), Exit> {
         }
         Command::Hsm { command } => hsm(command, &config).await,
         Command::Admin { command } => crate::cli_admin::run(command, &config).await,
+        Command::Registry { command } => crate::cli_registry::run(command, &config).await,
         Command::Audit {
             command: AuditCommand::Export { from, to, output },
         } => export_audit(&config, from, to, output).await,

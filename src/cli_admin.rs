@@ -218,6 +218,16 @@ async fn seed_demo(identity: &Identity, config: &Config) -> Result<(), super::cl
     crate::registration::catalogue::seed_demo(&db, &SystemClock)
         .await
         .map_err(failed)?;
+    if crate::store::passports::last_import(&**client)
+        .await
+        .map_err(failed)?
+        .is_none()
+    {
+        let demo_list = b"PASSP_SERIES,PASSP_NUMBER\n0000,000000\n";
+        crate::cli_registry::import(&db, &mut &demo_list[..], "demo list")
+            .await
+            .map_err(failed)?;
+    }
     println!("Demo logins (password {DEMO_PASSWORD}; SMS codes: cloudseal outbox list):");
     for (role, surname, given, email, phone) in DEMO {
         let exists = crate::store::accounts::by_email(&**client, email)

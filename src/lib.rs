@@ -13,6 +13,7 @@ pub mod audit;
 pub mod certificates;
 pub mod cli;
 pub mod cli_admin;
+pub mod cli_registry;
 pub mod clock;
 pub mod config;
 pub mod http;

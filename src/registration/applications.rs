@@ -68,7 +68,14 @@ impl Registration {
         kind: ProductKind,
     ) -> Result<(), RegistrationError> {
         let now = self.0.clock.now();
-        let rows: Vec<sql::CheckRow> = checks::run(applicant, kind)
+        let mut outcomes = checks::run(applicant, kind);
+        let listed = match checks::passport_key(applicant) {
+            Some(key) => Some(store::passports::is_invalid(tx, key).await?),
+            None => None,
+        };
+        let imported = store::passports::last_import(tx).await?;
+        outcomes.push(checks::passport_list(applicant, listed, imported));
+        let rows: Vec<sql::CheckRow> = outcomes
             .into_iter()
             .map(|o| sql::CheckRow {
                 name: o.name.to_owned(),

@@ -183,6 +183,47 @@ pub fn run(a: &Applicant, kind: ProductKind) -> Vec<Outcome> {
     out
 }
 
+/// The key of a Russian passport in the invalid-passports list (series × 10^6 + number), when
+/// the document is one and well formed.
+pub fn passport_key(a: &Applicant) -> Option<i64> {
+    let d = &a.document;
+    if d.kind != DocumentKind::RussianPassport {
+        return None;
+    }
+    let series = d.series.as_deref()?;
+    if series.len() != 4 || d.number.len() != 6 {
+        return None;
+    }
+    format!("{series}{}", d.number).parse().ok()
+}
+
+/// The outcome of the invalid-passports lookup: `listed` is the lookup's answer (none when the
+/// document is not a well-formed Russian passport), `imported` when the list in force was loaded.
+pub fn passport_list(
+    a: &Applicant,
+    listed: Option<bool>,
+    imported: Option<chrono::DateTime<chrono::Utc>>,
+) -> Outcome {
+    const NAME: &str = "passport_not_invalid";
+    if a.document.kind != DocumentKind::RussianPassport {
+        return not_applicable(NAME, "the list covers Russian passports only");
+    }
+    let result = match (listed, imported) {
+        (None, _) => Err("the passport number is not well formed".to_owned()),
+        (Some(_), None) => Err(
+            "the list of invalid passports has never been imported; an administrator runs \
+             cloudseal registry import-passports"
+                .to_owned(),
+        ),
+        (Some(true), Some(_)) => Err("the passport is in the MVD list of invalid passports".into()),
+        (Some(false), Some(t)) => Ok(format!(
+            "not in the list of invalid passports imported {}",
+            t.format("%Y-%m-%d %H:%M UTC")
+        )),
+    };
+    outcome(NAME, result)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "registration",
         include_str!("../../migrations/V6__registration.sql"),
     ),
+    (
+        7,
+        "invalid_passports",
+        include_str!("../../migrations/V7__invalid_passports.sql"),
+    ),
 ];
 
 /// Why migrating failed.

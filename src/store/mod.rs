@@ -13,6 +13,7 @@ pub mod keys;
 pub mod migrate;
 pub mod outbox;
 pub mod partners;
+pub mod passports;
 pub mod pki;
 pub mod sessions;
 
@@ -32,12 +33,19 @@ pub enum StoreError {
     /// No connection could be had (database down, pool exhausted).
     #[error("database unavailable: {0}")]
     Unavailable(String),
-    /// A statement failed.
-    #[error("database error: {0}")]
+    /// A statement failed (the text names PostgreSQL's own message, for logs and operators).
+    #[error("database error: {}", detail(.0))]
     Db(#[from] tokio_postgres::Error),
     /// A stored value is not what the schema promises.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+}
+
+fn detail(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
+    }
 }
 
 impl From<deadpool_postgres::PoolError> for StoreError {

@@ -524,3 +524,116 @@ async fn the_queue_filters_sorts_pages_and_exports_csv() {
     );
     assert!(text.contains("Ожидание оплаты"));
 }
+
+#[tokio::test]
+async fn the_invalid_passports_list_is_imported_by_the_cli_and_checked_on_every_save() {
+    let app = spawn().await;
+    let point = desk(&app, "Minsk").await;
+    let op = operator(&app, point).await;
+    let sub = subscriber(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cloudseal.toml");
+    std::fs::write(&config, crate::support::config_toml(&app.db_name)).unwrap();
+    let list = dir.path().join("list_of_expired_passports.csv");
+    std::fs::write(
+        &list,
+        "PASSP_SERIES,PASSP_NUMBER\r\n6003,111111\r\n4509,123456\r\n4509,123456\r\nЖЖЖЖ,12\r\n12,34,56\r\n\"7701\",\"222222\"\r\n",
+    )
+    .unwrap();
+    let out = crate::support::cli([
+        "--config",
+        config.to_str().unwrap(),
+        "registry",
+        "import-passports",
+        list.to_str().unwrap(),
+    ])
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("read 6 lines, 3 invalid passports in force"),
+        "{stdout}"
+    );
+
+    // The default test passport (4509 123456) is now listed; the earlier list is gone.
+    let a = file(&app, &sub, "qualified-cloud", point, individual()).await;
+    let check = a["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "passport_not_invalid")
+        .unwrap()
+        .clone();
+    assert_eq!(check["status"], "failed", "{check}");
+    assert!(
+        check["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid passports")
+    );
+    let id = a["id"].as_str().unwrap();
+    let r = post_as(
+        &app,
+        &format!("/api/v1/desk/applications/{id}/accept"),
+        &op.access,
+        json!({}),
+    )
+    .await;
+    assert_eq!(refused(r).await.0, 409);
+    let mut fine = individual();
+    fine["document"]["series"] = json!(LISTED_PASSPORT.0);
+    fine["document"]["number"] = json!(LISTED_PASSPORT.1);
+    let r = send(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/applications/{id}/applicant"),
+        &sub.access,
+        Some(fine),
+    )
+    .await;
+    let v: Value = r.json().await.unwrap();
+    let check = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "passport_not_invalid")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        check["status"], "passed",
+        "the first list was replaced: {check}"
+    );
+    let mut foreign = individual();
+    foreign["document"] = json!({"kind": "foreign_passport", "number": "C01X00T47", "issued_on": "2019-05-06", "issued_by": "Stadt Berlin"});
+    let r = send(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/applications/{id}/applicant"),
+        &sub.access,
+        Some(foreign),
+    )
+    .await;
+    let v: Value = r.json().await.unwrap();
+    let check = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "passport_not_invalid")
+        .unwrap()
+        .clone();
+    assert_eq!(check["status"], "not_applicable");
+
+    let out = crate::support::cli([
+        "--config",
+        config.to_str().unwrap(),
+        "registry",
+        "import-passports",
+        "/nonexistent.csv",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -8,9 +8,19 @@ use uuid::Uuid;
 
 pub const PIN: &str = "fjord-7391";
 
-/// Seed the demo products and make a point of issue.
+/// A passport in the invalid-passports list `desk` imports.
+pub const LISTED_PASSPORT: (&str, &str) = ("4510", "654321");
+
+/// Seed the demo products, import a small invalid-passports list, make a point of issue.
 pub async fn desk(app: &TestApp, name: &str) -> Uuid {
     cloudseal::registration::catalogue::seed_demo(&app.db, &cloudseal::clock::SystemClock)
+        .await
+        .unwrap();
+    let list = format!(
+        "PASSP_SERIES,PASSP_NUMBER\n{},{}\n0101,000001\n",
+        LISTED_PASSPORT.0, LISTED_PASSPORT.1
+    );
+    cloudseal::cli_registry::import(&app.db, &mut list.as_bytes(), "test list")
         .await
         .unwrap();
     app.identity
