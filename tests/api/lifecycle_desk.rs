@@ -116,13 +116,7 @@ async fn identification_waits_for_every_check_and_the_data_freezes_after_it() {
     bad["snils"] = json!("112-233-445 96");
     let a = file(&app, &sub, "qualified-cloud", point, bad).await;
     let id = a["id"].as_str().unwrap();
-    let snils = a["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "snils_checksum")
-        .unwrap()
-        .clone();
+    let snils = check(&a, "snils_checksum");
     assert_eq!(snils["status"], "failed");
     assert!(
         snils["message"].as_str().unwrap().contains("check digit"),
@@ -561,16 +555,10 @@ async fn the_invalid_passports_list_is_imported_by_the_cli_and_checked_on_every_
 
     // The default test passport (4509 123456) is now listed; the earlier list is gone.
     let a = file(&app, &sub, "qualified-cloud", point, individual()).await;
-    let check = a["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "passport_not_invalid")
-        .unwrap()
-        .clone();
-    assert_eq!(check["status"], "failed", "{check}");
+    let listed = check(&a, "passport_not_invalid");
+    assert_eq!(listed["status"], "failed", "{listed}");
     assert!(
-        check["message"]
+        listed["message"]
             .as_str()
             .unwrap()
             .contains("invalid passports")
@@ -596,16 +584,10 @@ async fn the_invalid_passports_list_is_imported_by_the_cli_and_checked_on_every_
     )
     .await;
     let v: Value = r.json().await.unwrap();
-    let check = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "passport_not_invalid")
-        .unwrap()
-        .clone();
+    let listed = check(&v, "passport_not_invalid");
     assert_eq!(
-        check["status"], "passed",
-        "the first list was replaced: {check}"
+        listed["status"], "passed",
+        "the first list was replaced: {listed}"
     );
     let mut foreign = individual();
     foreign["document"] = json!({"kind": "foreign_passport", "number": "C01X00T47", "issued_on": "2019-05-06", "issued_by": "Stadt Berlin"});
@@ -618,14 +600,8 @@ async fn the_invalid_passports_list_is_imported_by_the_cli_and_checked_on_every_
     )
     .await;
     let v: Value = r.json().await.unwrap();
-    let check = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "passport_not_invalid")
-        .unwrap()
-        .clone();
-    assert_eq!(check["status"], "not_applicable");
+    let listed = check(&v, "passport_not_invalid");
+    assert_eq!(listed["status"], "not_applicable");
 
     let out = crate::support::cli([
         "--config",

@@ -267,3 +267,14 @@ pub async fn refused(r: reqwest::Response) -> (u16, String) {
     let (status, slug, _) = super::accounts::problem(r).await;
     (status, slug)
 }
+
+/// The check `name` of an application's JSON.
+pub fn check(application: &Value, name: &str) -> Value {
+    application["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no check {name}"))
+        .clone()
+}
