@@ -9,9 +9,7 @@
 use super::lifecycle::{Act, Status};
 use super::values::{Applicant, Track};
 use super::views::{CertificateView, certificate_view};
-use super::{
-    Actor, Operator, Registration, RegistrationError, applicant_of, kind_of, status_of, track_of,
-};
+use super::{Actor, Operator, Registration, RegistrationError, applicant_of, kind_of, status_of};
 use crate::audit::{self, AuditEvent};
 use crate::identity::confirm::Operation;
 use crate::identity::{Person, RequestMeta};
@@ -63,6 +61,15 @@ pub(super) fn new_marker(
     }
     let mac = marker_mac(identity, certificate, &marker)?;
     Ok((marker, mac))
+}
+
+/// Whose certificate a revocation may touch.
+#[derive(Debug, Clone, Copy)]
+enum Whose {
+    /// The holder's own.
+    Holder(Uuid),
+    /// One issued on this application (already checked visible to the operator).
+    Application(Uuid),
 }
 
 /// What the holder sends to activate.
@@ -214,7 +221,7 @@ impl Registration {
             .await?)
     }
 
-    /// Activate: marker, then the second factor, then (cloud track) the PIN policy; then in
+    /// Activate: marker, then (cloud track) the PIN policy, then the second factor; then in
     /// one transaction the key is born, the certificate issued and made active.
     pub async fn activate(
         &self,
@@ -225,17 +232,8 @@ impl Registration {
     ) -> Result<CertificateView, RegistrationError> {
         let actor = self.applicant_actor(person, meta)?;
         let certificate = self.check_marker(&actor, application, input.marker).await?;
-        let number = self.application(&actor, application).await?.number;
-        let op = activation_operation(application, number);
-        self.0
-            .identity
-            .confirm(person, input.confirmation, input.code, &op.target, meta)
-            .await?;
-        let mut client = self.0.db.client().await?;
-        let tx = client.transaction().await?;
-        let app = self.locked(&tx, &actor, application).await?;
-        let track = track_of(&app)?;
-        let pin = match (track, input.pin) {
+        let view = self.application(&actor, application).await?;
+        let pin = match (view.track, input.pin) {
             (Track::Cloud, Some(p)) => Some(Pin::new_pin(p)?),
             (Track::Cloud, None) => {
                 return Err(RegistrationError::Invalid(
@@ -249,6 +247,14 @@ impl Registration {
             }
             (Track::OwnKey, None) => None,
         };
+        let op = activation_operation(application, view.number);
+        self.0
+            .identity
+            .confirm(person, input.confirmation, input.code, &op.target, meta)
+            .await?;
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let app = self.locked(&tx, &actor, application).await?;
         let marker = sql::marker_for_update(&*tx, certificate)
             .await?
             .filter(|m| m.used_at.is_none())
@@ -412,8 +418,14 @@ impl Registration {
             .confirm(person, confirmation, code, &op.target, meta)
             .await?;
         let event = person.event(meta, "certificate.revoke");
-        self.revoke(id, Some(person.account.0), reason, "by the holder", event)
-            .await?;
+        self.revoke(
+            id,
+            Whose::Holder(person.account.0),
+            reason,
+            "by the holder",
+            event,
+        )
+        .await?;
         self.certificate(person, id).await
     }
 
@@ -437,33 +449,35 @@ impl Registration {
             .actor()
             .event("certificate.revoke")
             .with_details(serde_json::json!({ "note": note }));
-        self.revoke(certificate, None, reason, note, event)
-            .await
-            .and_then(|app| {
-                if app == application {
-                    Ok(())
-                } else {
-                    Err(RegistrationError::NotFound)
-                }
-            })
+        self.revoke(
+            certificate,
+            Whose::Application(application),
+            reason,
+            note,
+            event,
+        )
+        .await
     }
 
     /// Revoke: the registry's record (and so the CRL and OCSP) and ours change in one
-    /// transaction. `holder` narrows it to that account's certificate. Returns the
-    /// certificate's application.
+    /// transaction. `whose` is checked before anything changes: a certificate outside it is
+    /// not found.
     async fn revoke(
         &self,
         id: Uuid,
-        holder: Option<Uuid>,
+        whose: Whose,
         reason: RevocationReason,
         note: &str,
         event: AuditEvent,
-    ) -> Result<Uuid, RegistrationError> {
+    ) -> Result<(), RegistrationError> {
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         let row = sql::get_for_update(&*tx, id)
             .await?
-            .filter(|c| holder.is_none_or(|h| h == c.account_id))
+            .filter(|c| match whose {
+                Whose::Holder(account) => c.account_id == account,
+                Whose::Application(application) => c.application_id == application,
+            })
             .ok_or(RegistrationError::NotFound)?;
         let serial = match (&row.status[..], &row.serial) {
             ("active", Some(serial)) => serial.clone(),
@@ -484,6 +498,6 @@ impl Registration {
             ));
         }
         tx.commit().await?;
-        Ok(row.application_id)
+        Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! timestamp and the exact body with a shared secret, refused outside a replay window,
 //! checked against the invoice's amount, and idempotent (the provider retries).
 
-use super::{Actor, Registration, RegistrationError, status_of};
+use super::{Actor, Registration, RegistrationError};
 use crate::identity::RequestMeta;
 use crate::store::applications as sql;
 use hmac::{Hmac, Mac};
@@ -83,7 +83,6 @@ impl Registration {
                 app.price_minor, app.currency
             )));
         }
-        status_of(&app)?;
         self.record_payment(&tx, &actor, &app, &notice.reference)
             .await?;
         tx.commit().await?;

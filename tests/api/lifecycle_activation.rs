@@ -288,6 +288,24 @@ async fn an_operator_revokes_with_a_reason_only_on_their_point() {
     )
     .await;
     assert_eq!(refused(r).await.0, 404);
+    // Nor through an application of their own point naming someone else's certificate.
+    let neighbour = subscriber(&app).await;
+    let own = file(&app, &neighbour, "simple-cloud", there, individual()).await;
+    let own_id = own["id"].as_str().unwrap();
+    let r = post_as(
+        &app,
+        &format!("/api/v1/desk/applications/{own_id}/certificates/{cid}/revoke"),
+        &stranger.access,
+        json!({"reason": "superseded", "note": "x"}),
+    )
+    .await;
+    assert_eq!(refused(r).await.0, 404);
+    let v: Value = get_as(&app, &format!("/api/v1/me/certificates/{cid}"), &sub.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["status"], "active", "nothing was revoked");
     let r = post_as(
         &app,
         &path,
