@@ -36,6 +36,7 @@ if [ -z "${CLOUDSEAL_HSM__MODULE:-}" ]; then
   command -v softhsm2-util >/dev/null || missing+=(softhsm2)
 fi
 command -v pkcs11-tool >/dev/null || missing+=(opensc)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 if [ -z "${DATABASE_URL:-}" ]; then
   pg_bin >/dev/null || missing+=(postgresql)
 fi

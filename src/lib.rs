@@ -19,6 +19,7 @@ pub mod config;
 pub mod http;
 pub mod identity;
 pub mod notify;
+pub mod pdf;
 pub mod pki;
 pub mod registration;
 pub mod signing;

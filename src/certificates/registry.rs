@@ -155,6 +155,11 @@ impl std::fmt::Debug for Registry {
 }
 
 impl Registry {
+    /// Who the CA is (its name goes on the documents people sign).
+    pub fn authority(&self) -> &CaConfig {
+        &self.ca
+    }
+
     /// A registry over the service's database and vault.
     pub fn new(
         db: Db,

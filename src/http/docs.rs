@@ -3,8 +3,8 @@
 
 use super::problem::Problem;
 use super::{
-    accounts, admin, applications, audit, certificates, desk, health, login, ocsp, partner, pki,
-    tsa,
+    accounts, admin, applications, audit, certificates, desk, health, login, ocsp, papers, partner,
+    pki, tsa,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
@@ -23,7 +23,7 @@ use utoipa::OpenApi;
         admin::create_client, admin::rotate_client, admin::unlock, partner::agents,
         applications::products, applications::points, applications::file, applications::list,
         applications::report, applications::read, applications::update, applications::cancel,
-        applications::submit_request, desk::accept, desk::pay, desk::reject, desk::identify,
+        applications::submit_request, papers::paper, desk::accept, desk::pay, desk::reject, desk::identify,
         desk::resend_marker, desk::revoke, certificates::activation_confirmation,
         certificates::activate, certificates::list, certificates::read, certificates::download,
         certificates::revocation_confirmation, certificates::revoke,

@@ -14,6 +14,7 @@ pub mod login;
 pub mod metrics;
 pub mod middleware;
 pub mod ocsp;
+pub mod papers;
 pub mod partner;
 pub mod pki;
 pub mod problem;
@@ -69,5 +70,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(applications::configure)
         .configure(desk::configure)
         .configure(certificates::configure)
+        .configure(papers::configure)
         .configure(docs::configure);
 }

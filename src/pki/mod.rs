@@ -5,6 +5,7 @@ pub mod cms;
 pub mod crl;
 pub mod csr;
 pub mod identifiers;
+pub mod names;
 pub mod profile;
 pub mod revocation;
 pub mod scheme;

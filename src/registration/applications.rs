@@ -21,7 +21,7 @@ fn search_fields(a: &Applicant) -> sql::SearchFields {
     }
 }
 
-fn product(p: store::catalogue::ProductRow) -> Option<Product> {
+pub(super) fn product(p: store::catalogue::ProductRow) -> Option<Product> {
     Some(Product {
         kind: ProductKind::parse(&p.kind)?,
         track: Track::parse(&p.track)?,

@@ -13,6 +13,8 @@ pub mod checks;
 mod desk;
 mod error;
 pub mod lifecycle;
+mod paper_layouts;
+pub mod papers;
 mod payments;
 pub mod reissue;
 pub mod values;

@@ -21,6 +21,7 @@ mod key_algorithms;
 mod lifecycle;
 mod lifecycle_activation;
 mod lifecycle_desk;
+mod lifecycle_papers;
 mod lifecycle_reissue;
 mod ocsp;
 mod outbox;

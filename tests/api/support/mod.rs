@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod http_sink;
+pub mod pdf;
 pub mod pki;
 pub mod registration;
 pub mod smtp;
