@@ -76,6 +76,7 @@ pub struct Application {
     tsa: crate::certificates::tsa::Authority,
     custody: crate::signing::Custody,
     identity: crate::identity::Identity,
+    registration: crate::registration::Registration,
 }
 
 impl Application {
@@ -146,7 +147,7 @@ impl Application {
             ocsp,
             tsa: tsa.clone(),
             identity: identity.clone(),
-            registration,
+            registration: registration.clone(),
         });
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);
@@ -200,6 +201,7 @@ impl Application {
                 .run(shutdown.clone()),
             ),
             tokio::spawn(custody.clone().run_sweeper(shutdown.clone())),
+            tokio::spawn(registration.clone().run_reminders(shutdown.clone())),
             tokio::spawn(registry.clone().run_schedule(
                 std::time::Duration::from_secs(config.ca.crl_refresh_secs.get()),
                 shutdown.clone(),
@@ -217,6 +219,7 @@ impl Application {
             tsa: tsa_handle,
             custody,
             identity,
+            registration,
         })
     }
 
@@ -228,6 +231,11 @@ impl Application {
     /// Accounts, sessions and tokens.
     pub fn identity(&self) -> &crate::identity::Identity {
         &self.identity
+    }
+
+    /// Applications and certificates.
+    pub fn registration(&self) -> &crate::registration::Registration {
+        &self.registration
     }
 
     /// The port actually bound (useful with port 0).

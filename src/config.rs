@@ -114,6 +114,15 @@ pub struct RegistrationConfig {
     pub payment_webhook_secret: Option<Secret>,
     /// How far a payment notification's timestamp may be from now, in seconds (replay window).
     pub payment_webhook_tolerance_secs: std::num::NonZeroU32,
+    /// Largest scan of a signed paper (PDF, JPEG or PNG) accepted, in bytes.
+    pub scan_max_bytes: std::num::NonZeroUsize,
+    /// Simple certificates: days after issue by which the paper originals must arrive.
+    pub originals_due_days: std::num::NonZeroU32,
+    /// Days before the originals' deadline from which the holder is reminded, and the pause
+    /// between two reminders of the same application.
+    pub originals_reminder_days: std::num::NonZeroU32,
+    /// How often the server looks for originals to remind of, in seconds.
+    pub originals_reminder_interval_secs: std::num::NonZeroU64,
 }
 
 impl Default for RegistrationConfig {
@@ -123,6 +132,10 @@ impl Default for RegistrationConfig {
             marker_max_failures: std::num::NonZeroU32::MIN.saturating_add(4),
             payment_webhook_secret: None,
             payment_webhook_tolerance_secs: std::num::NonZeroU32::MIN.saturating_add(299),
+            scan_max_bytes: std::num::NonZeroUsize::MIN.saturating_add(10 * 1024 * 1024 - 1),
+            originals_due_days: std::num::NonZeroU32::MIN.saturating_add(29),
+            originals_reminder_days: std::num::NonZeroU32::MIN.saturating_add(6),
+            originals_reminder_interval_secs: std::num::NonZeroU64::MIN.saturating_add(3599),
         }
     }
 }

@@ -7,10 +7,10 @@ use super::auth::{ApplicationsActor, Meta};
 use super::problem::{ApiError, Problem};
 use crate::registration::values::{Applicant, PointOfIssue, Product};
 use crate::registration::{ApplicationView, DeskQuery, NewApplication, Status};
-use crate::store::applications::{Filter, Sort};
+use crate::store::applications::{Filter, Originals, Sort};
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -99,6 +99,8 @@ pub struct ListQuery {
     pub sort: Option<String>,
     /// `desc` (default) or `asc`.
     pub order: Option<String>,
+    /// Paper originals of simple certificates: `awaited`, `overdue` or `received`.
+    pub originals: Option<String>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     /// Rows to skip.
@@ -122,7 +124,18 @@ fn text(s: &Option<String>) -> Option<String> {
 }
 
 impl ListQuery {
-    fn parse(&self, max_limit: i64) -> Result<DeskQuery, ApiError> {
+    fn parse(&self, max_limit: i64, now: DateTime<Utc>) -> Result<DeskQuery, ApiError> {
+        let originals = match self.originals.as_deref() {
+            None => None,
+            Some("awaited") => Some(Originals::Awaited),
+            Some("overdue") => Some(Originals::OverdueAt(now)),
+            Some("received") => Some(Originals::Received),
+            Some(_) => {
+                return Err(ApiError::BadRequest(
+                    "originals is awaited, overdue or received".into(),
+                ));
+            }
+        };
         let statuses = match &self.status {
             None => Vec::new(),
             Some(wanted) => wanted
@@ -182,6 +195,7 @@ impl ListQuery {
                 product: text(&self.product),
                 region: text(&self.region),
                 point: self.point_of_issue,
+                originals,
             },
             sort,
             descending,
@@ -216,7 +230,7 @@ pub async fn list(
     actor: ApplicationsActor,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.parse(200)?;
+    let q = query.parse(200, state.clock.now())?;
     let (items, total) = state
         .registration
         .applications(&actor.0, &q.filter, q.sort, q.descending, q.limit, q.offset)
@@ -250,7 +264,7 @@ pub async fn report(
     actor: ApplicationsActor,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut q = query.parse(REPORT_MAX_ROWS)?;
+    let mut q = query.parse(REPORT_MAX_ROWS, state.clock.now())?;
     if query.limit.is_none() {
         q.limit = REPORT_MAX_ROWS;
     }

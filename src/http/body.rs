@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 /// The body of `req` when its media type is `expected`, at most `limit` bytes.
 pub async fn read(
     req: &HttpRequest,
-    mut payload: Payload,
+    payload: Payload,
     expected: &'static str,
     limit: usize,
 ) -> Result<Bytes, ApiError> {
@@ -22,6 +22,11 @@ pub async fn read(
     if media_type.as_deref() != Some(expected) {
         return Err(ApiError::UnsupportedMediaType(expected));
     }
+    limited(payload, limit).await
+}
+
+/// The body of any media type (the caller sniffs it), at most `limit` bytes.
+pub async fn limited(mut payload: Payload, limit: usize) -> Result<Bytes, ApiError> {
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk =

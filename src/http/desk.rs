@@ -19,7 +19,71 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(reject)
         .service(identify)
         .service(resend_marker)
-        .service(revoke);
+        .service(revoke)
+        .service(documents_prepared)
+        .service(completion_confirmed)
+        .service(complete)
+        .service(originals_received);
+}
+
+/// The shipping documents were printed and handed to the holder.
+#[utoipa::path(tag = "desk", responses(
+    (status = 200, body = ApplicationView),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/desk/applications/{id}/documents-prepared")]
+pub async fn documents_prepared(
+    state: web::Data<AppState>,
+    op: OperatorCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    Ok(HttpResponse::Ok().json(state.registration.documents_prepared(&op.0, id).await?))
+}
+
+/// The holder signed the certificate form and the act.
+#[utoipa::path(tag = "desk", responses(
+    (status = 200, body = ApplicationView),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/desk/applications/{id}/completion-confirmed")]
+pub async fn completion_confirmed(
+    state: web::Data<AppState>,
+    op: OperatorCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    Ok(HttpResponse::Ok().json(state.registration.completion_confirmed(&op.0, id).await?))
+}
+
+/// Complete the application (every required scan uploaded).
+#[utoipa::path(tag = "desk", responses(
+    (status = 200, body = ApplicationView),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/desk/applications/{id}/complete")]
+pub async fn complete(
+    state: web::Data<AppState>,
+    op: OperatorCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    Ok(HttpResponse::Ok().json(state.registration.complete(&op.0, id).await?))
+}
+
+/// The paper originals of a simple certificate arrived by post.
+#[utoipa::path(tag = "desk", responses(
+    (status = 200, body = ApplicationView),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/desk/applications/{id}/originals-received")]
+pub async fn originals_received(
+    state: web::Data<AppState>,
+    op: OperatorCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&id)?;
+    Ok(HttpResponse::Ok().json(state.registration.originals_received(&op.0, id).await?))
 }
 
 /// Accept the data (every check passed): the invoice becomes payable.

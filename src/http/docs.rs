@@ -4,7 +4,7 @@
 use super::problem::Problem;
 use super::{
     accounts, admin, applications, audit, certificates, desk, health, login, ocsp, papers, partner,
-    pki, tsa,
+    pki, scans, tsa,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
@@ -23,7 +23,9 @@ use utoipa::OpenApi;
         admin::create_client, admin::rotate_client, admin::unlock, partner::agents,
         applications::products, applications::points, applications::file, applications::list,
         applications::report, applications::read, applications::update, applications::cancel,
-        applications::submit_request, papers::paper, desk::accept, desk::pay, desk::reject, desk::identify,
+        applications::submit_request, papers::paper, scans::upload, scans::list, scans::download,
+        scans::remove, desk::documents_prepared, desk::completion_confirmed, desk::complete,
+        desk::originals_received, desk::accept, desk::pay, desk::reject, desk::identify,
         desk::resend_marker, desk::revoke, certificates::activation_confirmation,
         certificates::activate, certificates::list, certificates::read, certificates::download,
         certificates::revocation_confirmation, certificates::revoke,
@@ -52,6 +54,7 @@ use utoipa::OpenApi;
         crate::registration::HistoryView, crate::registration::CertificateView,
         crate::registration::views::CertificateStatus, crate::registration::checks::CheckStatus,
         crate::registration::Status, crate::registration::Identification,
+        crate::registration::scans::ScanView, crate::registration::scans::ScanDocument,
         crate::registration::PaymentNotice, crate::identity::confirm::ConfirmFactor,
         applications::ApplicationPage, applications::CancelRequest, applications::RequestBody,
         desk::PaymentRequest, desk::RejectRequest, desk::OperatorRevocation,

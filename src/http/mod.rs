@@ -18,6 +18,7 @@ pub mod papers;
 pub mod partner;
 pub mod pki;
 pub mod problem;
+pub mod scans;
 pub mod tsa;
 
 use crate::certificates::registry::{Registry, ServiceCertificates};
@@ -71,5 +72,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(desk::configure)
         .configure(certificates::configure)
         .configure(papers::configure)
+        .configure(scans::configure)
         .configure(docs::configure);
 }

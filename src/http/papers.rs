@@ -14,11 +14,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(paper);
 }
 
-/// One shipping document: `invoice`, `certificate-form`, `act` or `security-guide`. The
-/// certificate form and the act exist once the certificate is issued (409 before).
+/// One shipping document: `application-form`, `invoice`, `certificate-form`, `act` or
+/// `security-guide`. The certificate form and the act exist once the certificate is issued
+/// (409 before).
 #[utoipa::path(tag = "applications",
     params(("id" = uuid::Uuid, Path, description = "Application"),
-           ("paper" = String, Path, description = "invoice, certificate-form, act or security-guide")),
+           ("paper" = String, Path, description = "application-form, invoice, certificate-form, act or security-guide")),
     responses(
     (status = 200, content_type = "application/pdf", body = Vec<u8>),
     (status = 404, body = Problem, content_type = "application/problem+json"),

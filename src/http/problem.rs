@@ -531,6 +531,12 @@ impl From<crate::registration::RegistrationError> for ApiError {
                 "Notification not authenticated",
                 "The payment notification's signature or timestamp does not verify.",
             ),
+            R::UnsupportedScan => ApiError::refused(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported file type",
+                "A scan must be a PDF, JPEG or PNG file.",
+            ),
             R::Identity(i) => i.into(),
             R::Signing(s) => s.into(),
             R::Issue(IssueError::Profile(ProfileError::Refused(d))) => ApiError::refused(

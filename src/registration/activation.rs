@@ -293,6 +293,7 @@ impl Registration {
         sql::marker_used(&*tx, marker.certificate_id, now).await?;
         self.transition(&tx, &app, Act::Activate, &actor, None)
             .await?;
+        self.start_originals_clock(&tx, &app).await?;
         let e = actor
             .event("certificate.activate")
             .on("certificate", certificate.to_string())

@@ -185,6 +185,11 @@ impl Registration {
             .iter()
             .map(history_view)
             .collect::<Result<_, _>>()?;
+        view.scans = store::scans::list(&**client, id)
+            .await?
+            .iter()
+            .map(super::scans::view)
+            .collect::<Result<_, _>>()?;
         let now = self.0.clock.now();
         view.certificates = store::certificates::of_application(&**client, id)
             .await?

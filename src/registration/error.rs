@@ -31,6 +31,9 @@ pub enum RegistrationError {
     /// Too many wrong markers: the operator must send a new one.
     #[error("the activation code is locked")]
     MarkerLocked,
+    /// A scan is not a PDF, JPEG or PNG file.
+    #[error("a scan must be a PDF, JPEG or PNG file")]
+    UnsupportedScan,
     /// The payment notification's signature does not verify.
     #[error("payment notification not authenticated")]
     BadPaymentSignature,

@@ -10,6 +10,7 @@ pub mod activation;
 mod applications;
 pub mod catalogue;
 pub mod checks;
+mod completion;
 mod desk;
 mod error;
 pub mod lifecycle;
@@ -17,6 +18,7 @@ mod paper_layouts;
 pub mod papers;
 mod payments;
 pub mod reissue;
+pub mod scans;
 pub mod values;
 pub mod views;
 

@@ -11,12 +11,56 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 pub(super) fn render(paper: Paper, d: &PaperData<'_>) -> Result<Vec<u8>, RegistrationError> {
     let made = match paper {
+        Paper::ApplicationForm => application_form(d),
         Paper::Invoice => invoice(d),
         Paper::CertificateForm => certificate_form(d),
         Paper::Act => act(d),
         Paper::SecurityGuide => security_guide(d),
     };
     made.map_err(|e| super::corrupt(&format!("document layout: {e}")))
+}
+
+fn application_form(d: &PaperData<'_>) -> Result<Vec<u8>, PdfError> {
+    let a = d.application;
+    let mut s = Sheet::new(&format!("Application {}", a.number));
+    s.title(&format!(
+        "Заявление на изготовление сертификата ключа проверки электронной подписи № {n}\n\
+         Application for an electronic signature certificate No. {n}",
+        n = a.number
+    ))?;
+    s.field("В / To", d.authority)?;
+    s.text(&format!(
+        "Прошу изготовить сертификат: {} — на основании данных, указанных ниже.\nI ask for a \
+         certificate to be issued: {} — on the basis of the data below.",
+        d.product.name_ru, d.product.name_en
+    ))?;
+    s.heading("Заявитель / Applicant")?;
+    holder(&mut s, &a.applicant)?;
+    if let Some(address) = &a.applicant.address {
+        s.field("Адрес / Address", address)?;
+    }
+    point_of_issue(&mut s, d)?;
+    let custody = if d.cloud() {
+        "Ключ электронной подписи прошу создать и хранить в облачном хранилище удостоверяющего \
+         центра; доступ к нему — только по моему PIN-коду и одноразовому коду.\nPlease \
+         generate and keep the signing key in the authority's cloud vault, usable only with my \
+         PIN and a one-time code."
+    } else {
+        "Ключ электронной подписи создан мной на собственном носителе; прилагаю запрос на \
+         сертификат.\nI generated the signing key on my own device and send the certificate \
+         request."
+    };
+    s.text(custody)?;
+    s.text(
+        "Подтверждаю достоверность сведений и даю согласие на их обработку для изготовления \
+         и обслуживания сертификата.\nI confirm the data is true and consent to its \
+         processing for issuing and maintaining the certificate.",
+    )?;
+    s.signature(&format!(
+        "Заявитель / Applicant: {}",
+        a.applicant.full_name()
+    ))?;
+    s.finish()
 }
 
 fn invoice(d: &PaperData<'_>) -> Result<Vec<u8>, PdfError> {
@@ -31,13 +75,7 @@ fn invoice(d: &PaperData<'_>) -> Result<Vec<u8>, PdfError> {
     s.field("Поставщик / Supplier", d.authority)?;
     s.field("Плательщик / Payer", &payer(&a.applicant))?;
     s.field("Заявка / Application", &a.number.to_string())?;
-    s.field(
-        "Пункт выдачи / Point of issue",
-        &format!(
-            "{}, {} {}",
-            a.point_of_issue_name, a.region, d.point_address
-        ),
-    )?;
+    point_of_issue(&mut s, d)?;
     s.gap(8.0);
     let price = money(a.price_minor, &a.currency);
     s.table(
@@ -198,6 +236,18 @@ fn security_guide(d: &PaperData<'_>) -> Result<Vec<u8>, PdfError> {
     }
     s.signature("С памяткой ознакомлен(а) / I have read this guide")?;
     s.finish()
+}
+
+fn point_of_issue(s: &mut Sheet, d: &PaperData<'_>) -> Result<(), PdfError> {
+    let a = d.application;
+    s.field(
+        "Пункт выдачи / Point of issue",
+        &format!(
+            "{}, {} {}",
+            a.point_of_issue_name, a.region, d.point_address
+        ),
+    )?;
+    Ok(())
 }
 
 fn holder(s: &mut Sheet, a: &Applicant) -> Result<(), PdfError> {

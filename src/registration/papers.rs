@@ -17,6 +17,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Paper {
+    /// Заявление на изготовление сертификата: the application the holder signs; from filing.
+    ApplicationForm,
     /// Счёт на оплату: available from filing.
     Invoice,
     /// Бланк сертификата: the holder's data and the certificate's, with a place to sign.
@@ -29,7 +31,8 @@ pub enum Paper {
 
 impl Paper {
     /// Every document, in the order they are handed out.
-    pub const ALL: [Paper; 4] = [
+    pub const ALL: [Paper; 5] = [
+        Paper::ApplicationForm,
         Paper::Invoice,
         Paper::CertificateForm,
         Paper::Act,
@@ -39,6 +42,7 @@ impl Paper {
     /// The spelling in URLs and file names.
     pub fn slug(self) -> &'static str {
         match self {
+            Paper::ApplicationForm => "application-form",
             Paper::Invoice => "invoice",
             Paper::CertificateForm => "certificate-form",
             Paper::Act => "act",

@@ -144,6 +144,12 @@ pub struct ApplicationView {
     pub checks: Vec<CheckView>,
     /// Process history (filled on the single-application read).
     pub history: Vec<HistoryView>,
+    /// Scans of the signed paper set (filled on the single-application read).
+    pub scans: Vec<super::scans::ScanView>,
+    /// Simple certificates: when the paper originals must have arrived.
+    pub originals_due_at: Option<DateTime<Utc>>,
+    /// When they arrived.
+    pub originals_received_at: Option<DateTime<Utc>>,
     /// Certificates issued on it (filled on the single-application read).
     pub certificates: Vec<CertificateView>,
 }
@@ -173,6 +179,9 @@ impl ApplicationView {
             updated_at: app.updated_at,
             checks: Vec::new(),
             history: Vec::new(),
+            scans: Vec::new(),
+            originals_due_at: app.originals_due_at,
+            originals_received_at: app.originals_received_at,
             certificates: Vec::new(),
         })
     }

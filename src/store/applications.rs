@@ -77,12 +77,16 @@ pub struct ApplicationRow {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// Simple certificates: when the paper originals must have arrived.
+    pub originals_due_at: Option<DateTime<Utc>>,
+    /// When they arrived.
+    pub originals_received_at: Option<DateTime<Utc>>,
 }
 
 const SELECT: &str = "SELECT a.id, a.number, a.invoice_number, a.account_id, a.partner_id, \
     a.point_id, pt.name, pt.region, a.product_code, p.kind, p.track, a.status, a.applicant, \
     a.price_minor, a.currency, a.paid_at, a.payment_reference, a.csr, a.rejection_reason, \
-    a.created_at, a.updated_at \
+    a.created_at, a.updated_at, a.originals_due_at, a.originals_received_at \
     FROM applications a JOIN products p ON p.code = a.product_code \
     JOIN points_of_issue pt ON pt.id = a.point_id";
 
@@ -109,6 +113,8 @@ fn row(r: &tokio_postgres::Row) -> ApplicationRow {
         rejection_reason: r.get(18),
         created_at: r.get(19),
         updated_at: r.get(20),
+        originals_due_at: r.get(21),
+        originals_received_at: r.get(22),
     }
 }
 
@@ -473,6 +479,19 @@ pub struct Filter {
     pub region: Option<String>,
     /// Point of issue.
     pub point: Option<Uuid>,
+    /// Where the paper originals of a simple certificate stand.
+    pub originals: Option<Originals>,
+}
+
+/// Where the paper originals of a simple certificate stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Originals {
+    /// Due and not yet arrived.
+    Awaited,
+    /// Not arrived and past the deadline at the given time.
+    OverdueAt(DateTime<Utc>),
+    /// Arrived.
+    Received,
 }
 
 /// Sort column (whitelisted: it goes into the SQL text).
@@ -509,6 +528,20 @@ pub async fn list(
 ) -> Result<(Vec<ApplicationRow>, i64), StoreError> {
     let mut params: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();
     let mut conds = vec![vis.clause(&mut params)];
+    match f.originals {
+        Some(Originals::Awaited) => {
+            conds.push("a.originals_due_at IS NOT NULL AND a.originals_received_at IS NULL".into())
+        }
+        Some(Originals::OverdueAt(now)) => {
+            params.push(Box::new(now));
+            conds.push(format!(
+                "a.originals_due_at < ${} AND a.originals_received_at IS NULL",
+                params.len()
+            ));
+        }
+        Some(Originals::Received) => conds.push("a.originals_received_at IS NOT NULL".into()),
+        None => {}
+    }
     // Each `?` in a condition stands for the one value pushed with it.
     let mut push = |cond: &str, value: Box<dyn ToSql + Sync + Send>| {
         params.push(value);

@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "invalid_passports",
         include_str!("../../migrations/V7__invalid_passports.sql"),
     ),
+    (
+        8,
+        "scans_and_originals",
+        include_str!("../../migrations/V8__scans_and_originals.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod partners;
 pub mod passports;
 pub mod pki;
+pub mod scans;
 pub mod sessions;
 
 use crate::config::DatabaseConfig;

@@ -20,6 +20,7 @@ mod identity_tokens;
 mod key_algorithms;
 mod lifecycle;
 mod lifecycle_activation;
+mod lifecycle_completion;
 mod lifecycle_desk;
 mod lifecycle_papers;
 mod lifecycle_reissue;

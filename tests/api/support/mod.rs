@@ -264,6 +264,8 @@ pub struct TestApp {
     pub custody: cloudseal::signing::Custody,
     /// Its accounts and sessions.
     pub identity: cloudseal::identity::Identity,
+    /// Its applications and certificates.
+    pub registration: cloudseal::registration::Registration,
     /// Name of its database.
     pub db_name: String,
     /// Its configuration.
@@ -339,6 +341,7 @@ async fn spawn_full(
     let tsa = app.tsa().clone();
     let custody = app.custody().clone();
     let identity = app.identity().clone();
+    let registration = app.registration().clone();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -349,6 +352,7 @@ async fn spawn_full(
         tsa,
         custody,
         identity,
+        registration,
         db_name: db_name.to_owned(),
         config,
         http: reqwest::Client::builder()
