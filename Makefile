@@ -11,7 +11,7 @@ setup:
 ## Set up, build, migrate, provision the HSM keys, and serve on http://127.0.0.1:8080.
 run: setup
 	cargo build --bin cloudseal
-	@source .local/env && $(BIN) migrate && $(BIN) hsm init && scripts/demo.sh $(BIN) && exec $(BIN) serve
+	@source .local/env && $(BIN) migrate && $(BIN) hsm init && scripts/demo.sh $(BIN) && scripts/serve.sh $(BIN)
 
 ## Set up and run the whole suite against a fresh SoftHSM token.
 test: setup

@@ -174,6 +174,11 @@ provider = "outbox"
 [notify.email]
 provider = "outbox"
 from = "cloudseal <no-reply@cloudseal.local>"
+
+# The state registries cannot be reached from a development machine: make run starts
+# \`cloudseal registry serve-local\` here (same wire format, demo data).
+[registries]
+url = "http://127.0.0.1:8091"
 TOML
 cat > "$local_dir/env" <<ENV
 export SOFTHSM2_CONF='$hsm_conf'

@@ -122,6 +122,8 @@ impl Application {
             identity.clone(),
             custody.clone(),
             registry.clone(),
+            crate::registries::Registries::from_config(&config.registries)
+                .map_err(|e| BuildError::Internal(e.to_string()))?,
             &config.registration,
         );
         let sms = SmsProvider::from_config(&config.notify.sms)?;

@@ -1,5 +1,5 @@
-//! `cloudseal registry …`: the government registries kept locally — today the MVD list of
-//! invalid passports, imported whole from its official CSV.
+//! `cloudseal registry …`: the government registries — the MVD list of invalid passports,
+//! imported whole from its official CSV, and a local registry gateway for development.
 
 use crate::audit::{self, AuditEvent};
 use crate::clock::{Clock, SystemClock};
@@ -17,6 +17,16 @@ pub enum RegistryCommand {
         /// The CSV file.
         file: PathBuf,
     },
+    /// Serve the registry gateway's wire format over a local dataset (development only: the
+    /// real registries cannot be reached from here). Point `registries.url` at it.
+    ServeLocal {
+        /// Where to listen.
+        #[arg(long, default_value = "127.0.0.1:8091")]
+        bind: std::net::SocketAddr,
+        /// A dataset in the format of `src/registries/local_demo.json` (default: that one).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
 }
 
 fn failed(e: impl std::fmt::Display) -> super::cli::Exit {
@@ -28,7 +38,40 @@ fn failed(e: impl std::fmt::Display) -> super::cli::Exit {
 
 /// Run a registry command.
 pub async fn run(command: RegistryCommand, config: &Config) -> Result<(), super::cli::Exit> {
-    let RegistryCommand::ImportPassports { file } = command;
+    match command {
+        RegistryCommand::ImportPassports { file } => import_passports(file, config).await,
+        RegistryCommand::ServeLocal { bind, data } => serve_local(bind, data, config).await,
+    }
+}
+
+async fn serve_local(
+    bind: std::net::SocketAddr,
+    data: Option<PathBuf>,
+    config: &Config,
+) -> Result<(), super::cli::Exit> {
+    use crate::registries::local::{Dataset, serve};
+    let dataset = match &data {
+        None => Dataset::demo().map_err(failed)?,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| failed(format!("{}: {e}", path.display())))?;
+            serde_json::from_str(&text).map_err(|e| failed(format!("{}: {e}", path.display())))?
+        }
+    };
+    let listener = std::net::TcpListener::bind(bind).map_err(|e| failed(format!("{bind}: {e}")))?;
+    let token = config
+        .registries
+        .token
+        .as_ref()
+        .map(|t| t.expose().to_owned());
+    println!("local registry gateway on http://{bind} (development data)");
+    serve(listener, dataset, token)
+        .map_err(failed)?
+        .await
+        .map_err(failed)
+}
+
+async fn import_passports(file: PathBuf, config: &Config) -> Result<(), super::cli::Exit> {
     let db = Db::connect(config.database.url.expose(), &config.database)
         .await
         .map_err(failed)?;

@@ -62,6 +62,7 @@ const SECRET_KEYS: &[&str] = &[
     "password",
     "auth_header",
     "payment_webhook_secret",
+    "token",
 ];
 
 /// The whole configuration.
@@ -99,6 +100,32 @@ pub struct Config {
     /// Applications, activation markers and payment notifications.
     #[serde(default)]
     pub registration: RegistrationConfig,
+    /// The gateway to the state registries (SNILS, INN, legal entities).
+    #[serde(default)]
+    pub registries: RegistriesConfig,
+}
+
+/// Where the state registries are reached (see `registries::wire` for the format).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistriesConfig {
+    /// Base URL of the gateway; without it the registry checks fail as "not configured", so
+    /// nothing passes identification unchecked.
+    pub url: Option<String>,
+    /// Bearer token for the gateway (or `token_file`).
+    pub token: Option<Secret>,
+    /// How long one question may take, in milliseconds.
+    pub timeout_ms: std::num::NonZeroU64,
+}
+
+impl Default for RegistriesConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            token: None,
+            timeout_ms: std::num::NonZeroU64::MIN.saturating_add(4999),
+        }
+    }
 }
 
 /// The registration authority (DESIGN §4).

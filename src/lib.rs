@@ -22,6 +22,7 @@ pub mod notify;
 pub mod pdf;
 pub mod pki;
 pub mod registration;
+pub mod registries;
 pub mod signing;
 pub mod store;
 pub mod telemetry;

@@ -55,6 +55,8 @@ use utoipa::OpenApi;
         crate::registration::views::CertificateStatus, crate::registration::checks::CheckStatus,
         crate::registration::Status, crate::registration::Identification,
         crate::registration::scans::ScanView, crate::registration::scans::ScanDocument,
+        crate::registries::wire::LegalEntity, crate::registries::wire::Head,
+        crate::registries::wire::EntityStatus,
         crate::registration::PaymentNotice, crate::identity::confirm::ConfirmFactor,
         applications::ApplicationPage, applications::CancelRequest, applications::RequestBody,
         desk::PaymentRequest, desk::RejectRequest, desk::OperatorRevocation,

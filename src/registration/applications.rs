@@ -66,9 +66,16 @@ impl Registration {
         application: Uuid,
         applicant: &Applicant,
         kind: ProductKind,
+        findings: super::registry_checks::Findings,
     ) -> Result<(), RegistrationError> {
         let now = self.0.clock.now();
         let mut outcomes = checks::run(applicant, kind);
+        outcomes.extend(findings.outcomes);
+        let extract = findings
+            .extract
+            .map(|e| serde_json::to_value(e).map_err(|e| RegistrationError::Invalid(e.to_string())))
+            .transpose()?;
+        sql::set_extract(tx, application, extract.as_ref(), now).await?;
         let listed = match checks::passport_key(applicant) {
             Some(key) => Some(store::passports::is_invalid(tx, key).await?),
             None => None,
@@ -98,6 +105,7 @@ impl Registration {
         let subscriber_email = new.subscriber_email.as_deref();
         let today = self.0.clock.now().date_naive();
         let applicant = new.applicant.normalise(today)?;
+        let findings = self.consult_registries(&applicant).await;
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         let account = match (actor.applicant(), actor.partner(), subscriber_email) {
@@ -152,7 +160,8 @@ impl Registration {
             currency: &product.currency,
         };
         sql::insert(&*tx, &row, now).await?;
-        self.run_checks(&tx, id, &applicant, product.kind).await?;
+        self.run_checks(&tx, id, &applicant, product.kind, findings)
+            .await?;
         self.history(&tx, id, actor, None, Status::DataCheck, None)
             .await?;
         let event = actor
@@ -247,6 +256,7 @@ impl Registration {
         applicant: Applicant,
     ) -> Result<ApplicationView, RegistrationError> {
         let applicant = applicant.normalise(self.0.clock.now().date_naive())?;
+        let findings = self.consult_registries(&applicant).await;
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         let app = self.locked(&tx, actor, id).await?;
@@ -269,7 +279,8 @@ impl Registration {
             now,
         )
         .await?;
-        self.run_checks(&tx, id, &applicant, kind_of(&app)?).await?;
+        self.run_checks(&tx, id, &applicant, kind_of(&app)?, findings)
+            .await?;
         let event = actor
             .event("application.update")
             .on("application", id.to_string());

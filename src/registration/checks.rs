@@ -51,7 +51,7 @@ pub struct Outcome {
     pub message: String,
 }
 
-fn outcome(name: &'static str, result: Result<String, String>) -> Outcome {
+pub(super) fn outcome(name: &'static str, result: Result<String, String>) -> Outcome {
     match result {
         Ok(message) => Outcome {
             name,
@@ -66,7 +66,7 @@ fn outcome(name: &'static str, result: Result<String, String>) -> Outcome {
     }
 }
 
-fn not_applicable(name: &'static str, why: &str) -> Outcome {
+pub(super) fn not_applicable(name: &'static str, why: &str) -> Outcome {
     Outcome {
         name,
         status: CheckStatus::NotApplicable,

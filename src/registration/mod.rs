@@ -17,6 +17,7 @@ pub mod lifecycle;
 mod paper_layouts;
 pub mod papers;
 mod payments;
+mod registry_checks;
 pub mod reissue;
 pub mod scans;
 pub mod values;
@@ -48,6 +49,7 @@ struct Inner {
     identity: Identity,
     custody: Custody,
     registry: Registry,
+    registries: crate::registries::Registries,
     cfg: RegistrationConfig,
 }
 
@@ -65,6 +67,7 @@ impl Registration {
         identity: Identity,
         custody: Custody,
         registry: Registry,
+        registries: crate::registries::Registries,
         cfg: &RegistrationConfig,
     ) -> Self {
         Self(Arc::new(Inner {
@@ -73,6 +76,7 @@ impl Registration {
             identity,
             custody,
             registry,
+            registries,
             cfg: cfg.clone(),
         }))
     }

@@ -150,6 +150,8 @@ pub struct ApplicationView {
     pub originals_due_at: Option<DateTime<Utc>>,
     /// When they arrived.
     pub originals_received_at: Option<DateTime<Utc>>,
+    /// Employees: the organisation's register extract at the last check, for the operator.
+    pub legal_entity_extract: Option<crate::registries::wire::LegalEntity>,
     /// Certificates issued on it (filled on the single-application read).
     pub certificates: Vec<CertificateView>,
 }
@@ -182,6 +184,10 @@ impl ApplicationView {
             scans: Vec::new(),
             originals_due_at: app.originals_due_at,
             originals_received_at: app.originals_received_at,
+            legal_entity_extract: app
+                .legal_entity_extract
+                .clone()
+                .and_then(|v| serde_json::from_value(v).ok()),
             certificates: Vec::new(),
         })
     }

@@ -81,12 +81,15 @@ pub struct ApplicationRow {
     pub originals_due_at: Option<DateTime<Utc>>,
     /// When they arrived.
     pub originals_received_at: Option<DateTime<Utc>>,
+    /// The organisation's register extract at the last check.
+    pub legal_entity_extract: Option<serde_json::Value>,
 }
 
 const SELECT: &str = "SELECT a.id, a.number, a.invoice_number, a.account_id, a.partner_id, \
     a.point_id, pt.name, pt.region, a.product_code, p.kind, p.track, a.status, a.applicant, \
     a.price_minor, a.currency, a.paid_at, a.payment_reference, a.csr, a.rejection_reason, \
-    a.created_at, a.updated_at, a.originals_due_at, a.originals_received_at \
+    a.created_at, a.updated_at, a.originals_due_at, a.originals_received_at, \
+    a.legal_entity_extract \
     FROM applications a JOIN products p ON p.code = a.product_code \
     JOIN points_of_issue pt ON pt.id = a.point_id";
 
@@ -115,6 +118,7 @@ fn row(r: &tokio_postgres::Row) -> ApplicationRow {
         updated_at: r.get(20),
         originals_due_at: r.get(21),
         originals_received_at: r.get(22),
+        legal_entity_extract: r.get(23),
     }
 }
 
@@ -620,4 +624,20 @@ pub async fn list(
     refs.push(&offset);
     let rows = c.query(&q, &refs).await?.iter().map(row).collect();
     Ok((rows, total))
+}
+
+/// Keep the organisation's register extract from the last check (none for individuals).
+pub async fn set_extract(
+    tx: &impl GenericClient,
+    id: Uuid,
+    extract: Option<&serde_json::Value>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE applications SET legal_entity_extract = $2, legal_entity_extract_at = $3 \
+         WHERE id = $1",
+        &[&id, &extract, &at],
+    )
+    .await?;
+    Ok(())
 }

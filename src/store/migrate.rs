@@ -43,6 +43,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "scans_and_originals",
         include_str!("../../migrations/V8__scans_and_originals.sql"),
     ),
+    (
+        9,
+        "legal_entity_extract",
+        include_str!("../../migrations/V9__legal_entity_extract.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -199,20 +199,7 @@ async fn an_employee_on_the_own_key_track_gets_a_certificate_for_the_key_of_the_
     }
     let id = a["id"].as_str().unwrap();
     // A cloud-style confirmation is not a request.
-    ok(
-        &app,
-        &format!("/api/v1/desk/applications/{id}/accept"),
-        &op.access,
-        json!({}),
-    )
-    .await;
-    ok(
-        &app,
-        &format!("/api/v1/desk/applications/{id}/payment"),
-        &op.access,
-        json!({"reference": "r1"}),
-    )
-    .await;
+    accept_and_pay(&app, &op, id).await;
     let r = crate::support::accounts::post_as(
         &app,
         &format!("/api/v1/applications/{id}/request"),

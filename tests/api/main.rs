@@ -23,6 +23,8 @@ mod lifecycle_activation;
 mod lifecycle_completion;
 mod lifecycle_desk;
 mod lifecycle_papers;
+mod lifecycle_refusals;
+mod lifecycle_registries;
 mod lifecycle_reissue;
 mod ocsp;
 mod outbox;

@@ -237,11 +237,43 @@ password_iterations = 1
 poll_interval_ms = 25
 backoff_base_ms = 30
 backoff_max_secs = 1
+
+[registries]
+url = "{}"
+token = "{LOCAL_REGISTRY_TOKEN}"
 "#,
         env.hsm_module.display(),
         env.hsm_token,
-        env.hsm_pin_file.display()
+        env.hsm_pin_file.display(),
+        local_registry(),
     )
+}
+
+/// The bearer token of the local registry gateway the tests use.
+pub const LOCAL_REGISTRY_TOKEN: &str = "local-registry-test-token";
+
+/// The local registry gateway over the demo dataset, started once for the whole run on its
+/// own thread (each test's runtime ends with the test); its base URL.
+pub fn local_registry() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the local registry");
+        let url = format!("http://{}", listener.local_addr().expect("its address"));
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let data = cloudseal::registries::local::Dataset::demo().expect("demo dataset");
+                cloudseal::registries::local::serve(
+                    listener,
+                    data,
+                    Some(LOCAL_REGISTRY_TOKEN.into()),
+                )
+                .expect("serve the local registry")
+                .await
+                .expect("the local registry stopped");
+            });
+        });
+        url
+    })
 }
 
 pub fn config_for(db: &str) -> Config {

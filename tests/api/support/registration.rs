@@ -106,6 +106,24 @@ pub async fn ok(app: &TestApp, path: &str, token: &str, body: Value) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The operator accepts the data and records the payment.
+pub async fn accept_and_pay(app: &TestApp, op: &Session, id: &str) {
+    ok(
+        app,
+        &format!("/api/v1/desk/applications/{id}/accept"),
+        &op.access,
+        json!({}),
+    )
+    .await;
+    ok(
+        app,
+        &format!("/api/v1/desk/applications/{id}/payment"),
+        &op.access,
+        json!({"reference": "cash desk 17"}),
+    )
+    .await;
+}
+
 /// Take a filed application through accept, payment and the request to identification.
 pub async fn to_identification(
     app: &TestApp,
