@@ -256,6 +256,10 @@ impl Registration {
         applicant: Applicant,
     ) -> Result<ApplicationView, RegistrationError> {
         let applicant = applicant.normalise(self.0.clock.now().date_naive())?;
+        // Ask the registries only about an application the actor may change.
+        sql::get(&**self.0.db.client().await?, id, actor.visibility())
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
         let findings = self.consult_registries(&applicant).await;
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;

@@ -7,7 +7,6 @@ use super::wire::{InnAnswer, InnQuery, LegalEntity, PersonQuery, SnilsAnswer, Sn
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, dev::Server, get, post, web};
 use serde::Deserialize;
 use std::net::TcpListener;
-use std::sync::Arc;
 
 /// A person known to the registries.
 #[derive(Debug, Clone, Deserialize)]
@@ -123,10 +122,9 @@ pub fn serve(
     token: Option<String>,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(State { data, token });
-    let state = Arc::new(state);
     Ok(HttpServer::new(move || {
         App::new()
-            .app_data(web::Data::clone(&state))
+            .app_data(state.clone())
             .service(snils)
             .service(inn)
             .service(legal_entity)

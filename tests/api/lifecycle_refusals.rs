@@ -1,5 +1,6 @@
 //! Refusals of the lifecycle that no other test reaches: a marker resent when no certificate
-//! waits for one, the request step sent by a partner, a withdrawal reason that is too long.
+//! waits for one, the request step sent by a partner, a withdrawal reason that is too long, a
+//! stranger changing the applicant's data.
 
 use crate::support::accounts::{member, post_as, problem, subscriber};
 use crate::support::registration::*;
@@ -86,4 +87,33 @@ async fn a_withdrawal_reason_longer_than_a_thousand_characters_is_refused() {
     )
     .await;
     assert_eq!(v["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_change_the_applicant_data() {
+    let app = spawn().await;
+    let point = desk(&app, "Kaunas").await;
+    let sub = subscriber(&app).await;
+    let stranger = subscriber(&app).await;
+    let a = file(&app, &sub, "qualified-cloud", point, individual()).await;
+    let id = a["id"].as_str().unwrap();
+    let mut changed = individual();
+    changed["surname"] = json!("Чужая");
+    let r = send(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/api/v1/applications/{id}/applicant"),
+        &stranger.access,
+        Some(changed),
+    )
+    .await;
+    assert_eq!(problem(r).await.0, 404);
+    let v =
+        crate::support::accounts::get_as(&app, &format!("/api/v1/applications/{id}"), &sub.access)
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap();
+    assert_eq!(v["applicant"]["surname"], "Иванова");
+    assert_eq!(v["updated_at"], a["updated_at"]);
 }
