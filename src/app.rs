@@ -116,14 +116,25 @@ impl Application {
         let identity =
             crate::identity::Identity::start(db.clone(), vault.clone(), clock.clone(), &config)
                 .await?;
-        let registration = crate::registration::Registration::new(
+        let signatures = crate::signatures::Signatures::new(
             db.clone(),
             clock.clone(),
             identity.clone(),
             custody.clone(),
             registry.clone(),
-            crate::registries::Registries::from_config(&config.registries)
-                .map_err(|e| BuildError::Internal(e.to_string()))?,
+            &config.signing,
+        );
+        let registration = crate::registration::Registration::new(
+            db.clone(),
+            clock.clone(),
+            crate::registration::Services {
+                identity: identity.clone(),
+                custody: custody.clone(),
+                registry: registry.clone(),
+                signatures: signatures.clone(),
+                registries: crate::registries::Registries::from_config(&config.registries)
+                    .map_err(|e| BuildError::Internal(e.to_string()))?,
+            },
             &config.registration,
         );
         let sms = SmsProvider::from_config(&config.notify.sms)?;
@@ -150,6 +161,7 @@ impl Application {
             tsa: tsa.clone(),
             identity: identity.clone(),
             registration: registration.clone(),
+            signatures,
         });
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);

@@ -23,6 +23,7 @@ pub mod pdf;
 pub mod pki;
 pub mod registration;
 pub mod registries;
+pub mod signatures;
 pub mod signing;
 pub mod store;
 pub mod telemetry;

@@ -165,6 +165,11 @@ roles!(
     Subscribers, "subscriber", [Subscriber]
 );
 roles!(
+    /// People who may hold certificates of their own and sign with them: subscribers, and
+    /// operators (who sign identifications with their officer certificate).
+    Holders, "subscriber or operator", [Subscriber, Operator]
+);
+roles!(
     /// Staff: operators, auditors, admins.
     Staff, "operator, auditor or admin", [Operator, Auditor, Admin]
 );

@@ -4,7 +4,7 @@
 
 use super::AppState;
 use super::applications::path_id;
-use super::auth::{Authorised, Meta, Subscribers};
+use super::auth::{Authorised, Holders, Meta};
 use super::problem::{ApiError, Problem};
 use crate::identity::confirm::ConfirmFactor;
 use crate::identity::confirm::PendingConfirmation;
@@ -59,7 +59,7 @@ impl From<PendingConfirmation> for Confirmation {
 #[post("/api/v1/applications/{id}/activation/confirmation")]
 pub async fn activation_confirmation(
     state: web::Data<AppState>,
-    who: Authorised<Subscribers>,
+    who: Authorised<Holders>,
     meta: Meta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -98,7 +98,7 @@ pub struct ActivateRequest {
 #[post("/api/v1/applications/{id}/activate")]
 pub async fn activate(
     state: web::Data<AppState>,
-    who: Authorised<Subscribers>,
+    who: Authorised<Holders>,
     meta: Meta,
     id: web::Path<String>,
     body: web::Json<ActivateRequest>,
@@ -122,7 +122,7 @@ pub async fn activate(
 #[get("/api/v1/me/certificates")]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Authorised<Subscribers>,
+    who: Authorised<Holders>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(state.registration.certificates(&who.0).await?))
 }
@@ -134,7 +134,7 @@ pub async fn list(
 #[get("/api/v1/me/certificates/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
-    who: Authorised<Subscribers>,
+    who: Authorised<Holders>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id)?;
@@ -157,7 +157,7 @@ pub struct DownloadQuery {
 #[get("/api/v1/me/certificates/{id}/download")]
 pub async fn download(
     state: web::Data<AppState>,
-    who: Authorised<Subscribers>,
+    who: Authorised<Holders>,
     id: web::Path<String>,
     query: web::Query<DownloadQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -196,7 +196,7 @@ pub async fn download(
 #[post("/api/v1/me/certificates/{id}/revocation/confirmation")]
 pub async fn revocation_confirmation(
     state: web::Data<AppState>,
-    who: Authorised<Subscribers>,
+    who: Authorised<Holders>,
     meta: Meta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -232,7 +232,7 @@ pub struct RevokeRequest {
 #[post("/api/v1/me/certificates/{id}/revoke")]
 pub async fn revoke(
     state: web::Data<AppState>,
-    who: Authorised<Subscribers>,
+    who: Authorised<Holders>,
     meta: Meta,
     id: web::Path<String>,
     body: web::Json<RevokeRequest>,
@@ -257,7 +257,7 @@ pub async fn revoke(
 #[post("/api/v1/me/certificates/{id}/reissue/confirmation")]
 pub async fn reissue_confirmation(
     state: web::Data<AppState>,
-    who: Authorised<Subscribers>,
+    who: Authorised<Holders>,
     meta: Meta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -296,7 +296,7 @@ pub struct ReissueRequest {
 #[post("/api/v1/me/certificates/{id}/reissue")]
 pub async fn reissue(
     state: web::Data<AppState>,
-    who: Authorised<Subscribers>,
+    who: Authorised<Holders>,
     meta: Meta,
     id: web::Path<String>,
     body: web::Json<ReissueRequest>,

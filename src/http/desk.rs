@@ -1,5 +1,5 @@
-//! The operator desk over HTTP: accept the data, mark paid, reject, identify, resend the
-//! activation marker, revoke. Every route takes an [`OperatorCtx`]; the queue itself is
+//! The operator desk over HTTP: accept the data, mark paid, reject, resend the activation
+//! marker, revoke, complete (identification has its own file). Every route takes an [`OperatorCtx`]; the queue itself is
 //! `GET /api/v1/applications`, which shows an operator their point of issue.
 
 use super::AppState;
@@ -7,7 +7,7 @@ use super::applications::path_id;
 use super::auth::OperatorCtx;
 use super::problem::{ApiError, Problem};
 use crate::pki::revocation::RevocationReason;
-use crate::registration::{ApplicationView, Identification};
+use crate::registration::ApplicationView;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -17,7 +17,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(accept)
         .service(pay)
         .service(reject)
-        .service(identify)
         .service(resend_marker)
         .service(revoke)
         .service(documents_prepared)
@@ -155,24 +154,6 @@ pub async fn reject(
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&id)?;
     Ok(HttpResponse::Ok().json(state.registration.reject(&op.0, id, &body.reason).await?))
-}
-
-/// Identify the applicant in person (every check passed, invoice paid): the certificate
-/// awaits activation and the marker goes out by SMS.
-#[utoipa::path(tag = "desk", request_body = Identification, responses(
-    (status = 200, body = ApplicationView),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json")))]
-#[post("/api/v1/desk/applications/{id}/identify")]
-pub async fn identify(
-    state: web::Data<AppState>,
-    op: OperatorCtx,
-    id: web::Path<String>,
-    body: web::Json<Identification>,
-) -> Result<HttpResponse, ApiError> {
-    let id = path_id(&id)?;
-    Ok(HttpResponse::Ok().json(state.registration.identify(&op.0, id, &body).await?))
 }
 
 /// Send a new activation marker (the old one stops working).

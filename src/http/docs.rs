@@ -3,8 +3,8 @@
 
 use super::problem::Problem;
 use super::{
-    accounts, admin, applications, audit, certificates, desk, health, login, ocsp, papers, partner,
-    pki, scans, tsa,
+    accounts, admin, applications, audit, certificates, desk, health, identification, login, ocsp,
+    papers, partner, pki, scans, signatures, tsa,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
@@ -25,12 +25,15 @@ use utoipa::OpenApi;
         applications::report, applications::read, applications::update, applications::cancel,
         applications::submit_request, papers::paper, scans::upload, scans::list, scans::download,
         scans::remove, desk::documents_prepared, desk::completion_confirmed, desk::complete,
-        desk::originals_received, desk::accept, desk::pay, desk::reject, desk::identify,
+        desk::originals_received, desk::accept, desk::pay, desk::reject, identification::statement,
+        identification::identify, identification::read, identification::enrol_officer,
         desk::resend_marker, desk::revoke, certificates::activation_confirmation,
         certificates::activate, certificates::list, certificates::read, certificates::download,
         certificates::revocation_confirmation, certificates::revoke,
         certificates::reissue_confirmation, certificates::reissue,
-        certificates::payment_notification),
+        certificates::payment_notification, signatures::credentials, signatures::credential,
+        signatures::confirmation, signatures::authorise, signatures::sign, signatures::list,
+        signatures::read, signatures::p7s),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
         accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
@@ -61,7 +64,11 @@ use utoipa::OpenApi;
         applications::ApplicationPage, applications::CancelRequest, applications::RequestBody,
         desk::PaymentRequest, desk::RejectRequest, desk::OperatorRevocation,
         certificates::Confirmation, certificates::ActivateRequest, certificates::RevokeRequest,
-        certificates::ReissueRequest)),
+        certificates::ReissueRequest, crate::registration::StatementView,
+        crate::registration::IdentificationView, identification::IdentifyRequest,
+        identification::EnrolmentRequest, crate::signatures::CredentialView,
+        crate::signatures::AuthorisationView, crate::signatures::SignatureView,
+        signatures::HashesRequest, signatures::AuthoriseRequest, signatures::SignRequest)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
         (name = "audit", description = "Audit trail"),
         (name = "pki", description = "CA certificates, CRLs, OCSP and time-stamping"),
@@ -71,7 +78,8 @@ use utoipa::OpenApi;
         (name = "partner", description = "The partner API"),
         (name = "applications", description = "Certificate applications, the catalogue and payment"),
         (name = "desk", description = "The operator desk"),
-        (name = "certificates", description = "Activation, download and revocation of your certificates"))
+        (name = "certificates", description = "Activation, download and revocation of your certificates"),
+        (name = "signing", description = "Credentials, authorisation (SAD) and signatures"))
 )]
 pub struct ApiDoc;
 

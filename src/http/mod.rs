@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod desk;
 pub mod docs;
 pub mod health;
+pub mod identification;
 pub mod login;
 pub mod metrics;
 pub mod middleware;
@@ -19,6 +20,7 @@ pub mod partner;
 pub mod pki;
 pub mod problem;
 pub mod scans;
+pub mod signatures;
 pub mod tsa;
 
 use crate::certificates::registry::{Registry, ServiceCertificates};
@@ -50,6 +52,8 @@ pub struct AppState {
     pub identity: crate::identity::Identity,
     /// Applications, activation and subscriber certificates.
     pub registration: crate::registration::Registration,
+    /// Credentials, authorisations and signatures of holders.
+    pub signatures: crate::signatures::Signatures,
 }
 
 /// Register every route.
@@ -73,5 +77,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(certificates::configure)
         .configure(papers::configure)
         .configure(scans::configure)
+        .configure(signatures::configure)
+        .configure(identification::configure)
         .configure(docs::configure);
 }

@@ -539,6 +539,7 @@ impl From<crate::registration::RegistrationError> for ApiError {
             ),
             R::Identity(i) => i.into(),
             R::Signing(s) => s.into(),
+            R::Signature(s) => s.into(),
             R::Issue(IssueError::Profile(ProfileError::Refused(d))) => ApiError::refused(
                 StatusCode::CONFLICT,
                 "precondition-failed",
@@ -550,6 +551,26 @@ impl From<crate::registration::RegistrationError> for ApiError {
             R::Issue(IssueError::Vault(v)) => v.into(),
             R::Store(s) => s.into(),
             R::Audit(a) => ApiError::Unavailable(a.to_string()),
+        }
+    }
+}
+
+impl From<crate::signatures::SignatureError> for ApiError {
+    fn from(e: crate::signatures::SignatureError) -> Self {
+        use crate::signatures::SignatureError as S;
+        match e {
+            S::Invalid(d) => ApiError::BadRequest(d),
+            S::NotFound => ApiError::NotFound,
+            S::Precondition(d) => ApiError::refused(
+                StatusCode::CONFLICT,
+                "precondition-failed",
+                "Not possible now",
+                d,
+            ),
+            S::Identity(i) => i.into(),
+            S::Signing(s) => s.into(),
+            S::Store(s) => s.into(),
+            S::Encoding(d) => ApiError::Internal(d),
         }
     }
 }

@@ -25,6 +25,11 @@ pub struct Actor {
 #[derive(Debug, Clone)]
 pub struct Operator(Actor);
 
+/// An administrator: the capability to enrol an operator as a CA officer (the bootstrap of
+/// identification, which otherwise needs an officer's signature).
+#[derive(Debug, Clone)]
+pub struct Administrator(Actor);
+
 impl Actor {
     /// The actor a signed-in person is, if their role works with applications.
     pub fn person(p: &Person, meta: &RequestMeta) -> Option<Actor> {
@@ -40,6 +45,26 @@ impl Actor {
             visibility,
             meta: meta.clone(),
         })
+    }
+
+    /// A person acting on their own applications and certificates as the applicant: a
+    /// subscriber, or an operator applying for their officer certificate.
+    pub fn holder(p: &Person, meta: &RequestMeta) -> Option<Actor> {
+        match p.role {
+            Role::Subscriber | Role::Operator => Some(Actor {
+                kind: crate::identity::actor_kind(p.role),
+                id: Some(p.account.0),
+                visibility: Visibility::Account(p.account.0),
+                meta: meta.clone(),
+            }),
+            Role::PartnerAgent | Role::Auditor | Role::Admin => None,
+        }
+    }
+
+    /// True when this actor works at a point of issue and `account` is their own: an
+    /// operator never acts at the desk on their own application.
+    pub(crate) fn is_own_desk_case(&self, account: Uuid) -> bool {
+        matches!(self.visibility, Visibility::Point(_)) && self.id == Some(account)
     }
 
     /// A partner API client.
@@ -64,6 +89,10 @@ impl Actor {
 
     pub(crate) fn visibility(&self) -> Visibility {
         self.visibility
+    }
+
+    pub(crate) fn meta(&self) -> &RequestMeta {
+        &self.meta
     }
 
     pub(crate) fn kind(&self) -> ActorKind {
@@ -106,6 +135,29 @@ impl Operator {
             return None;
         }
         Actor::person(p, meta).map(Operator)
+    }
+
+    /// As an actor.
+    pub fn actor(&self) -> &Actor {
+        &self.0
+    }
+
+    pub(crate) fn account(&self) -> Uuid {
+        self.0.id.unwrap_or_default()
+    }
+}
+
+impl Administrator {
+    /// The capability of an administrator (and nobody else).
+    pub fn person(p: &Person, meta: &RequestMeta) -> Option<Administrator> {
+        (p.role == Role::Admin).then(|| {
+            Administrator(Actor {
+                kind: ActorKind::Staff,
+                id: Some(p.account.0),
+                visibility: Visibility::All,
+                meta: meta.clone(),
+            })
+        })
     }
 
     /// As an actor.

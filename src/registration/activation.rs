@@ -148,9 +148,7 @@ impl Registration {
         person: &Person,
         meta: &RequestMeta,
     ) -> Result<Actor, RegistrationError> {
-        Actor::person(person, meta)
-            .filter(|a| a.applicant().is_some())
-            .ok_or(RegistrationError::NotFound)
+        Actor::holder(person, meta).ok_or(RegistrationError::NotFound)
     }
 
     /// Check the marker of the application's pending certificate; a wrong one is counted (and

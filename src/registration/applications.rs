@@ -33,6 +33,18 @@ pub(super) fn product(p: store::catalogue::ProductRow) -> Option<Product> {
     })
 }
 
+/// Whose application, of what, where, about whom.
+pub(super) struct Filing<'a> {
+    /// The applicant's account.
+    pub account: Uuid,
+    /// Product code.
+    pub product: &'a str,
+    /// Point of issue.
+    pub point: Uuid,
+    /// The normalised data.
+    pub applicant: &'a Applicant,
+}
+
 impl Registration {
     /// The products on sale.
     pub async fn catalogue(&self) -> Result<Vec<Product>, RegistrationError> {
@@ -134,43 +146,74 @@ impl Registration {
                 ));
             }
         };
-        let product = store::catalogue::get(&*tx, &new.product)
+        let (id, _) = self
+            .create(
+                &tx,
+                actor,
+                Filing {
+                    account,
+                    product: &new.product,
+                    point: new.point_of_issue,
+                    applicant: &applicant,
+                },
+                findings,
+            )
+            .await?;
+        tx.commit().await?;
+        self.application(actor, id).await
+    }
+
+    /// Insert a new application of `account` in `data_check`, with its checks run, its first
+    /// history step and its audit entry, in `tx`. Returns its id and product.
+    pub(super) async fn create(
+        &self,
+        tx: &store::Transaction<'_>,
+        actor: &Actor,
+        filing: Filing<'_>,
+        findings: super::registry_checks::Findings,
+    ) -> Result<(Uuid, Product), RegistrationError> {
+        let Filing {
+            account,
+            product: product_code,
+            point,
+            applicant,
+        } = filing;
+        let product = store::catalogue::get(tx, product_code)
             .await?
             .filter(|p| p.active)
             .and_then(product)
             .ok_or_else(|| RegistrationError::Invalid("no such product on sale".into()))?;
-        if !store::partners::point_exists(&*tx, new.point_of_issue).await? {
+        if !store::partners::point_exists(tx, point).await? {
             return Err(RegistrationError::Invalid("no such point of issue".into()));
         }
         let id = Uuid::new_v4();
-        let search = search_fields(&applicant);
+        let search = search_fields(applicant);
         let now = self.0.clock.now();
         let row = sql::NewApplication {
             id,
             account_id: account,
             partner_id: actor.partner(),
-            point_id: new.point_of_issue,
+            point_id: point,
             product_code: &product.code,
             applicant_kind: applicant.kind.as_str(),
             status: Status::DataCheck.as_str(),
-            applicant: serde_json::to_value(&applicant)
+            applicant: serde_json::to_value(applicant)
                 .map_err(|e| RegistrationError::Invalid(e.to_string()))?,
             search: &search,
             price_minor: product.price_minor,
             currency: &product.currency,
         };
-        sql::insert(&*tx, &row, now).await?;
-        self.run_checks(&tx, id, &applicant, product.kind, findings)
+        sql::insert(tx, &row, now).await?;
+        self.run_checks(tx, id, applicant, product.kind, findings)
             .await?;
-        self.history(&tx, id, actor, None, Status::DataCheck, None)
+        self.history(tx, id, actor, None, Status::DataCheck, None)
             .await?;
         let event = actor
             .event("application.file")
             .on("application", id.to_string())
             .with_details(serde_json::json!({ "product": product.code, "for": account }));
-        audit::record(&tx, self.0.clock.as_ref(), event).await?;
-        tx.commit().await?;
-        self.application(actor, id).await
+        audit::record(tx, self.0.clock.as_ref(), event).await?;
+        Ok((id, product))
     }
 
     /// The application with its checks, history and certificates.
@@ -243,9 +286,17 @@ impl Registration {
         actor: &Actor,
         id: Uuid,
     ) -> Result<ApplicationRow, RegistrationError> {
-        sql::get_for_update(tx, id, actor.visibility())
+        let app = sql::get_for_update(tx, id, actor.visibility())
             .await?
-            .ok_or(RegistrationError::NotFound)
+            .ok_or(RegistrationError::NotFound)?;
+        if actor.is_own_desk_case(app.account_id) {
+            return Err(RegistrationError::Precondition(
+                "an operator does not act on their own application; another operator of the \
+                 point of issue does"
+                    .into(),
+            ));
+        }
+        Ok(app)
     }
 
     /// Replace the applicant's data while it may still change; the checks run again.

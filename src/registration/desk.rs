@@ -8,8 +8,6 @@ use super::views::ApplicationView;
 use super::{Actor, Operator, Registration, RegistrationError};
 use crate::audit;
 use crate::store::{self, applications as sql};
-use serde::Deserialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The desk's query: filters, sort and page.
@@ -25,16 +23,6 @@ pub struct DeskQuery {
     pub limit: i64,
     /// Rows skipped.
     pub offset: i64,
-}
-
-/// What the operator records when identifying the applicant in person.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Identification {
-    /// The originals presented (e.g. `passport`, `snils_card`, `power_of_attorney`).
-    pub originals: Vec<String>,
-    /// The operator reviewed the registry extract / the data against the originals.
-    pub data_confirmed: bool,
 }
 
 impl Registration {
@@ -132,57 +120,6 @@ impl Registration {
         self.application(actor, id).await
     }
 
-    /// Identify the applicant: possible only when every check passed and the invoice is
-    /// paid. A certificate awaiting activation is created and the marker goes out by SMS.
-    pub async fn identify(
-        &self,
-        operator: &Operator,
-        id: Uuid,
-        identification: &Identification,
-    ) -> Result<ApplicationView, RegistrationError> {
-        let originals: Vec<String> = identification
-            .originals
-            .iter()
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect();
-        if originals.is_empty() || originals.iter().any(|s| s.chars().count() > 100) {
-            return Err(RegistrationError::Invalid(
-                "name the originals the applicant presented (each at most 100 characters)".into(),
-            ));
-        }
-        if !identification.data_confirmed {
-            return Err(RegistrationError::Invalid(
-                "confirm that the data matches the originals presented".into(),
-            ));
-        }
-        let actor = operator.actor();
-        let mut client = self.0.db.client().await?;
-        let tx = client.transaction().await?;
-        let app = self.locked(&tx, actor, id).await?;
-        refuse_failed_checks(&tx, id).await?;
-        if app.paid_at.is_none() {
-            return Err(RegistrationError::Precondition(
-                "the invoice is not paid yet".into(),
-            ));
-        }
-        let note = format!("originals: {}", originals.join(", "));
-        self.transition(&tx, &app, Act::Identify, actor, Some(&note))
-            .await?;
-        let certificate = Uuid::new_v4();
-        let now = self.0.clock.now();
-        store::certificates::insert_pending(&*tx, certificate, id, app.account_id, None, now)
-            .await?;
-        self.send_marker(&tx, &app, certificate).await?;
-        let event = actor
-            .event("certificate.pending")
-            .on("certificate", certificate.to_string())
-            .with_details(serde_json::json!({ "application": id, "operator": operator.account() }));
-        audit::record(&tx, self.0.clock.as_ref(), event).await?;
-        tx.commit().await?;
-        self.application(actor, id).await
-    }
-
     /// Send a fresh marker for the application's certificate awaiting activation (the old
     /// one stops working, and the wrong-try count starts over).
     pub async fn resend_marker(
@@ -211,7 +148,7 @@ impl Registration {
     }
 
     /// Store a new marker for `certificate` and queue the SMS in `tx`.
-    async fn send_marker(
+    pub(super) async fn send_marker(
         &self,
         tx: &store::Transaction<'_>,
         app: &sql::ApplicationRow,

@@ -43,6 +43,9 @@ pub enum RegistrationError {
     /// The signing service refused (PIN policy, lock…).
     #[error(transparent)]
     Signing(#[from] crate::signing::SigningError),
+    /// The operator's signature could not be made (SAD refused, certificate unusable…).
+    #[error(transparent)]
+    Signature(#[from] crate::signatures::SignatureError),
     /// The certificate could not be issued (the profile refused the data, or the CA failed).
     #[error(transparent)]
     Issue(#[from] crate::certificates::registry::IssueError),

@@ -13,6 +13,7 @@ pub mod checks;
 mod completion;
 mod desk;
 mod error;
+pub mod identification;
 pub mod lifecycle;
 mod paper_layouts;
 pub mod papers;
@@ -23,9 +24,10 @@ pub mod scans;
 pub mod values;
 pub mod views;
 
-pub use access::{Actor, Operator};
-pub use desk::{DeskQuery, Identification};
+pub use access::{Actor, Administrator, Operator};
+pub use desk::DeskQuery;
 pub use error::RegistrationError;
+pub use identification::{Identification, IdentificationView, SignOff, StatementView};
 pub use lifecycle::{Act, Status};
 pub use payments::PaymentNotice;
 pub use views::{ApplicationView, CertificateView, CheckView, HistoryView, NewApplication};
@@ -50,6 +52,7 @@ struct Inner {
     custody: Custody,
     registry: Registry,
     registries: crate::registries::Registries,
+    signatures: crate::signatures::Signatures,
     cfg: RegistrationConfig,
 }
 
@@ -59,17 +62,30 @@ impl std::fmt::Debug for Registration {
     }
 }
 
+/// The services registration drives.
+pub struct Services {
+    /// Accounts and the second factor.
+    pub identity: Identity,
+    /// Keys born at activation.
+    pub custody: Custody,
+    /// The CA that issues and revokes.
+    pub registry: Registry,
+    /// Operators' signatures over identifications.
+    pub signatures: crate::signatures::Signatures,
+    /// The outside registries the checks consult.
+    pub registries: crate::registries::Registries,
+}
+
 impl Registration {
     /// The service over the other services it drives.
-    pub fn new(
-        db: Db,
-        clock: SharedClock,
-        identity: Identity,
-        custody: Custody,
-        registry: Registry,
-        registries: crate::registries::Registries,
-        cfg: &RegistrationConfig,
-    ) -> Self {
+    pub fn new(db: Db, clock: SharedClock, services: Services, cfg: &RegistrationConfig) -> Self {
+        let Services {
+            identity,
+            custody,
+            registry,
+            signatures,
+            registries,
+        } = services;
         Self(Arc::new(Inner {
             db,
             clock,
@@ -77,6 +93,7 @@ impl Registration {
             custody,
             registry,
             registries,
+            signatures,
             cfg: cfg.clone(),
         }))
     }

@@ -343,6 +343,25 @@ async fn why_not(
 }
 
 impl Custody {
+    /// The key a SAD of this holder unlocks (whatever its state), so a caller that signs with
+    /// a named credential can refuse a SAD granted for another one.
+    pub async fn authorised_key(
+        &self,
+        holder: &KeyHolder,
+        sad: &Sad,
+    ) -> Result<KeyId, SigningError> {
+        let client = self.db.client().await?;
+        sql::authorisation_state(
+            &**client,
+            sad.authorisation(),
+            holder.owner().0,
+            &sad.hash(),
+        )
+        .await?
+        .map(|s| KeyId(s.key_id))
+        .ok_or(SigningError::SadInvalid)
+    }
+
     /// End an authorisation before its time (the holder's choice, or CSC `auth/revoke`).
     pub async fn close(&self, holder: &KeyHolder, sad: &Sad) -> Result<(), SigningError> {
         let id = sad.authorisation();

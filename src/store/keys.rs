@@ -280,6 +280,8 @@ pub struct AuthorisationState {
     pub remaining: i32,
     /// The digests it may sign, if bound.
     pub hashes: Option<Vec<Vec<u8>>>,
+    /// The key it unlocks.
+    pub key_id: Uuid,
 }
 
 /// The state of an authorisation, if `owner` holds it and the SAD matches.
@@ -291,7 +293,8 @@ pub async fn authorisation_state(
 ) -> Result<Option<AuthorisationState>, StoreError> {
     let row = db
         .query_opt(
-            "SELECT closed_at IS NOT NULL, expires_at, remaining, hashes FROM key_authorisations \
+            "SELECT closed_at IS NOT NULL, expires_at, remaining, hashes, key_id \
+             FROM key_authorisations \
              WHERE id = $1 AND owner_id = $2 AND sad_hash = $3",
             &[&id, &owner, &sad_hash],
         )
@@ -301,6 +304,7 @@ pub async fn authorisation_state(
         expires_at: r.get(1),
         remaining: r.get(2),
         hashes: r.get(3),
+        key_id: r.get(4),
     }))
 }
 

@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "legal_entity_extract",
         include_str!("../../migrations/V9__legal_entity_extract.sql"),
     ),
+    (
+        10,
+        "signatures",
+        include_str!("../../migrations/V10__signatures.sql"),
+    ),
 ];
 
 /// Why migrating failed.

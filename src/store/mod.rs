@@ -17,6 +17,7 @@ pub mod passports;
 pub mod pki;
 pub mod scans;
 pub mod sessions;
+pub mod signatures;
 
 use crate::config::DatabaseConfig;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 async fn a_cloud_certificate_goes_from_application_to_active_and_openssl_verifies_it() {
     let app = spawn().await;
     let point = desk(&app, "Limassol").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
 
     let a = file(&app, &sub, "qualified-cloud", point, individual()).await;
@@ -160,7 +160,7 @@ fn pem_to_der(pem: &str) -> Vec<u8> {
 async fn an_employee_on_the_own_key_track_gets_a_certificate_for_the_key_of_the_request() {
     let app = spawn().await;
     let point = desk(&app, "Riga").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let dir = tempfile::tempdir().unwrap();
     openssl_ok(

@@ -12,13 +12,9 @@ use std::sync::Arc;
 async fn identified(
     app: &crate::support::TestApp,
     name: &str,
-) -> (
-    crate::support::accounts::Session,
-    crate::support::accounts::Session,
-    String,
-) {
+) -> (crate::support::accounts::Session, Officer, String) {
     let point = desk(app, name).await;
-    let op = operator(app, point).await;
+    let op = officer(app, point).await;
     let sub = subscriber(app).await;
     let a = file(app, &sub, "qualified-cloud", point, individual()).await;
     let id = a["id"].as_str().unwrap().to_owned();
@@ -146,7 +142,7 @@ async fn a_marker_expires_after_its_life() {
 async fn a_holder_revokes_with_the_second_factor_and_crl_and_ocsp_show_it_at_once() {
     let app = spawn().await;
     let point = desk(&app, "Tallinn").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let other = subscriber(&app).await;
     let (_, cert) = active_certificate(&app, &sub, &op, point).await;
@@ -263,7 +259,7 @@ async fn a_holder_revokes_with_the_second_factor_and_crl_and_ocsp_show_it_at_onc
 async fn an_operator_revokes_with_a_reason_only_on_their_point() {
     let app = spawn().await;
     let point = desk(&app, "Sofia").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let (id, cert) = active_certificate(&app, &sub, &op, point).await;
     let cid = cert["id"].as_str().unwrap();

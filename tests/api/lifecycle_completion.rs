@@ -61,7 +61,7 @@ async fn scans(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
 async fn the_signed_paper_set_completes_a_qualified_application() {
     let app = spawn().await;
     let point = desk(&app, "Larnaca").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let (id, _) = active_certificate(&app, &sub, &op, point).await;
 
@@ -269,7 +269,7 @@ async fn simple_certificates_owe_their_originals_within_a_month_and_the_holder_i
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = spawn_with_clock(clock.clone()).await;
     let point = desk(&app, "Ayia Napa").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let a = file(&app, &sub, "simple-cloud", point, individual()).await;
     let id = a["id"].as_str().unwrap().to_owned();
@@ -351,7 +351,7 @@ async fn simple_certificates_owe_their_originals_within_a_month_and_the_holder_i
     assert_eq!(app.registration.remind_originals().await.unwrap(), 0);
 
     // A qualified certificate owes no originals by post.
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub2 = login(&app, &sub.person).await;
     let (qid, _) = active_certificate(&app, &sub2, &op, point).await;
     let r = desk_act(&app, &op.access, &qid, "originals-received").await;

@@ -32,7 +32,7 @@ async fn transitions_out_of_order_are_refused_with_409_and_nothing_changes() {
     );
     let r = post_as(
         &app,
-        &path("identify"),
+        &path("identification-statement"),
         &op.access,
         json!({"originals": ["passport"], "data_confirmed": true}),
     )
@@ -58,10 +58,15 @@ async fn transitions_out_of_order_are_refused_with_409_and_nothing_changes() {
         &app,
         &path("identify"),
         &op.access,
-        json!({"originals": ["passport"], "data_confirmed": true}),
+        json!({"originals": ["passport"], "data_confirmed": true,
+               "credential": uuid::Uuid::new_v4(), "sad": "not-yet"}),
     )
     .await;
-    assert_eq!(refused(r).await.0, 409, "identified before payment");
+    assert_eq!(
+        refused(r).await,
+        (409, "precondition-failed".into()),
+        "identified before payment: refused before any signature is tried"
+    );
 
     let v: Value = get_as(&app, &format!("/api/v1/applications/{id}"), &sub.access)
         .await
@@ -110,7 +115,7 @@ async fn transitions_out_of_order_are_refused_with_409_and_nothing_changes() {
 async fn identification_waits_for_every_check_and_the_data_freezes_after_it() {
     let app = spawn().await;
     let point = desk(&app, "Yerevan").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let mut bad = individual();
     bad["snils"] = json!("112-233-445 96");
@@ -171,7 +176,7 @@ async fn identification_waits_for_every_check_and_the_data_freezes_after_it() {
     assert_eq!(r.status(), 200);
     let r = post_as(
         &app,
-        &format!("/api/v1/desk/applications/{id}/identify"),
+        &format!("/api/v1/desk/applications/{id}/identification-statement"),
         &op.access,
         json!({"originals": ["passport"], "data_confirmed": true}),
     )
@@ -184,7 +189,7 @@ async fn identification_waits_for_every_check_and_the_data_freezes_after_it() {
     );
     let r = post_as(
         &app,
-        &format!("/api/v1/desk/applications/{id}/identify"),
+        &format!("/api/v1/desk/applications/{id}/identification-statement"),
         &op.access,
         json!({"originals": [], "data_confirmed": true}),
     )

@@ -27,7 +27,7 @@ async fn paper(app: &crate::support::TestApp, token: &str, id: &str, which: &str
 async fn every_document_of_an_issued_certificate_names_the_holder_and_embeds_its_fonts() {
     let app = spawn().await;
     let point = desk(&app, "Limassol").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let (id, cert) = active_certificate(&app, &sub, &op, point).await;
     let serial = cert["serial"].as_str().unwrap().to_owned();

@@ -11,7 +11,7 @@ use serde_json::json;
 async fn a_marker_is_resent_only_while_a_certificate_waits_for_activation() {
     let app = spawn().await;
     let point = desk(&app, "Tallinn").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let a = file(&app, &sub, "qualified-cloud", point, individual()).await;
     let path = format!(

@@ -12,7 +12,7 @@ use std::sync::Arc;
 async fn a_valid_certificate_is_reissued_with_a_new_key_and_the_old_one_superseded() {
     let app = spawn().await;
     let point = desk(&app, "Nicosia").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let other = subscriber(&app).await;
     let (_, old) = active_certificate(&app, &sub, &op, point).await;
@@ -116,7 +116,7 @@ async fn an_expired_certificate_is_not_reissued_a_new_application_is_needed() {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = spawn_with_clock(clock.clone()).await;
     let point = desk(&app, "Podgorica").await;
-    let op = operator(&app, point).await;
+    let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let (_, cert) = active_certificate(&app, &sub, &op, point).await;
     let cid = cert["id"].as_str().unwrap();

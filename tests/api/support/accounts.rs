@@ -95,7 +95,9 @@ pub async fn outbox(app: &TestApp, to: &str) -> Vec<String> {
     app.owner()
         .await
         .query(
-            "SELECT body FROM notifications WHERE recipient = $1 ORDER BY created_at DESC",
+            // xmin breaks ties of a manual clock: the later transaction wrote the newer one.
+            "SELECT body FROM notifications WHERE recipient = $1 \
+             ORDER BY created_at DESC, xmin::text::bigint DESC",
             &[&to],
         )
         .await

@@ -341,6 +341,10 @@ pub async fn spawn() -> TestApp {
 }
 
 pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        // The server's log on the test's output, for a failing test read by hand.
+        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+    }
     let db_name = fresh_database().await;
     spawn_on(&db_name, tweak).await
 }

@@ -270,3 +270,33 @@ pub fn openssl_verify_chain(dir: &Path, file: &str) {
         ],
     );
 }
+
+/// `openssl cms -verify` of the DER signature `sig` over the detached file `content`, against
+/// `root.pem` in `dir`, with `extra` options; whether it verified, and what openssl said.
+pub fn cms_verify_detached(dir: &Path, sig: &str, content: &str, extra: &[&str]) -> (bool, String) {
+    let mut args = vec![
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        sig,
+        "-content",
+        content,
+        "-CAfile",
+        "root.pem",
+        "-out",
+        "/dev/null",
+    ];
+    args.extend_from_slice(extra);
+    let out = openssl(dir, &args);
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}

@@ -160,13 +160,110 @@ pub async fn to_identification(
     assert_eq!(v["status"], "awaiting_identification");
 }
 
-/// Identify the applicant.
-pub async fn identify(app: &TestApp, op: &Session, id: &str) -> Value {
+/// An operator enrolled as a CA officer, with an active officer certificate to sign
+/// identifications with (PIN [`PIN`]).
+pub struct Officer {
+    pub session: Session,
+    pub credential: String,
+    pub application: String,
+}
+
+impl std::ops::Deref for Officer {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+/// An operator of `point`, enrolled by an administrator and holding an active certificate.
+pub async fn officer(app: &TestApp, point: Uuid) -> Officer {
+    let session = operator(app, point).await;
+    let admin = member(app, "admin", None).await;
+    let r = post_as(
+        app,
+        &format!("/api/v1/admin/officers/{}/enrolment", session.person.id),
+        &admin.access,
+        json!({
+            "product": "qualified-cloud",
+            "applicant": individual(),
+            "identification": {"originals": ["passport"], "data_confirmed": true}
+        }),
+    )
+    .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["status"], "issuing");
+    let application = v["id"].as_str().unwrap().to_owned();
+    let m = marker(app, &session.person.phone).await;
+    let r = activate(app, &session, &application, &m, Some(PIN)).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let cert: Value = r.json().await.unwrap();
+    Officer {
+        credential: cert["id"].as_str().unwrap().to_owned(),
+        session,
+        application,
+    }
+}
+
+/// Confirm with the SMS code and authorise `hashes` (SHA-256, base64) with the holder's
+/// credential and [`PIN`]; the SAD.
+pub async fn authorise(
+    app: &TestApp,
+    holder: &Session,
+    credential: &str,
+    hashes: &[&str],
+) -> String {
+    let r = post_as(
+        app,
+        &format!("/api/v1/credentials/{credential}/confirmation"),
+        &holder.access,
+        json!({"hash_algorithm": "sha256", "hashes": hashes}),
+    )
+    .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let c: Value = r.json().await.unwrap();
+    let code = last_code(app, &holder.person.phone).await;
+    let r = post_as(
+        app,
+        &format!("/api/v1/credentials/{credential}/authorise"),
+        &holder.access,
+        json!({"pin": PIN, "confirmation": c["confirmation"], "code": code,
+               "hash_algorithm": "sha256", "hashes": hashes}),
+    )
+    .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let v: Value = r.json().await.unwrap();
+    v["sad"].as_str().unwrap().to_owned()
+}
+
+/// The originals every helper identification names.
+pub fn presented() -> Value {
+    json!({"originals": ["passport", "snils"], "data_confirmed": true})
+}
+
+/// The officer's SAD for the identification statement of application `id`.
+pub async fn identification_sad(app: &TestApp, op: &Officer, id: &str) -> String {
+    let st = ok(
+        app,
+        &format!("/api/v1/desk/applications/{id}/identification-statement"),
+        &op.access,
+        presented(),
+    )
+    .await;
+    authorise(app, op, &op.credential, &[st["hash"].as_str().unwrap()]).await
+}
+
+/// Identify the applicant, signed off with the officer's certificate.
+pub async fn identify(app: &TestApp, op: &Officer, id: &str) -> Value {
+    let sad = identification_sad(app, op, id).await;
+    let mut body = presented();
+    body["credential"] = json!(op.credential);
+    body["sad"] = json!(sad);
     ok(
         app,
         &format!("/api/v1/desk/applications/{id}/identify"),
         &op.access,
-        json!({"originals": ["passport", "snils"], "data_confirmed": true}),
+        body,
     )
     .await
 }
@@ -226,7 +323,7 @@ pub async fn activate(
 pub async fn active_certificate(
     app: &TestApp,
     sub: &Session,
-    op: &Session,
+    op: &Officer,
     point: Uuid,
 ) -> (String, Value) {
     let a = file(app, sub, "qualified-cloud", point, individual()).await;

@@ -1,0 +1,43 @@
+//! What can go wrong when a holder signs; `http::problem` maps each variant to one answer.
+
+use crate::identity::IdentityError;
+use crate::signing::SigningError;
+use crate::store::StoreError;
+
+/// Why a signing request was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignatureError {
+    /// The request is malformed; the text says what to fix.
+    #[error("{0}")]
+    Invalid(String),
+    /// No such credential or signature of this holder.
+    #[error("not found")]
+    NotFound,
+    /// The credential cannot sign now (revoked, expired, not yet active); the text says why.
+    #[error("{0}")]
+    Precondition(String),
+    /// The second factor was refused.
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    /// The custody refused (wrong PIN, lock, SAD refused…).
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+    /// Database trouble.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A signature structure could not be built (internal; the detail stays in the log).
+    #[error("signature encoding: {0}")]
+    Encoding(String),
+}
+
+impl From<tokio_postgres::Error> for SignatureError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        SignatureError::Store(e.into())
+    }
+}
+
+impl From<crate::pki::cms::CmsError> for SignatureError {
+    fn from(e: crate::pki::cms::CmsError) -> Self {
+        SignatureError::Encoding(e.to_string())
+    }
+}
