@@ -2,6 +2,7 @@
 //! the OCSP responder and the time-stamping authority. It joins the pure PKI encoding in
 //! `pki` with the database (`store`) and the keys (`vault`).
 
+pub mod authority;
 pub mod ocsp;
 pub mod registry;
 pub mod trust;

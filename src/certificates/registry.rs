@@ -146,6 +146,7 @@ pub struct Registry {
     ca: Arc<CaConfig>,
     urls: Arc<PkiUrls>,
     others: Arc<crate::pki::cms::verify::TrustList>,
+    authority: Arc<dyn super::authority::CertificateAuthority>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -169,16 +170,32 @@ impl Registry {
         ca: &CaConfig,
         urls: PkiUrls,
     ) -> Self {
+        let (ca, urls) = (Arc::new(ca.clone()), Arc::new(urls));
+        let authority = Arc::new(super::authority::BuiltInCa::new(
+            vault.clone(),
+            ca.clone(),
+            urls.clone(),
+        ));
         Self {
             db,
             vault,
             clock,
             certificates,
             crl_validity: TimeDelta::hours(i64::from(ca.crl_validity_hours.get())),
-            ca: Arc::new(ca.clone()),
-            urls: Arc::new(urls),
+            ca,
+            urls,
             others: Arc::default(),
+            authority,
         }
+    }
+
+    /// Issue end-entity certificates through another CA (the built-in one is the default).
+    pub fn issuing_through(
+        mut self,
+        authority: Arc<dyn super::authority::CertificateAuthority>,
+    ) -> Self {
+        self.authority = authority;
+        self
     }
 
     /// Also trust other CAs (their anchors, intermediates and CRLs) when verifying.
@@ -207,9 +224,9 @@ impl Registry {
         &self.urls
     }
 
-    /// Issue a subscriber certificate with the issuing CA and record it in the caller's
-    /// transaction, so no certificate exists that the registry (and so OCSP and the CRL) does
-    /// not know.
+    /// Issue a subscriber certificate through the CA interface, check that it answers the
+    /// request, and record it in the caller's transaction, so no certificate exists that the
+    /// registry (and so OCSP and the CRL) does not know.
     pub async fn issue_end_entity(
         &self,
         tx: &Transaction<'_>,
@@ -217,23 +234,15 @@ impl Registry {
         public_key: Vec<u8>,
         kind: CertificateKind,
     ) -> Result<Vec<u8>, IssueError> {
-        let now = self.clock.now();
-        let (ca, urls) = (self.ca.clone(), self.urls.clone());
-        let der = self
-            .vault
-            .run(move |s| {
-                Ok(crate::pki::profile::issue_end_entity(
-                    s,
-                    &ca,
-                    &urls,
-                    &subject,
-                    &public_key,
-                    kind,
-                    now,
-                ))
-            })
-            .await??;
-        record(tx, Ca::Issuing, &der, now).await?;
+        let request = super::authority::CertificateRequest {
+            subject,
+            public_key,
+            kind,
+            at: self.clock.now(),
+        };
+        let der = self.authority.issue(&request).await?;
+        super::authority::check_answer(&request, &der)?;
+        record(tx, Ca::Issuing, &der, request.at).await?;
         Ok(der)
     }
 

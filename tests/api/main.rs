@@ -4,6 +4,7 @@
 mod audit_chain;
 mod audit_export;
 mod authorisation;
+mod ca_interface;
 mod cms;
 mod config;
 mod crl;
