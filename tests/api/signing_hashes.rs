@@ -287,6 +287,13 @@ async fn signing_refuses_wrong_secrets_other_hashes_and_other_peoples_objects() 
         "another person's signature"
     );
 
+    for bad in ["limit=0", "limit=201", "offset=-1", "limit=x"] {
+        let r = get_as(&app, &format!("/api/v1/signatures?{bad}"), &sub.access).await;
+        assert_eq!(problem(r).await.0, 400, "{bad}");
+    }
+    let r = get_as(&app, "/api/v1/signatures/not-an-id/p7s", &sub.access).await;
+    assert_eq!(problem(r).await.0, 404);
+
     // A revoked certificate authorises nothing.
     let (handle, code) = confirmation(
         &app,
@@ -318,4 +325,29 @@ async fn signing_refuses_wrong_secrets_other_hashes_and_other_peoples_objects() 
         .unwrap();
     assert_eq!(creds[0]["status"], "revoked");
     assert_eq!(creds[0]["can_sign"], false);
+}
+
+#[tokio::test]
+async fn a_sad_signs_only_with_the_credential_it_was_granted_for() {
+    let app = spawn().await;
+    let point = desk(&app, "Bratislava").await;
+    let op = officer(&app, point).await;
+    let sub = subscriber(&app).await;
+    let (_, first) = active_certificate(&app, &sub, &op, point).await;
+    let (_, second) = active_certificate(&app, &sub, &op, point).await;
+    let (first, second) = (
+        first["id"].as_str().unwrap(),
+        second["id"].as_str().unwrap(),
+    );
+    let ha = h(DOC_A);
+    let sad = authorise(&app, &sub, first, &[&ha]).await;
+    let r = sign(&app, &sub, second, &sad, &[&ha], "cms").await;
+    let (status, slug, _) = problem(r).await;
+    assert_eq!(
+        (status, slug.as_str()),
+        (403, "sad-refused"),
+        "the holder's other key"
+    );
+    let r = sign(&app, &sub, first, &sad, &[&ha], "cms").await;
+    assert_eq!(r.status(), 201, "the refusal spent nothing");
 }
