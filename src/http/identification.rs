@@ -44,8 +44,8 @@ pub async fn statement(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// An identification signed off by the operator.
-#[derive(Debug, Deserialize, ToSchema)]
+/// An identification signed off by the operator. No `Debug`: it carries the SAD.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdentifyRequest {
     /// The originals presented (the same as for the statement).

@@ -33,8 +33,9 @@ pub struct Identification {
     pub data_confirmed: bool,
 }
 
-/// The operator's signature authorisation for the statement.
-#[derive(Debug, Clone)]
+/// The operator's signature authorisation for the statement. No `Debug`: the SAD is a
+/// bearer secret and must not reach a log.
+#[derive(Clone)]
 pub struct SignOff<'a> {
     /// Their credential (officer certificate).
     pub credential: &'a str,
