@@ -77,6 +77,7 @@ pub struct Application {
     custody: crate::signing::Custody,
     identity: crate::identity::Identity,
     registration: crate::registration::Registration,
+    documents: crate::documents::Documents,
 }
 
 impl Application {
@@ -116,12 +117,22 @@ impl Application {
         let identity =
             crate::identity::Identity::start(db.clone(), vault.clone(), clock.clone(), &config)
                 .await?;
+        let documents = crate::documents::Documents::new(
+            db.clone(),
+            vault.clone(),
+            clock.clone(),
+            config.documents.clone(),
+        );
         let signatures = crate::signatures::Signatures::new(
             db.clone(),
             clock.clone(),
-            identity.clone(),
-            custody.clone(),
-            registry.clone(),
+            crate::signatures::Parts {
+                identity: identity.clone(),
+                custody: custody.clone(),
+                registry: registry.clone(),
+                tsa: tsa.clone(),
+                documents: documents.clone(),
+            },
             &config.signing,
         );
         let registration = crate::registration::Registration::new(
@@ -162,6 +173,7 @@ impl Application {
             identity: identity.clone(),
             registration: registration.clone(),
             signatures,
+            documents: documents.clone(),
         });
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);
@@ -216,6 +228,7 @@ impl Application {
             ),
             tokio::spawn(custody.clone().run_sweeper(shutdown.clone())),
             tokio::spawn(registration.clone().run_reminders(shutdown.clone())),
+            tokio::spawn(documents.clone().run_purger(shutdown.clone())),
             tokio::spawn(registry.clone().run_schedule(
                 std::time::Duration::from_secs(config.ca.crl_refresh_secs.get()),
                 shutdown.clone(),
@@ -234,6 +247,7 @@ impl Application {
             custody,
             identity,
             registration,
+            documents,
         })
     }
 
@@ -250,6 +264,11 @@ impl Application {
     /// Applications and certificates.
     pub fn registration(&self) -> &crate::registration::Registration {
         &self.registration
+    }
+
+    /// Holders' documents.
+    pub fn documents(&self) -> &crate::documents::Documents {
+        &self.documents
     }
 
     /// The port actually bound (useful with port 0).

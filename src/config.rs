@@ -103,6 +103,35 @@ pub struct Config {
     /// The gateway to the state registries (SNILS, INN, legal entities).
     #[serde(default)]
     pub registries: RegistriesConfig,
+    /// Holders' documents: size limits and retention after deletion.
+    #[serde(default)]
+    pub documents: DocumentsConfig,
+}
+
+/// Holders' documents (issue 6).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocumentsConfig {
+    /// Largest document accepted, in bytes (a bigger upload answers 413 and stores nothing).
+    pub max_bytes: std::num::NonZeroU64,
+    /// Largest document signed with an attached signature (it carries the document, so it is
+    /// built in memory); bigger ones are signed detached.
+    pub attached_max_bytes: std::num::NonZeroUsize,
+    /// Days a deleted document is kept (hidden) before its content is erased.
+    pub retention_days: std::num::NonZeroU32,
+    /// How often deleted documents past retention are erased, in seconds.
+    pub purge_interval_secs: std::num::NonZeroU64,
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        Self {
+            max_bytes: std::num::NonZeroU64::MIN.saturating_add(100 * 1024 * 1024 - 1),
+            attached_max_bytes: std::num::NonZeroUsize::MIN.saturating_add(16 * 1024 * 1024 - 1),
+            retention_days: std::num::NonZeroU32::MIN.saturating_add(29),
+            purge_interval_secs: std::num::NonZeroU64::MIN.saturating_add(3599),
+        }
+    }
 }
 
 /// Where the state registries are reached (see `registries::wire` for the format).

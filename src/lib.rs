@@ -16,6 +16,7 @@ pub mod cli_admin;
 pub mod cli_registry;
 pub mod clock;
 pub mod config;
+pub mod documents;
 pub mod http;
 pub mod identity;
 pub mod notify;

@@ -3,8 +3,8 @@
 
 use super::problem::Problem;
 use super::{
-    accounts, admin, applications, audit, certificates, desk, health, identification, login, ocsp,
-    papers, partner, pki, scans, signatures, tsa,
+    accounts, admin, applications, audit, certificates, desk, documents, health, identification,
+    login, ocsp, papers, partner, pki, scans, signatures, tsa,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
@@ -33,7 +33,8 @@ use utoipa::OpenApi;
         certificates::reissue_confirmation, certificates::reissue,
         certificates::payment_notification, signatures::credentials, signatures::credential,
         signatures::confirmation, signatures::authorise, signatures::sign, signatures::list,
-        signatures::read, signatures::p7s),
+        signatures::read, signatures::p7s, documents::upload, documents::list, documents::read,
+        documents::content, documents::remove),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
         accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
@@ -68,7 +69,8 @@ use utoipa::OpenApi;
         crate::registration::IdentificationView, identification::IdentifyRequest,
         identification::EnrolmentRequest, crate::signatures::CredentialView,
         crate::signatures::AuthorisationView, crate::signatures::SignatureView,
-        signatures::HashesRequest, signatures::AuthoriseRequest, signatures::SignRequest)),
+        signatures::HashesRequest, signatures::AuthoriseRequest, signatures::SignRequest,
+        crate::documents::DocumentView)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
         (name = "audit", description = "Audit trail"),
         (name = "pki", description = "CA certificates, CRLs, OCSP and time-stamping"),
@@ -79,7 +81,8 @@ use utoipa::OpenApi;
         (name = "applications", description = "Certificate applications, the catalogue and payment"),
         (name = "desk", description = "The operator desk"),
         (name = "certificates", description = "Activation, download and revocation of your certificates"),
-        (name = "signing", description = "Credentials, authorisation (SAD) and signatures"))
+        (name = "signing", description = "Credentials, authorisation (SAD) and signatures"),
+        (name = "documents", description = "Your documents: upload, download, delete"))
 )]
 pub struct ApiDoc;
 

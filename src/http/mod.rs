@@ -9,6 +9,7 @@ pub mod body;
 pub mod certificates;
 pub mod desk;
 pub mod docs;
+pub mod documents;
 pub mod health;
 pub mod identification;
 pub mod login;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub registration: crate::registration::Registration,
     /// Credentials, authorisations and signatures of holders.
     pub signatures: crate::signatures::Signatures,
+    /// Holders' documents.
+    pub documents: crate::documents::Documents,
 }
 
 /// Register every route.
@@ -78,6 +81,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(papers::configure)
         .configure(scans::configure)
         .configure(signatures::configure)
+        .configure(documents::configure)
         .configure(identification::configure)
         .configure(docs::configure);
 }

@@ -555,6 +555,26 @@ impl From<crate::registration::RegistrationError> for ApiError {
     }
 }
 
+impl From<crate::documents::DocumentError> for ApiError {
+    fn from(e: crate::documents::DocumentError) -> Self {
+        use crate::documents::DocumentError as D;
+        match e {
+            D::Invalid(d) | D::Body(d) => ApiError::BadRequest(d),
+            D::NotFound => ApiError::NotFound,
+            D::TooLarge(limit) => ApiError::refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Document too large",
+                format!("Documents are limited to {limit} bytes; nothing was stored."),
+            ),
+            D::Corrupt(d) => ApiError::Internal(d),
+            D::Store(s) => s.into(),
+            D::Audit(a) => ApiError::Internal(a.to_string()),
+            D::Vault(v) => v.into(),
+        }
+    }
+}
+
 impl From<crate::signatures::SignatureError> for ApiError {
     fn from(e: crate::signatures::SignatureError) -> Self {
         use crate::signatures::SignatureError as S;
@@ -570,7 +590,8 @@ impl From<crate::signatures::SignatureError> for ApiError {
             S::Identity(i) => i.into(),
             S::Signing(s) => s.into(),
             S::Store(s) => s.into(),
-            S::Encoding(d) => ApiError::Internal(d),
+            S::Encoding(d) | S::TimeStamp(d) => ApiError::Internal(d),
+            S::Document(d) => d.into(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The holder's native signing API: credentials, the confirmation and authorisation that yield
-//! a SAD bound to hashes, signing those hashes (raw or detached CMS), and the signatures kept.
+//! a SAD bound to hashes, signing those hashes or stored documents (raw, detached or attached CAdES-BES or CAdES-T),
+//! and the signatures kept.
 
 use super::AppState;
 use super::applications::path_id;
@@ -7,8 +8,8 @@ use super::auth::{Authorised, Holders, Meta};
 use super::certificates::Confirmation;
 use super::problem::{ApiError, Problem};
 use crate::signatures::{
-    AuthorisationView, Authorise, CredentialId, CredentialView, Format, Hashes, SignHashes,
-    SignatureView,
+    AuthorisationView, Authorise, CredentialId, CredentialView, Format, Level, Shape, SignInput,
+    SignatureView, Subject,
 };
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
@@ -51,18 +52,36 @@ pub async fn credential(
     Ok(HttpResponse::Ok().json(state.signatures.credential(who.0.account.0, id).await?))
 }
 
-/// The hashes an operation is about.
+/// What an operation is about: stored documents, or hashes computed elsewhere.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HashesRequest {
-    /// `sha256`, `sha384`, `sha512` or the algorithm's OID.
-    pub hash_algorithm: String,
+    /// `sha256`, `sha384`, `sha512` or the algorithm's OID (with `hashes`).
+    #[serde(default)]
+    pub hash_algorithm: Option<String>,
     /// The hashes, base64.
-    pub hashes: Vec<String>,
+    #[serde(default)]
+    pub hashes: Option<Vec<String>>,
+    /// Or: ids of your documents (their SHA-256 is signed; the SMS names them).
+    #[serde(default)]
+    pub documents: Option<Vec<String>>,
+}
+
+/// Exactly one of documents or algorithm + hashes.
+fn subject(
+    hash_algorithm: &Option<String>,
+    hashes: &Option<Vec<String>>,
+    documents: &Option<Vec<String>>,
+) -> Result<Subject, ApiError> {
+    Ok(Subject::parse(
+        hash_algorithm.as_deref(),
+        hashes.as_deref(),
+        documents.as_deref(),
+    )?)
 }
 
 /// Start the second-factor confirmation of signing these hashes with this credential; the
-/// SMS names the certificate and the first bytes of the hashes.
+/// SMS names the certificate and the documents, or the first bytes of the hashes.
 #[utoipa::path(tag = "signing", request_body = HashesRequest, responses(
     (status = 201, body = Confirmation),
     (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -77,10 +96,10 @@ pub async fn confirmation(
     body: web::Json<HashesRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = CredentialId::parse(&id)?;
-    let hashes = Hashes::parse(&body.hash_algorithm, &body.hashes)?;
+    let subject = subject(&body.hash_algorithm, &body.hashes, &body.documents)?;
     let pending = state
         .signatures
-        .confirmation(&who.0, &meta.0, id, &hashes)
+        .confirmation(&who.0, &meta.0, id, &subject)
         .await?;
     Ok(HttpResponse::Created().json(Confirmation::from(pending)))
 }
@@ -95,10 +114,15 @@ pub struct AuthoriseRequest {
     pub confirmation: String,
     /// Its code (SMS or TOTP).
     pub code: String,
-    /// `sha256`, `sha384`, `sha512` or the algorithm's OID.
-    pub hash_algorithm: String,
+    /// `sha256`, `sha384`, `sha512` or the algorithm's OID (with `hashes`).
+    #[serde(default)]
+    pub hash_algorithm: Option<String>,
     /// The hashes, base64 (the same as confirmed).
-    pub hashes: Vec<String>,
+    #[serde(default)]
+    pub hashes: Option<Vec<String>>,
+    /// Or: the documents confirmed.
+    #[serde(default)]
+    pub documents: Option<Vec<String>>,
     /// Seconds the authorisation lives (default 300, at most the configured maximum).
     #[serde(default)]
     pub lifetime_secs: Option<u64>,
@@ -126,7 +150,7 @@ pub async fn authorise(
         pin: &body.pin,
         confirmation: &body.confirmation,
         code: &body.code,
-        hashes: Hashes::parse(&body.hash_algorithm, &body.hashes)?,
+        subject: subject(&body.hash_algorithm, &body.hashes, &body.documents)?,
         lifetime_secs: body.lifetime_secs,
     };
     let granted = state
@@ -144,13 +168,21 @@ pub struct SignRequest {
     pub credential: String,
     /// The SAD from the authorisation.
     pub sad: String,
-    /// `sha256`, `sha384`, `sha512` or the algorithm's OID.
-    pub hash_algorithm: String,
+    /// `sha256`, `sha384`, `sha512` or the algorithm's OID (with `hashes`).
+    #[serde(default)]
+    pub hash_algorithm: Option<String>,
     /// The hashes, base64; each must be covered by the SAD.
-    pub hashes: Vec<String>,
-    /// `cms` (detached CAdES-BES, the default) or `raw`.
+    #[serde(default)]
+    pub hashes: Option<Vec<String>>,
+    /// Or: your documents (each one's SHA-256 must be covered by the SAD).
+    #[serde(default)]
+    pub documents: Option<Vec<String>>,
+    /// `cms` (detached CAdES, the default), `attached` (documents only) or `raw`.
     #[serde(default)]
     pub format: Option<String>,
+    /// `bes` (the default) or `t`: CAdES-T, time-stamped by the service's TSA.
+    #[serde(default)]
+    pub level: Option<String>,
     /// A label kept with the signatures.
     #[serde(default)]
     pub label: Option<String>,
@@ -171,14 +203,17 @@ pub async fn sign(
     body: web::Json<SignRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let input = SignHashes {
+    let input = SignInput {
         credential: CredentialId::parse(&body.credential)?,
         sad: &body.sad,
-        hashes: Hashes::parse(&body.hash_algorithm, &body.hashes)?,
-        format: Format::parse(body.format.as_deref().unwrap_or("cms"))?,
+        subject: subject(&body.hash_algorithm, &body.hashes, &body.documents)?,
+        shape: Shape {
+            format: Format::parse(body.format.as_deref().unwrap_or("cms"))?,
+            level: Level::parse(body.level.as_deref().unwrap_or("bes"))?,
+        },
         label: body.label,
     };
-    let made = state.signatures.sign_hashes(&who.0, &meta.0, input).await?;
+    let made = state.signatures.sign(&who.0, &meta.0, input).await?;
     Ok(HttpResponse::Created().json(made))
 }
 
@@ -192,6 +227,20 @@ pub struct Page {
     pub offset: Option<i64>,
 }
 
+impl Page {
+    /// The limit and offset, checked (default 50 from the start).
+    pub fn checked(&self) -> Result<(i64, i64), ApiError> {
+        let limit = self.limit.unwrap_or(50);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=200).contains(&limit) || offset < 0 {
+            return Err(ApiError::BadRequest(
+                "limit is 1 to 200 and offset is not negative".into(),
+            ));
+        }
+        Ok((limit, offset))
+    }
+}
+
 /// The holder's signatures, newest first.
 #[utoipa::path(tag = "signing", params(Page), responses(
     (status = 200, body = Vec<SignatureView>),
@@ -202,13 +251,7 @@ pub async fn list(
     who: Authorised<Holders>,
     page: web::Query<Page>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = page.limit.unwrap_or(50);
-    let offset = page.offset.unwrap_or(0);
-    if !(1..=200).contains(&limit) || offset < 0 {
-        return Err(ApiError::BadRequest(
-            "limit is 1 to 200 and offset is not negative".into(),
-        ));
-    }
+    let (limit, offset) = page.checked()?;
     let found = state
         .signatures
         .signatures(who.0.account.0, limit, offset)
@@ -247,11 +290,13 @@ pub async fn p7s(
         .signatures
         .signature(who.0.account.0, path_id(&id)?)
         .await?;
-    if row.format != "cms" {
-        return Err(ApiError::NotFound);
-    }
+    let media_type = match row.format.as_str() {
+        "cms" => "application/pkcs7-signature",
+        "attached" => "application/pkcs7-mime; smime-type=signed-data",
+        _ => return Err(ApiError::NotFound),
+    };
     Ok(HttpResponse::Ok()
-        .content_type("application/pkcs7-signature")
+        .content_type(media_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"signature-{}.p7s\"", row.id),

@@ -13,7 +13,7 @@ use super::views::ApplicationView;
 use super::{Actor, Operator, Registration, RegistrationError, status_of};
 use crate::audit;
 use crate::pki::cms::DigestAlgorithm;
-use crate::signatures::{CredentialId, Format, Hashes, SignatureError};
+use crate::signatures::{CredentialId, Hashes, Shape, SignatureError};
 use crate::signing::{KeyHolder, OwnerId, SigningError};
 use crate::store::{self, applications as sql, signatures as signed};
 use base64::Engine;
@@ -253,7 +253,7 @@ impl Registration {
                 credential,
                 sign_off.sad,
                 &hashes,
-                Format::Cms,
+                Shape::DETACHED_BES,
                 Some(format!("identification of application {}", app.number)),
             )
             .await

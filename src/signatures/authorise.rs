@@ -2,7 +2,7 @@
 //! the credential and the hashes (the SMS shows their first bytes), then the PIN opens the key
 //! in the vault for exactly those hashes (SCAL2) for a short time.
 
-use super::hashes::Hashes;
+use super::subject::{Resolved, Subject};
 use super::views::AuthorisationView;
 use super::{Credential, CredentialId, SignatureError, Signatures};
 use crate::identity::confirm::{Operation, PendingConfirmation};
@@ -22,24 +22,20 @@ pub struct Authorise<'a> {
     /// Its one-time code.
     pub code: &'a str,
     /// Exactly what may be signed.
-    pub hashes: Hashes,
+    pub subject: Subject,
     /// Seconds the authorisation lives (capped by configuration).
     pub lifetime_secs: Option<u64>,
 }
 
-/// The operation the one-time code confirms: this credential signing these hashes.
-fn signing_operation(c: &Credential, hashes: &Hashes) -> Operation {
-    let n = hashes.values.len();
+/// The operation the one-time code confirms: this credential signing these hashes (the text
+/// names the documents when they are stored here).
+fn signing_operation(c: &Credential, what: &Resolved) -> Operation {
     Operation {
-        target: format!("sign:{}:{}", c.id.0, hashes.fingerprint()),
-        en: format!(
-            "sign {n} document hash(es) {} with certificate {}",
-            hashes.describe(),
-            c.serial
-        ),
+        target: format!("sign:{}:{}", c.id.0, what.hashes.fingerprint()),
+        en: format!("sign {} with certificate {}", what.describe(true), c.serial),
         ru: format!(
-            "подписать {n} хэш(а) документов {} сертификатом {}",
-            hashes.describe(),
+            "подписать {} сертификатом {}",
+            what.describe(false),
             c.serial
         ),
     }
@@ -55,16 +51,17 @@ pub(super) fn key_holder(person: &Person, meta: &RequestMeta) -> KeyHolder {
 }
 
 impl Signatures {
-    /// Start the second-factor confirmation of signing `hashes` with the credential.
+    /// Start the second-factor confirmation of signing `subject` with the credential.
     pub async fn confirmation(
         &self,
         person: &Person,
         meta: &RequestMeta,
         credential: CredentialId,
-        hashes: &Hashes,
+        subject: &Subject,
     ) -> Result<PendingConfirmation, SignatureError> {
         let c = self.usable(person.account.0, credential).await?;
-        let op = signing_operation(&c, hashes);
+        let what = self.resolve(person.account.0, subject).await?;
+        let op = signing_operation(&c, &what);
         Ok(self
             .0
             .identity
@@ -83,7 +80,8 @@ impl Signatures {
     ) -> Result<AuthorisationView, SignatureError> {
         let c = self.usable(person.account.0, credential).await?;
         let pin = Pin::presented(input.pin)?;
-        let op = signing_operation(&c, &input.hashes);
+        let what = self.resolve(person.account.0, &input.subject).await?;
+        let op = signing_operation(&c, &what);
         self.0
             .identity
             .confirm(person, input.confirmation, input.code, &op.target, meta)
@@ -96,8 +94,8 @@ impl Signatures {
                 AuthoriseRequest {
                     key: c.key,
                     pin,
-                    count: u32::try_from(input.hashes.values.len()).unwrap_or(u32::MAX),
-                    hashes: Some(input.hashes.values),
+                    count: u32::try_from(what.hashes.values.len()).unwrap_or(u32::MAX),
+                    hashes: Some(what.hashes.values),
                     lifetime: input.lifetime_secs.map_or(
                         DEFAULT_LIFETIME.min(self.0.max_lifetime),
                         Duration::from_secs,

@@ -22,6 +22,12 @@ pub enum SignatureError {
     /// The custody refused (wrong PIN, lock, SAD refused…).
     #[error(transparent)]
     Signing(#[from] SigningError),
+    /// A document named could not be read.
+    #[error(transparent)]
+    Document(#[from] crate::documents::DocumentError),
+    /// The time-stamp of a CAdES-T signature could not be made (internal).
+    #[error("time-stamp: {0}")]
+    TimeStamp(String),
     /// Database trouble.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -1,6 +1,7 @@
 //! Remote signing for holders (DESIGN §3): the credentials a holder signs with, the
 //! second-factor confirmation that names what will be signed, the authorisation (SAD) bound to
-//! exactly those hashes, and the signatures — raw, or detached CAdES-BES — kept for the holder.
+//! exactly those hashes, and the signatures — raw, detached or attached CAdES-BES, or CAdES-T
+//! with our time-stamp — kept for the holder.
 //!
 //! Keys stay in [`Custody`]; this service only decides which key a request may use (the
 //! holder's own, active, unexpired certificate), what the one-time code confirms, and what is
@@ -11,17 +12,21 @@ pub mod credentials;
 mod error;
 mod hashes;
 mod sign;
+mod subject;
 pub mod views;
 
 pub use authorise::Authorise;
 pub use credentials::{Credential, CredentialId};
 pub use error::SignatureError;
 pub use hashes::{HashAlgorithm, Hashes};
-pub use sign::{Format, SignHashes};
+pub use sign::{Format, Level, Shape, SignInput};
+pub use subject::Subject;
 pub use views::{AuthorisationView, CredentialView, SignatureView};
 
 use crate::certificates::registry::Registry;
+use crate::certificates::tsa::Authority;
 use crate::clock::SharedClock;
+use crate::documents::Documents;
 use crate::identity::Identity;
 use crate::signing::Custody;
 use crate::store::Db;
@@ -37,7 +42,23 @@ struct Inner {
     identity: Identity,
     custody: Custody,
     registry: Registry,
+    tsa: Authority,
+    documents: Documents,
     max_lifetime: std::time::Duration,
+}
+
+/// The services signing builds on.
+pub struct Parts {
+    /// The second factor.
+    pub identity: Identity,
+    /// The keys.
+    pub custody: Custody,
+    /// The CA chain placed in CMS signatures.
+    pub registry: Registry,
+    /// Time-stamps for CAdES-T.
+    pub tsa: Authority,
+    /// The documents signed.
+    pub documents: Documents,
 }
 
 impl std::fmt::Debug for Signatures {
@@ -47,23 +68,21 @@ impl std::fmt::Debug for Signatures {
 }
 
 impl Signatures {
-    /// The service over the vault custody, the identity service (second factor) and the CA
-    /// registry (the chain placed in CMS signatures); authorisations live at most as long as
-    /// `signing` allows.
+    /// The service over its parts; authorisations live at most as long as `signing` allows.
     pub fn new(
         db: Db,
         clock: SharedClock,
-        identity: Identity,
-        custody: Custody,
-        registry: Registry,
+        parts: Parts,
         signing: &crate::config::SigningConfig,
     ) -> Self {
         Self(Arc::new(Inner {
             db,
             clock,
-            identity,
-            custody,
-            registry,
+            identity: parts.identity,
+            custody: parts.custody,
+            registry: parts.registry,
+            tsa: parts.tsa,
+            documents: parts.documents,
             max_lifetime: std::time::Duration::from_secs(u64::from(
                 signing.authorisation_max_secs.get(),
             )),

@@ -1,14 +1,17 @@
-//! Signing hashes under a SAD: raw signatures, or detached CAdES-BES SignedData whose
-//! messageDigest is the hash (openssl verifies it against the document). The signatures are
-//! kept for the holder; the custody has already written the audit entry naming every hash.
+//! Signing hashes under a SAD: raw signatures, or CAdES SignedData whose messageDigest is the
+//! hash (openssl verifies it against the document) — detached, or attached for stored
+//! documents, BES or T (time-stamped by our TSA). The signatures are kept for the holder; the
+//! custody has already written the audit entry naming every hash.
 
 use super::authorise::key_holder;
 use super::hashes::{Hashes, short_name};
+use super::subject::{Resolved, Subject};
 use super::views::SignatureView;
 use super::{Credential, CredentialId, SignatureError, Signatures};
+use crate::documents::DocumentId;
 use crate::identity::{Person, RequestMeta};
 use crate::pki::Ca;
-use crate::pki::cms::sign::{SignerDraft, assemble};
+use crate::pki::cms::sign::{SignerDraft, assemble, attach};
 use crate::pki::cms::{DigestAlgorithm, ID_DATA};
 use crate::pki::scheme::{KeyAlgorithm, SignatureScheme};
 use crate::signing::{KeyHolder, Sad, SignItem, SigningError};
@@ -25,18 +28,21 @@ const MAX_LABEL: usize = 200;
 pub enum Format {
     /// The bare signature value (ECDSA as DER), as CSC `signHash` returns it.
     Raw,
-    /// A detached CAdES-BES SignedData (`.p7s`) with the certificate and its issuer.
+    /// A detached CAdES SignedData (`.p7s`) with the certificate and its issuer.
     Cms,
+    /// The same SignedData carrying the document (only for stored documents).
+    Attached,
 }
 
 impl Format {
-    /// `raw` or `cms`.
+    /// `raw`, `cms` (detached) or `attached`.
     pub fn parse(text: &str) -> Result<Self, SignatureError> {
         match text {
             "raw" => Ok(Format::Raw),
-            "cms" => Ok(Format::Cms),
+            "cms" | "detached" => Ok(Format::Cms),
+            "attached" => Ok(Format::Attached),
             _ => Err(SignatureError::Invalid(
-                "format is `cms` (detached CAdES-BES) or `raw`".into(),
+                "format is `cms` (detached CAdES), `attached` or `raw`".into(),
             )),
         }
     }
@@ -45,20 +51,67 @@ impl Format {
         match self {
             Format::Raw => "raw",
             Format::Cms => "cms",
+            Format::Attached => "attached",
         }
     }
 }
 
-/// A request to sign hashes.
-pub struct SignHashes<'a> {
+/// How much a CMS signature proves by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// CAdES-BES: signer, certificate reference and signing time as the signer claims it.
+    Bes,
+    /// CAdES-T: BES plus our TSA's time-stamp over the signature value, so the time is proved.
+    T,
+}
+
+impl Level {
+    /// `bes` or `t`.
+    pub fn parse(text: &str) -> Result<Self, SignatureError> {
+        match text.to_ascii_lowercase().as_str() {
+            "bes" | "cades-bes" => Ok(Level::Bes),
+            "t" | "cades-t" => Ok(Level::T),
+            _ => Err(SignatureError::Invalid(
+                "level is `bes` (CAdES-BES) or `t` (CAdES-T, time-stamped)".into(),
+            )),
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Level::Bes => "bes",
+            Level::T => "t",
+        }
+    }
+}
+
+/// The kind of signature to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Raw, detached or attached.
+    pub format: Format,
+    /// BES or T (CMS only).
+    pub level: Level,
+}
+
+impl Shape {
+    /// Detached CAdES-BES.
+    pub const DETACHED_BES: Shape = Shape {
+        format: Format::Cms,
+        level: Level::Bes,
+    };
+}
+
+/// A request to sign hashes or documents.
+pub struct SignInput<'a> {
     /// The credential.
     pub credential: CredentialId,
     /// The SAD from the authorisation.
     pub sad: &'a str,
-    /// What to sign (each must be covered by the SAD).
-    pub hashes: Hashes,
-    /// Raw or CMS.
-    pub format: Format,
+    /// What to sign (each hash must be covered by the SAD).
+    pub subject: Subject,
+    /// The kind of signature.
+    pub shape: Shape,
     /// A label the holder keeps with the signatures.
     pub label: Option<String>,
 }
@@ -73,12 +126,13 @@ fn scheme_for(key: KeyAlgorithm, digest: DigestAlgorithm) -> SignatureScheme {
 }
 
 impl Signatures {
-    /// Sign the hashes with the holder's credential under the SAD and keep the signatures.
-    pub async fn sign_hashes(
+    /// Sign hashes or documents with the holder's credential under the SAD and keep the
+    /// signatures; all or nothing.
+    pub async fn sign(
         &self,
         person: &Person,
         meta: &RequestMeta,
-        input: SignHashes<'_>,
+        input: SignInput<'_>,
     ) -> Result<Vec<SignatureView>, SignatureError> {
         let label = match input.label.as_deref().map(str::trim) {
             Some(l) if l.chars().count() > MAX_LABEL => {
@@ -89,16 +143,25 @@ impl Signatures {
             Some("") | None => None,
             Some(l) => Some(l.to_owned()),
         };
-        let rows = self
+        let owner = person.account.0;
+        let what = self.resolve(owner, &input.subject).await?;
+        let contents = self.attached_contents(owner, &what, input.shape).await?;
+        let mut rows = self
             .make(
                 &key_holder(person, meta),
                 input.credential,
                 input.sad,
-                &input.hashes,
-                input.format,
+                &what.hashes,
+                input.shape,
                 label,
             )
             .await?;
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.document_id = what.documents.get(i).map(|d| d.id);
+            if let Some(content) = contents.get(i) {
+                row.signature = attach(&row.signature, content)?;
+            }
+        }
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         sql::insert(&tx, &rows).await?;
@@ -114,9 +177,15 @@ impl Signatures {
         credential: CredentialId,
         sad: &str,
         hashes: &Hashes,
-        format: Format,
+        shape: Shape,
         label: Option<String>,
     ) -> Result<Vec<SignatureRow>, SignatureError> {
+        let format = shape.format;
+        if format == Format::Raw && shape.level == Level::T {
+            return Err(SignatureError::Invalid(
+                "a time-stamp (level `t`) goes into a CMS signature: ask for format `cms`".into(),
+            ));
+        }
         let owner = holder.owner().0;
         let c = self.usable(owner, credential).await?;
         let sad = Sad::parse(sad).ok_or(SigningError::SadInvalid)?;
@@ -132,7 +201,7 @@ impl Signatures {
                 ));
             }
             Format::Raw => Vec::new(),
-            Format::Cms => hashes
+            Format::Cms | Format::Attached => hashes
                 .values
                 .iter()
                 .map(|h| {
@@ -162,7 +231,9 @@ impl Signatures {
         let values = self.0.custody.sign(holder, &sad, items).await?;
         let values = match format {
             Format::Raw => values,
-            Format::Cms => self.wrap(&c, scheme, drafts, values)?,
+            Format::Cms | Format::Attached => {
+                self.wrap(&c, scheme, shape.level, drafts, values).await?
+            }
         };
         Ok(hashes
             .values
@@ -178,16 +249,20 @@ impl Signatures {
                 hash: h.clone(),
                 signature,
                 label: label.clone(),
+                document_id: None,
+                level: shape.level.as_str().to_owned(),
                 created_at: now,
             })
             .collect())
     }
 
-    /// Each bare signature into its SignedData with the signer's certificate and its issuer.
-    fn wrap(
+    /// Each bare signature into its (detached) SignedData with the signer's certificate and
+    /// its issuer, time-stamped for CAdES-T.
+    async fn wrap(
         &self,
         c: &Credential,
         scheme: SignatureScheme,
+        level: Level,
         drafts: Vec<SignerDraft>,
         values: Vec<Vec<u8>>,
     ) -> Result<Vec<Vec<u8>>, SignatureError> {
@@ -197,14 +272,60 @@ impl Signatures {
         let algorithm = scheme
             .identifier()
             .map_err(|e| SignatureError::Encoding(e.to_string()))?;
-        drafts
-            .into_iter()
-            .zip(values)
-            .map(|(draft, value)| {
-                let info = draft.finish(algorithm.clone(), &value, Vec::new())?;
-                Ok(assemble(ID_DATA, None, vec![info], &chain)?)
-            })
-            .collect()
+        let mut out = Vec::with_capacity(values.len());
+        for (draft, value) in drafts.into_iter().zip(values) {
+            let unsigned = match level {
+                Level::Bes => Vec::new(),
+                Level::T => vec![
+                    self.0
+                        .tsa
+                        .signature_time_stamp(&value, self.0.clock.now())
+                        .await
+                        .map_err(|e| SignatureError::TimeStamp(e.to_string()))?,
+                ],
+            };
+            let info = draft.finish(algorithm.clone(), &value, unsigned)?;
+            out.push(assemble(ID_DATA, None, vec![info], &chain)?);
+        }
+        Ok(out)
+    }
+
+    /// The documents' content for attached signatures, read (and checked against its hash)
+    /// before anything is signed; within the configured size in total, as it is held in memory.
+    async fn attached_contents(
+        &self,
+        owner: Uuid,
+        what: &Resolved,
+        shape: Shape,
+    ) -> Result<Vec<Vec<u8>>, SignatureError> {
+        if shape.format != Format::Attached {
+            return Ok(Vec::new());
+        }
+        if what.documents.is_empty() {
+            return Err(SignatureError::Invalid(
+                "an attached signature carries its document: name `documents`, or sign hashes \
+                 with format `cms`"
+                    .into(),
+            ));
+        }
+        let limit = self.0.documents.attached_max_bytes();
+        let total: i64 = what.documents.iter().map(|d| d.size).sum();
+        if usize::try_from(total).map_or(true, |t| t > limit) {
+            return Err(SignatureError::Invalid(format!(
+                "attached signatures carry their documents, at most {limit} bytes in one request: \
+                 sign larger documents detached (format `cms`)"
+            )));
+        }
+        let mut contents = Vec::with_capacity(what.documents.len());
+        for d in &what.documents {
+            let (_, content) = self
+                .0
+                .documents
+                .read_whole(owner, DocumentId(d.id), limit)
+                .await?;
+            contents.push(content);
+        }
+        Ok(contents)
     }
 
     /// The holder's signatures, newest first.

@@ -84,8 +84,13 @@ pub struct SignatureView {
     pub id: Uuid,
     /// The credential that made it.
     pub credential: Uuid,
-    /// `cms` (detached CAdES-BES SignedData, DER) or `raw`.
+    /// `cms` (detached CAdES SignedData, DER), `attached` (the same carrying the document) or
+    /// `raw`.
     pub format: String,
+    /// `bes`, or `t` when it carries our time-stamp (CAdES-T).
+    pub level: String,
+    /// The stored document it signs, if any.
+    pub document: Option<Uuid>,
     /// `sha256`, `sha384` or `sha512`.
     pub hash_algorithm: String,
     /// The signed hash, base64.
@@ -104,6 +109,8 @@ impl From<&SignatureRow> for SignatureView {
             id: s.id,
             credential: s.certificate_id,
             format: s.format.clone(),
+            level: s.level.clone(),
+            document: s.document_id,
             hash_algorithm: s.hash_algorithm.clone(),
             hash: STANDARD.encode(&s.hash),
             signature: STANDARD.encode(&s.signature),

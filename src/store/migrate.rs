@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "signatures",
         include_str!("../../migrations/V10__signatures.sql"),
     ),
+    (
+        11,
+        "documents",
+        include_str!("../../migrations/V11__documents.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod certificates;
 pub mod challenges;
 pub mod data_keys;
+pub mod documents;
 pub mod keys;
 pub mod migrate;
 pub mod outbox;

@@ -16,7 +16,7 @@ pub struct SignatureRow {
     pub certificate_id: Uuid,
     /// The authorisation it spent.
     pub authorisation_id: Uuid,
-    /// `cms` or `raw`.
+    /// `cms` (detached), `attached` or `raw`.
     pub format: String,
     /// `sha256`, `sha384` or `sha512`.
     pub hash_algorithm: String,
@@ -26,12 +26,16 @@ pub struct SignatureRow {
     pub signature: Vec<u8>,
     /// The holder's label, if any.
     pub label: Option<String>,
+    /// The stored document it signs, if any.
+    pub document_id: Option<Uuid>,
+    /// `bes` or `t` (time-stamped).
+    pub level: String,
     /// When.
     pub created_at: DateTime<Utc>,
 }
 
 const COLUMNS: &str = "id, owner_id, certificate_id, authorisation_id, format, hash_algorithm, \
-                       hash, signature, label, created_at";
+                       hash, signature, label, created_at, document_id, level";
 
 fn row(r: &tokio_postgres::Row) -> SignatureRow {
     SignatureRow {
@@ -45,6 +49,8 @@ fn row(r: &tokio_postgres::Row) -> SignatureRow {
         signature: r.get(7),
         label: r.get(8),
         created_at: r.get(9),
+        document_id: r.get(10),
+        level: r.get(11),
     }
 }
 
@@ -53,8 +59,8 @@ pub async fn insert(tx: &super::Transaction<'_>, rows: &[SignatureRow]) -> Resul
     let statement = tx
         .prepare(
             "INSERT INTO signatures (id, owner_id, certificate_id, authorisation_id, format, \
-             hash_algorithm, hash, signature, label, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             hash_algorithm, hash, signature, label, created_at, document_id, level) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .await?;
     for s in rows {
@@ -71,6 +77,8 @@ pub async fn insert(tx: &super::Transaction<'_>, rows: &[SignatureRow]) -> Resul
                 &s.signature,
                 &s.label,
                 &s.created_at,
+                &s.document_id,
+                &s.level,
             ],
         )
         .await?;

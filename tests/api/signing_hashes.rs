@@ -18,15 +18,6 @@ fn h(doc: &[u8]) -> String {
     STANDARD.encode(Sha256::digest(doc))
 }
 
-/// A subscriber with an active cloud certificate: (session, credential id).
-async fn holder(app: &TestApp, city: &str) -> (crate::support::accounts::Session, String) {
-    let point = desk(app, city).await;
-    let op = officer(app, point).await;
-    let sub = subscriber(app).await;
-    let (_, cert) = active_certificate(app, &sub, &op, point).await;
-    (sub, cert["id"].as_str().unwrap().to_owned())
-}
-
 async fn sign(
     app: &TestApp,
     who: &crate::support::accounts::Session,

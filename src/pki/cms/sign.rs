@@ -172,6 +172,29 @@ pub fn assemble(
     Ok(info.to_der()?)
 }
 
+/// The same SignedData with `content` embedded: a detached signature made attached. The signer
+/// infos are untouched — their messageDigest already covers the content — so both forms verify
+/// alike and one signing yields either.
+pub fn attach(detached: &[u8], content: &[u8]) -> Result<Vec<u8>, CmsError> {
+    let info = ContentInfo::from_der(detached)?;
+    if info.content_type != ID_SIGNED_DATA {
+        return Err(CmsError::Encoding("not a SignedData".into()));
+    }
+    let mut signed: SignedData = info.content.decode_as()?;
+    if signed.encap_content_info.econtent.is_some() {
+        return Err(CmsError::Encoding(
+            "the signature already carries content".into(),
+        ));
+    }
+    signed.encap_content_info.econtent =
+        Some(Any::from_der(&OctetString::new(content)?.to_der()?)?);
+    let info = ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::from_der(&signed.to_der()?)?,
+    };
+    Ok(info.to_der()?)
+}
+
 /// A certs-only SignedData (RFC 5652 §5, "degenerate": no signers, no content) carrying
 /// `chain` — the `.p7c` a holder downloads to install a certificate with its CA chain.
 pub fn certs_only(chain: &[Vec<u8>]) -> Result<Vec<u8>, CmsError> {

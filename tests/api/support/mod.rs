@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 pub mod accounts;
+pub mod documents;
 pub mod http_sink;
 pub mod pdf;
 pub mod pki;
@@ -298,6 +299,8 @@ pub struct TestApp {
     pub identity: cloudseal::identity::Identity,
     /// Its applications and certificates.
     pub registration: cloudseal::registration::Registration,
+    /// Its holders' documents.
+    pub documents: cloudseal::documents::Documents,
     /// Name of its database.
     pub db_name: String,
     /// Its configuration.
@@ -378,6 +381,7 @@ async fn spawn_full(
     let custody = app.custody().clone();
     let identity = app.identity().clone();
     let registration = app.registration().clone();
+    let documents = app.documents().clone();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -389,6 +393,7 @@ async fn spawn_full(
         custody,
         identity,
         registration,
+        documents,
         db_name: db_name.to_owned(),
         config,
         http: reqwest::Client::builder()

@@ -236,6 +236,15 @@ pub async fn authorise(
     v["sad"].as_str().unwrap().to_owned()
 }
 
+/// A subscriber with an active cloud certificate: (session, credential id).
+pub async fn holder(app: &TestApp, city: &str) -> (Session, String) {
+    let point = desk(app, city).await;
+    let op = officer(app, point).await;
+    let sub = crate::support::accounts::subscriber(app).await;
+    let (_, cert) = active_certificate(app, &sub, &op, point).await;
+    (sub, cert["id"].as_str().unwrap().to_owned())
+}
+
 /// The originals every helper identification names.
 pub fn presented() -> Value {
     json!({"originals": ["passport", "snils"], "data_confirmed": true})

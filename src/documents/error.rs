@@ -1,0 +1,39 @@
+//! What can go wrong with a document; `http::problem` maps each variant to one answer.
+
+use crate::store::StoreError;
+use crate::vault::VaultError;
+
+/// Why a document request was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// The request is malformed; the text says what to fix.
+    #[error("{0}")]
+    Invalid(String),
+    /// No such document of this holder (or it was deleted).
+    #[error("not found")]
+    NotFound,
+    /// The document is larger than the configured limit; nothing was stored.
+    #[error("documents are limited to {0} bytes")]
+    TooLarge(u64),
+    /// The client's body broke off; nothing was stored.
+    #[error("the upload broke off: {0}")]
+    Body(String),
+    /// A stored document does not open or does not match its hash (internal).
+    #[error("document corrupt: {0}")]
+    Corrupt(String),
+    /// Database trouble.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The audit entry could not be written.
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
+    /// The vault could not make or open the document key.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+impl From<tokio_postgres::Error> for DocumentError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        DocumentError::Store(e.into())
+    }
+}

@@ -1,0 +1,354 @@
+//! Holders' documents: streamed upload (raw and multipart) sealed in chunks, streamed
+//! download checked against its digest, soft deletion and erasure, and every refusal.
+
+use crate::support::accounts::{get_as, problem, subscriber};
+use crate::support::documents::{content, upload_raw};
+use crate::support::{ManualClock, TestApp, spawn, spawn_with, spawn_with_clock};
+use base64::Engine;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+async fn stored_documents(app: &TestApp) -> (i64, i64) {
+    let c = app.owner().await;
+    let docs: i64 = c
+        .query_one("SELECT count(*) FROM documents", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let chunks: i64 = c
+        .query_one("SELECT count(*) FROM document_chunks", &[])
+        .await
+        .unwrap()
+        .get(0);
+    (docs, chunks)
+}
+
+#[tokio::test]
+async fn a_document_streams_in_sealed_in_chunks_and_streams_out_intact() {
+    let app = spawn().await;
+    let sub = subscriber(&app).await;
+    let other = subscriber(&app).await;
+    // Three and a half chunks: the last one is short.
+    let data = content(3 * 1024 * 1024 + 512 * 1024 + 7);
+    let r = upload_raw(
+        &app,
+        &sub,
+        "?name=%D0%B4%D0%BE%D0%B3%D0%BE%D0%B2%D0%BE%D1%80.pdf",
+        Some("application/pdf"),
+        data.clone(),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let doc: Value = r.json().await.unwrap();
+    let id = doc["id"].as_str().unwrap();
+    assert_eq!(location, format!("/api/v1/documents/{id}"));
+    assert_eq!(doc["name"], "договор.pdf");
+    assert_eq!(doc["media_type"], "application/pdf");
+    assert_eq!(doc["size"], data.len());
+    assert_eq!(doc["sha256"], hex::encode(Sha256::digest(&data)));
+
+    // At rest: four sealed chunks, none holding any 16 bytes of the plain text.
+    let c = app.owner().await;
+    let rows = c
+        .query(
+            "SELECT seq, sealed FROM document_chunks WHERE document_id = $1::text::uuid ORDER BY seq",
+            &[&id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    for r in &rows {
+        let sealed: Vec<u8> = r.get(1);
+        for probe in [&data[..16], &data[1024 * 1024..1024 * 1024 + 16]] {
+            assert!(
+                !sealed.windows(16).any(|w| w == probe),
+                "plain text found in a chunk"
+            );
+        }
+    }
+    let wrapped: Option<Vec<u8>> = c
+        .query_one(
+            "SELECT wrapped_key FROM documents WHERE id = $1::text::uuid",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(
+        wrapped.is_some_and(|w| w.len() == 40),
+        "the key is kept wrapped"
+    );
+
+    // Download: same bytes, with the name, the media type and the digest.
+    let r = get_as(
+        &app,
+        &format!("/api/v1/documents/{id}/content"),
+        &sub.access,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        r.headers()["content-length"],
+        data.len().to_string().as_str()
+    );
+    let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&data));
+    assert_eq!(
+        r.headers()["repr-digest"],
+        format!("sha-256=:{digest}:").as_str()
+    );
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("filename*=UTF-8''%D0%B4%D0%BE%D0%B3%D0%BE%D0%B2%D0%BE%D1%80.pdf"),
+        "{disposition}"
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), data.as_slice());
+
+    // Listed and readable by the holder only.
+    let list: Value = get_as(&app, "/api/v1/documents", &sub.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], id);
+    for path in [
+        format!("/api/v1/documents/{id}"),
+        format!("/api/v1/documents/{id}/content"),
+        "/api/v1/documents/not-an-id".to_owned(),
+    ] {
+        assert_eq!(
+            problem(get_as(&app, &path, &other.access).await).await.0,
+            404,
+            "{path}"
+        );
+    }
+    let r = app
+        .http
+        .delete(app.url(&format!("/api/v1/documents/{id}")))
+        .bearer_auth(&other.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 404, "another holder cannot delete it");
+    let list: Value = get_as(&app, "/api/v1/documents", &other.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list, serde_json::json!([]));
+
+    let audit: i64 = c
+        .query_one(
+            "SELECT count(*) FROM audit_entries WHERE action = 'document.upload' \
+             AND object_id = $1 AND details LIKE $2",
+            &[&id, &format!("%{}%", hex::encode(Sha256::digest(&data)))],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audit, 1, "the upload is audited with its hash");
+}
+
+#[tokio::test]
+async fn a_multipart_form_uploads_its_file_part() {
+    let app = spawn().await;
+    let sub = subscriber(&app).await;
+    let data = content(200_000);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(data.clone())
+            .file_name("invoice 5.xml")
+            .mime_str("application/xml")
+            .unwrap(),
+    );
+    let r = app
+        .http
+        .post(app.url("/api/v1/documents"))
+        .bearer_auth(&sub.access)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let doc: Value = r.json().await.unwrap();
+    assert_eq!(doc["name"], "invoice 5.xml");
+    assert_eq!(doc["media_type"], "application/xml");
+    assert_eq!(doc["sha256"], hex::encode(Sha256::digest(&data)));
+    let got = get_as(
+        &app,
+        &format!("/api/v1/documents/{}/content", doc["id"].as_str().unwrap()),
+        &sub.access,
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+    assert_eq!(got.as_ref(), data.as_slice());
+
+    // A form without a `file` part is refused.
+    let form = reqwest::multipart::Form::new().text("note", "hello");
+    let r = app
+        .http
+        .post(app.url("/api/v1/documents"))
+        .bearer_auth(&sub.access)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, _, b) = problem(r).await;
+    assert_eq!(status, 400);
+    assert!(b["detail"].as_str().unwrap().contains("`file`"), "{b}");
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_and_leave_nothing() {
+    let app = spawn_with(|c| {
+        c.documents.max_bytes = std::num::NonZeroU64::new(64 * 1024).unwrap();
+    })
+    .await;
+    let sub = subscriber(&app).await;
+
+    // Over the limit: refused by Content-Length, and by counting when streamed without it.
+    let r = upload_raw(&app, &sub, "?name=big.bin", None, content(100 * 1024)).await;
+    let (status, slug, b) = problem(r).await;
+    assert_eq!((status, slug.as_str()), (413, "payload-too-large"));
+    assert!(b["detail"].as_str().unwrap().contains("65536 bytes"), "{b}");
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..10).map(|_| Ok(content(10 * 1024))).collect();
+    let r = app
+        .http
+        .post(app.url("/api/v1/documents?name=streamed.bin"))
+        .bearer_auth(&sub.access)
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 413, "counted while streaming");
+
+    for (query, media_type, body, why) in [
+        ("", None, content(10), "file name"),
+        ("?name=a/b.txt", None, content(10), "path separators"),
+        ("?name=a.txt", Some("pdf"), content(10), "not a media type"),
+        ("?name=a.txt", None, Vec::new(), "empty"),
+    ] {
+        let r = upload_raw(&app, &sub, query, media_type, body).await;
+        let (status, _, b) = problem(r).await;
+        assert_eq!(status, 400, "{why}");
+        assert!(b["detail"].as_str().unwrap().contains(why), "{b}");
+    }
+    let r = upload_raw(&app, &sub, "?name=a.txt&size=3", None, content(10)).await;
+    assert_eq!(problem(r).await.0, 400, "unknown query parameter");
+    assert_eq!(stored_documents(&app).await, (0, 0), "nothing stored");
+
+    // Only holders upload.
+    let r = app
+        .http
+        .post(app.url("/api/v1/documents?name=a.txt"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 401);
+}
+
+#[tokio::test]
+async fn a_tampered_chunk_is_not_served() {
+    let app = spawn().await;
+    let sub = subscriber(&app).await;
+    let data = content(2 * 1024 * 1024 + 10);
+    let r = upload_raw(&app, &sub, "?name=a.bin", None, data).await;
+    let doc: Value = r.json().await.unwrap();
+    let id = doc["id"].as_str().unwrap();
+    // Swap the first two chunks: each opens only in its own place.
+    let c = app.owner().await;
+    c.batch_execute(&format!(
+        "UPDATE document_chunks SET seq = 99 WHERE document_id = '{id}' AND seq = 0; \
+         UPDATE document_chunks SET seq = 0 WHERE document_id = '{id}' AND seq = 1; \
+         UPDATE document_chunks SET seq = 1 WHERE document_id = '{id}' AND seq = 99;"
+    ))
+    .await
+    .unwrap();
+    let r = get_as(
+        &app,
+        &format!("/api/v1/documents/{id}/content"),
+        &sub.access,
+    )
+    .await;
+    match r.status().as_u16() {
+        // The first chunk fails before the head is sent…
+        500 => assert_eq!(problem(r).await.1, "internal"),
+        // …or the body breaks off: the client never gets the full, trusted length.
+        200 => assert!(r.bytes().await.is_err(), "a broken body"),
+        s => panic!("unexpected {s}"),
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_document_disappears_and_is_erased_after_retention() {
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let app = spawn_with_clock(clock.clone()).await;
+    let sub = subscriber(&app).await;
+    let r = upload_raw(&app, &sub, "?name=a.txt", Some("text/plain"), content(1000)).await;
+    let doc: Value = r.json().await.unwrap();
+    let id = doc["id"].as_str().unwrap();
+    let r = app
+        .http
+        .delete(app.url(&format!("/api/v1/documents/{id}")))
+        .bearer_auth(&sub.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    for path in [
+        format!("/api/v1/documents/{id}"),
+        format!("/api/v1/documents/{id}/content"),
+    ] {
+        assert_eq!(problem(get_as(&app, &path, &sub.access).await).await.0, 404);
+    }
+    let r = app
+        .http
+        .delete(app.url(&format!("/api/v1/documents/{id}")))
+        .bearer_auth(&sub.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 404, "deleted once");
+
+    // Kept (hidden) during the retention period, erased after it.
+    assert_eq!(app.documents.purge_due().await.unwrap(), 0);
+    assert_eq!(stored_documents(&app).await, (1, 1));
+    clock.advance(chrono::TimeDelta::days(31));
+    assert_eq!(app.documents.purge_due().await.unwrap(), 1);
+    assert_eq!(
+        stored_documents(&app).await,
+        (1, 0),
+        "chunks erased, row kept"
+    );
+    let c = app.owner().await;
+    let row = c
+        .query_one(
+            "SELECT wrapped_key IS NULL, purged_at IS NOT NULL FROM documents",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(row.get::<_, bool>(0) && row.get::<_, bool>(1));
+    let audited: i64 = c
+        .query_one(
+            "SELECT count(*) FROM audit_entries WHERE action IN ('document.delete', 'document.purge') \
+             AND object_id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audited, 2);
+}
