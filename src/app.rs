@@ -135,6 +135,14 @@ impl Application {
             },
             &config.signing,
         );
+        let verification = crate::verification::Verification::new(
+            db.clone(),
+            clock.clone(),
+            vault.clone(),
+            registry.clone(),
+            documents.clone(),
+            config.verification.clone(),
+        );
         let registration = crate::registration::Registration::new(
             db.clone(),
             clock.clone(),
@@ -174,6 +182,7 @@ impl Application {
             registration: registration.clone(),
             signatures,
             documents: documents.clone(),
+            verification,
         });
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);

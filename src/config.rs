@@ -106,6 +106,29 @@ pub struct Config {
     /// Holders' documents: size limits and retention after deletion.
     #[serde(default)]
     pub documents: DocumentsConfig,
+    /// Signature verification: limits of the open endpoint.
+    #[serde(default)]
+    pub verification: VerificationConfig,
+}
+
+/// The verification service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VerificationConfig {
+    /// Verifications per minute one address may ask for without logging in.
+    pub anonymous_per_minute: std::num::NonZeroU32,
+    /// Largest signature file accepted, in bytes (a document may be as large as
+    /// `documents.max_bytes`: it is hashed as it streams, not kept).
+    pub signature_max_bytes: std::num::NonZeroUsize,
+}
+
+impl Default for VerificationConfig {
+    fn default() -> Self {
+        Self {
+            anonymous_per_minute: std::num::NonZeroU32::MIN.saturating_add(29),
+            signature_max_bytes: std::num::NonZeroUsize::MIN.saturating_add(10 * 1024 * 1024 - 1),
+        }
+    }
 }
 
 /// Holders' documents (issue 6).

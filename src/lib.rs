@@ -29,6 +29,7 @@ pub mod signing;
 pub mod store;
 pub mod telemetry;
 pub mod vault;
+pub mod verification;
 
 pub use app::Application;
 pub use config::Config;

@@ -104,6 +104,27 @@ impl FromRequest for Signed {
     }
 }
 
+/// Whoever calls an open endpoint: the person when a bearer token is sent (it must then be
+/// valid), else nobody. Cookies are not consulted, so an open form needs no CSRF token.
+#[derive(Debug, Clone)]
+pub struct Visitor(pub Option<Person>);
+
+impl FromRequest for Visitor {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if req.headers().contains_key(header::AUTHORIZATION) {
+                person(req).await.map(|p| Visitor(Some(p)))
+            } else {
+                Ok(Visitor(None))
+            }
+        })
+    }
+}
+
 /// Which roles a capability admits.
 pub trait Roles {
     /// The roles.

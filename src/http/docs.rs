@@ -4,7 +4,7 @@
 use super::problem::Problem;
 use super::{
     accounts, admin, applications, audit, certificates, desk, documents, health, identification,
-    login, ocsp, papers, partner, pki, scans, signatures, tsa,
+    login, ocsp, papers, partner, pki, scans, signatures, tsa, verify,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
@@ -34,7 +34,8 @@ use utoipa::OpenApi;
         certificates::payment_notification, signatures::credentials, signatures::credential,
         signatures::confirmation, signatures::authorise, signatures::sign, signatures::list,
         signatures::read, signatures::p7s, documents::upload, documents::list, documents::read,
-        documents::content, documents::remove),
+        documents::content, documents::remove, verify::verify, verify::check_protocol,
+        verify::saved_protocols, verify::saved_protocol, verify::verify_page),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
         accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
@@ -70,7 +71,8 @@ use utoipa::OpenApi;
         identification::EnrolmentRequest, crate::signatures::CredentialView,
         crate::signatures::AuthorisationView, crate::signatures::SignatureView,
         signatures::HashesRequest, signatures::AuthoriseRequest, signatures::SignRequest,
-        crate::documents::DocumentView)),
+        crate::documents::DocumentView, verify::VerifyAnswer, crate::verification::ProtocolCheck,
+        crate::verification::ProtocolSummary)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
         (name = "audit", description = "Audit trail"),
         (name = "pki", description = "CA certificates, CRLs, OCSP and time-stamping"),
@@ -82,7 +84,8 @@ use utoipa::OpenApi;
         (name = "desk", description = "The operator desk"),
         (name = "certificates", description = "Activation, download and revocation of your certificates"),
         (name = "signing", description = "Credentials, authorisation (SAD) and signatures"),
-        (name = "documents", description = "Your documents: upload, download, delete"))
+        (name = "documents", description = "Your documents: upload, download, delete"),
+        (name = "verification", description = "Verify signatures and check sealed protocols (open to anyone)"))
 )]
 pub struct ApiDoc;
 

@@ -23,6 +23,7 @@ pub mod problem;
 pub mod scans;
 pub mod signatures;
 pub mod tsa;
+pub mod verify;
 
 use crate::certificates::registry::{Registry, ServiceCertificates};
 use crate::clock::SharedClock;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub signatures: crate::signatures::Signatures,
     /// Holders' documents.
     pub documents: crate::documents::Documents,
+    /// Signature and protocol verification.
+    pub verification: crate::verification::Verification,
 }
 
 /// Register every route.
@@ -82,6 +85,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(scans::configure)
         .configure(signatures::configure)
         .configure(documents::configure)
+        .configure(verify::configure)
         .configure(identification::configure)
         .configure(docs::configure);
 }

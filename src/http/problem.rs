@@ -555,6 +555,36 @@ impl From<crate::registration::RegistrationError> for ApiError {
     }
 }
 
+impl From<crate::verification::VerificationError> for ApiError {
+    fn from(e: crate::verification::VerificationError) -> Self {
+        use crate::verification::VerificationError as V;
+        match e {
+            V::Invalid(d) | V::Unreadable(d) => ApiError::BadRequest(d),
+            V::NotFound => ApiError::NotFound,
+            V::TooLarge(limit) => ApiError::refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "File too large",
+                format!("This file is limited to {limit} bytes."),
+            ),
+            V::RateLimited(seconds) => ApiError::Refused {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                slug: "rate-limited",
+                title: "Too many requests",
+                detail: "Verifications without logging in are limited per address and minute; \
+                         log in, or retry later."
+                    .into(),
+                retry_after: Some(seconds),
+                oauth_error: None,
+            },
+            V::Document(d) => d.into(),
+            V::Store(s) => s.into(),
+            V::Vault(v) => v.into(),
+            V::Internal(d) => ApiError::Internal(d),
+        }
+    }
+}
+
 impl From<crate::documents::DocumentError> for ApiError {
     fn from(e: crate::documents::DocumentError) -> Self {
         use crate::documents::DocumentError as D;

@@ -58,6 +58,16 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "documents",
         include_str!("../../migrations/V11__documents.sql"),
     ),
+    (
+        12,
+        "verification_protocols",
+        include_str!("../../migrations/V12__verification_protocols.sql"),
+    ),
+    (
+        13,
+        "notification_order",
+        include_str!("../../migrations/V13__notification_order.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod partners;
 pub mod passports;
 pub mod pki;
+pub mod protocols;
 pub mod scans;
 pub mod sessions;
 pub mod signatures;

@@ -39,4 +39,5 @@ mod startup;
 mod support;
 mod trust;
 mod tsa;
+mod verification;
 mod verify;

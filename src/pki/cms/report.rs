@@ -2,10 +2,10 @@
 //! reasons as stable codes, and the facts (who, which certificate, when, which algorithm).
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The outcome for one signer (ETSI EN 319 102-1 terms).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Every check passed.
@@ -18,7 +18,7 @@ pub enum Verdict {
 }
 
 /// A reason code. Failures make a signer `failed`; the rest make it `indeterminate`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Reason {
     /// The content does not match the messageDigest attribute.
@@ -100,7 +100,7 @@ impl Reason {
 }
 
 /// Where the validation time came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeSource {
     /// A verified signature time-stamp (CAdES-T).
@@ -112,7 +112,7 @@ pub enum TimeSource {
 }
 
 /// One signer's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SignerReport {
     /// Passed, failed or indeterminate.
     pub verdict: Verdict,
@@ -127,7 +127,7 @@ pub struct SignerReport {
     /// SHA-256 fingerprint of the signer's certificate, when found.
     pub certificate_fingerprint: Option<String>,
     /// `CMS`, `CAdES-BES` or `CAdES-T`.
-    pub level: &'static str,
+    pub level: String,
     /// Digest algorithm.
     pub digest_algorithm: String,
     /// Signature algorithm.
@@ -145,7 +145,7 @@ pub struct SignerReport {
 }
 
 /// The result for a whole signature.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// Passed only when every signer passed.
     pub verdict: Verdict,

@@ -159,6 +159,73 @@ fn encapsulated_content(sd: &SignedData) -> Result<Option<Vec<u8>>, VerifyError>
     }
 }
 
+/// The digests of a detached document under every algorithm the engine checks — for a
+/// document too large to hold, hashed as it streams by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digests {
+    /// SHA-256.
+    pub sha256: Vec<u8>,
+    /// SHA-384.
+    pub sha384: Vec<u8>,
+    /// SHA-512.
+    pub sha512: Vec<u8>,
+}
+
+/// Computes [`Digests`] piece by piece.
+#[derive(Debug, Clone, Default)]
+pub struct DigestStream {
+    sha256: sha2::Sha256,
+    sha384: sha2::Sha384,
+    sha512: sha2::Sha512,
+    size: u64,
+}
+
+impl DigestStream {
+    /// Take the next piece.
+    pub fn update(&mut self, piece: &[u8]) {
+        self.sha256.update(piece);
+        self.sha384.update(piece);
+        self.sha512.update(piece);
+        self.size += piece.len() as u64;
+    }
+
+    /// Bytes seen so far.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The digests of everything taken.
+    pub fn finish(self) -> Digests {
+        Digests {
+            sha256: self.sha256.finalize().to_vec(),
+            sha384: self.sha384.finalize().to_vec(),
+            sha512: self.sha512.finalize().to_vec(),
+        }
+    }
+}
+
+/// What a signature is checked over: the content, or only its digests.
+#[derive(Debug, Clone, Copy)]
+pub enum Content<'a> {
+    /// The bytes.
+    Bytes(&'a [u8]),
+    /// Their digests (a signature without signed attributes cannot be checked this way).
+    Digests(&'a Digests),
+}
+
+impl Content<'_> {
+    fn digest(&self, algorithm: DigestAlgorithm) -> Vec<u8> {
+        match self {
+            Content::Bytes(b) => algorithm.digest(b),
+            Content::Digests(d) => match algorithm {
+                DigestAlgorithm::Sha256 => d.sha256.clone(),
+                DigestAlgorithm::Sha384 => d.sha384.clone(),
+                DigestAlgorithm::Sha512 => d.sha512.clone(),
+            },
+        }
+    }
+}
+
 /// Verify a signature. `detached` is the content of a detached signature; `now` the time of
 /// verification.
 pub async fn verify(
@@ -168,10 +235,21 @@ pub async fn verify(
     revocation: &impl RevocationCheck,
     now: DateTime<Utc>,
 ) -> Result<Report, VerifyError> {
+    verify_content(input, detached.map(Content::Bytes), trust, revocation, now).await
+}
+
+/// Verify a signature over a detached content given as bytes or as digests.
+pub async fn verify_content(
+    input: &[u8],
+    detached: Option<Content<'_>>,
+    trust: &TrustList,
+    revocation: &impl RevocationCheck,
+    now: DateTime<Utc>,
+) -> Result<Report, VerifyError> {
     let der = decode_input(input)?;
     let sd = parse_signed_data(&der)?;
     let attached = encapsulated_content(&sd)?;
-    let content = attached.as_deref().or(detached);
+    let content = attached.as_deref().map(Content::Bytes).or(detached);
     let certs = embedded_certificates(&sd);
     let mut signers = Vec::new();
     for si in sd.signer_infos.0.iter() {
@@ -201,7 +279,7 @@ pub async fn verify(
     Ok(Report {
         verdict,
         attached: attached.is_some(),
-        content_sha256: content.map(|c| hex::encode(sha2::Sha256::digest(c))),
+        content_sha256: content.map(|c| hex::encode(c.digest(DigestAlgorithm::Sha256))),
         signers,
     })
 }
@@ -233,7 +311,7 @@ fn find_signer(sid: &SignerIdentifier, pool: &[&Certificate]) -> Option<Certific
 fn check_signature(
     si: &SignerInfo,
     content_type: ObjectIdentifier,
-    content: Option<&[u8]>,
+    content: Option<Content<'_>>,
     pool: &[&Certificate],
 ) -> Checked {
     let mut reasons = Vec::new();
@@ -253,7 +331,7 @@ fn check_signature(
             {
                 None => reasons.push(Reason::MissingMessageDigest),
                 Some(md) => match (content, digest) {
-                    (Some(c), Some(d)) if d.digest(c) != md.as_bytes() => {
+                    (Some(c), Some(d)) if c.digest(d) != md.as_bytes() => {
                         reasons.push(Reason::MessageDigestMismatch)
                     }
                     (None, _) => reasons.push(Reason::ContentMissing),
@@ -277,8 +355,8 @@ fn check_signature(
             attrs.to_der().ok()
         }
         None => match content {
-            Some(c) => Some(c.to_vec()),
-            None => {
+            Some(Content::Bytes(c)) => Some(c.to_vec()),
+            Some(Content::Digests(_)) | None => {
                 reasons.push(Reason::ContentMissing);
                 None
             }
@@ -446,7 +524,7 @@ fn validity_reasons(chain: &[Certificate], at: DateTime<Utc>) -> Vec<Reason> {
     let mut out = Vec::new();
     for c in chain {
         let v = &c.tbs_certificate.validity;
-        let subject = c.tbs_certificate.subject.to_string();
+        let subject = crate::pki::names::readable(&c.tbs_certificate.subject);
         if at < to_chrono(&v.not_before) {
             out.push(Reason::CertificateNotYetValid { subject });
         } else if at > to_chrono(&v.not_after) {
@@ -465,7 +543,7 @@ async fn revocation_reasons(
     let mut out = Vec::new();
     for pair in chain.windows(2) {
         let (cert, issuer) = (&pair[0], &pair[1]);
-        let subject = cert.tbs_certificate.subject.to_string();
+        let subject = crate::pki::names::readable(&cert.tbs_certificate.subject);
         match revocation.status(cert, issuer).await {
             RevocationStatus::Good => {}
             RevocationStatus::Unknown => out.push(Reason::RevocationUnknown { subject }),
@@ -518,7 +596,7 @@ async fn verify_time_stamp(
         .iter()
         .next()
         .ok_or("token without signer")?;
-    let checked = check_signature(si, ID_CT_TST_INFO, Some(&content), &pool);
+    let checked = check_signature(si, ID_CT_TST_INFO, Some(Content::Bytes(&content)), &pool);
     if let Some(r) = checked.reasons.first() {
         return Err(format!("token signature: {r:?}"));
     }
@@ -539,7 +617,7 @@ async fn verify_time_stamp(
 async fn verify_signer(
     si: &SignerInfo,
     content_type: ObjectIdentifier,
-    content: Option<&[u8]>,
+    content: Option<Content<'_>>,
     certs: &[Certificate],
     trust: &TrustList,
     revocation: &impl RevocationCheck,
@@ -577,7 +655,7 @@ async fn verify_signer(
             Ok(chain) => {
                 chain_subjects = chain
                     .iter()
-                    .map(|c| c.tbs_certificate.subject.to_string())
+                    .map(|c| crate::pki::names::readable(&c.tbs_certificate.subject))
                     .collect();
                 reasons.extend(validity_reasons(&chain, validation_time));
                 reasons.extend(
@@ -596,14 +674,14 @@ async fn verify_signer(
     };
     let (issuer, serial) = match &si.sid {
         SignerIdentifier::IssuerAndSerialNumber(isn) => (
-            isn.issuer.to_string(),
+            crate::pki::names::readable(&isn.issuer),
             hex::encode(isn.serial_number.as_bytes()),
         ),
         SignerIdentifier::SubjectKeyIdentifier(ski) => (
             checked
                 .cert
                 .as_ref()
-                .map(|c| c.tbs_certificate.issuer.to_string())
+                .map(|c| crate::pki::names::readable(&c.tbs_certificate.issuer))
                 .unwrap_or_default(),
             format!("ski:{}", hex::encode(ski.0.as_bytes())),
         ),
@@ -614,7 +692,7 @@ async fn verify_signer(
         subject: checked
             .cert
             .as_ref()
-            .map(|c| c.tbs_certificate.subject.to_string()),
+            .map(|c| crate::pki::names::readable(&c.tbs_certificate.subject)),
         issuer,
         serial,
         certificate_fingerprint: checked
@@ -626,7 +704,8 @@ async fn verify_signer(
             (None, _) => "CMS",
             (Some(_), None) => "CAdES-BES",
             (Some(_), Some(_)) => "CAdES-T",
-        },
+        }
+        .to_owned(),
         digest_algorithm: checked
             .digest
             .map_or_else(|| si.digest_alg.oid.to_string(), |d| d.name().to_owned()),

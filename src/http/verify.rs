@@ -1,0 +1,348 @@
+//! Verification over HTTP, open to anyone: a signature (and its document) in, the report or a
+//! sealed protocol out; a protocol file in, whether its seal holds. Signed-in callers (bearer
+//! token) keep their protocols and may verify against their stored documents. A plain page at
+//! `/verify` lets a browser do the same without any script.
+
+use super::AppState;
+use super::auth::{Meta, Signed, Visitor};
+use super::problem::{ApiError, Problem};
+use super::signatures::Page;
+use crate::documents::DocumentId;
+use crate::pki::cms::verify::DigestStream;
+use crate::verification::{
+    Lang, Protocol, ProtocolCheck, ProtocolFormat, ProtocolSummary, Submitted, SubmittedDocument,
+    VerificationError,
+};
+use actix_multipart::{Field, Multipart};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Largest protocol file checked.
+const PROTOCOL_MAX_BYTES: usize = 5 * 1024 * 1024;
+
+/// Register every route of this file.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(verify)
+        .service(check_protocol)
+        .service(saved_protocols)
+        .service(saved_protocol)
+        .service(verify_page);
+}
+
+/// How to answer a verification.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyQuery {
+    /// Answer with the sealed protocol file (`json`, `html`, `pdf`) instead of the report.
+    pub protocol: Option<String>,
+    /// Its language: `en` (default) or `ru`.
+    pub lang: Option<String>,
+}
+
+/// The answer of a verification without `protocol`.
+#[derive(Serialize, ToSchema)]
+pub struct VerifyAnswer {
+    /// Whether the protocol was kept (signed-in callers); fetch it at `/api/v1/protocols/{id}`.
+    pub saved: bool,
+    /// The protocol: files, time and the engine's report.
+    #[schema(value_type = Object)]
+    pub protocol: Protocol,
+}
+
+async fn read_field(mut field: Field, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::new();
+    while let Some(piece) = field.next().await {
+        let piece = piece.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        if out.len() + piece.len() > limit {
+            return Err(VerificationError::TooLarge(limit as u64).into());
+        }
+        out.extend_from_slice(&piece);
+    }
+    Ok(out)
+}
+
+async fn hash_field(mut field: Field, limit: u64) -> Result<SubmittedDocument, ApiError> {
+    let name = field
+        .content_disposition()
+        .and_then(|d| d.get_filename())
+        .map(str::to_owned);
+    let mut digests = DigestStream::default();
+    while let Some(piece) = field.next().await {
+        let piece = piece.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        if digests.size() + piece.len() as u64 > limit {
+            return Err(VerificationError::TooLarge(limit).into());
+        }
+        digests.update(&piece);
+    }
+    Ok(SubmittedDocument {
+        name,
+        size: digests.size(),
+        digests: digests.finish(),
+    })
+}
+
+fn lang(query: Option<&str>) -> Result<Lang, ApiError> {
+    Ok(Lang::parse(query.unwrap_or("en"))?)
+}
+
+fn file_response(id: uuid::Uuid, format: ProtocolFormat, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(format.media_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"protocol-{id}.{}\"", format.extension()),
+        ))
+        .body(bytes)
+}
+
+/// Verify a signature: a `multipart/form-data` form with a `signature` file (DER, PEM or
+/// base64) and, for a detached signature, the `document` (hashed as it streams, never kept) or
+/// — signed in — `document_id` of a stored document. Without logging in the calls per address
+/// and minute are limited. Answers the report, or the sealed protocol with `?protocol=`.
+#[utoipa::path(tag = "verification", params(VerifyQuery),
+    request_body(content = String, content_type = "multipart/form-data"),
+    responses(
+    (status = 200, body = VerifyAnswer),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    meta: Meta,
+    req: HttpRequest,
+    query: web::Query<VerifyQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let service = &state.verification;
+    let format = query
+        .protocol
+        .as_deref()
+        .map(ProtocolFormat::parse)
+        .transpose()?;
+    let lang = lang(query.lang.as_deref())?;
+    if visitor.0.is_none() {
+        service.admit_anonymous(&meta.0.client_ip)?;
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_form {
+        return Err(ApiError::UnsupportedMediaType("multipart/form-data"));
+    }
+    let mut form = Multipart::new(req.headers(), payload);
+    let mut signature = None;
+    let mut document = None;
+    let mut document_id = None;
+    while let Some(field) = form.next().await {
+        let field = field.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        match field.name() {
+            Some("signature") => {
+                let name = field
+                    .content_disposition()
+                    .and_then(|d| d.get_filename())
+                    .map(str::to_owned);
+                signature = Some((
+                    read_field(field, service.signature_max_bytes()).await?,
+                    name,
+                ));
+            }
+            Some("document") => {
+                document = Some(hash_field(field, service.document_max_bytes()).await?);
+            }
+            Some("document_id") => {
+                let text = read_field(field, 100).await?;
+                document_id = Some(String::from_utf8_lossy(&text).trim().to_owned());
+            }
+            other => {
+                return Err(ApiError::BadRequest(format!(
+                    "unknown form part {:?}: send `signature` and, for a detached signature, \
+                     `document` or `document_id`",
+                    other.unwrap_or_default()
+                )));
+            }
+        }
+    }
+    let Some((signature, signature_name)) = signature else {
+        return Err(ApiError::BadRequest(
+            "the form needs a `signature` part".into(),
+        ));
+    };
+    let owner = visitor.0.as_ref().map(|p| p.account.0);
+    if let Some(id) = document_id {
+        if document.is_some() {
+            return Err(ApiError::BadRequest(
+                "send either `document` or `document_id`, not both".into(),
+            ));
+        }
+        let Some(owner) = owner else {
+            return Err(ApiError::unauthenticated(
+                "Log in to verify against your stored documents.",
+            ));
+        };
+        let id = DocumentId::parse(&id).map_err(VerificationError::from)?;
+        document = Some(service.stored_document(owner, id).await?);
+    }
+    let submitted = Submitted {
+        signature,
+        signature_name,
+        document,
+    };
+    let protocol = service.verify(owner, submitted).await?;
+    match format {
+        Some(format) => {
+            let bytes = service.sealed(&protocol, format, lang).await?;
+            Ok(file_response(protocol.id, format, bytes))
+        }
+        None => Ok(HttpResponse::Ok().json(VerifyAnswer {
+            saved: owner.is_some(),
+            protocol,
+        })),
+    }
+}
+
+/// Check a protocol file (the JSON, HTML or PDF this service sealed) sent as the raw body:
+/// valid only when the seal is ours and the file is byte for byte as sealed.
+#[utoipa::path(tag = "verification",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+    (status = 200, body = ProtocolCheck),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/verify/protocol")]
+pub async fn check_protocol(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    meta: Meta,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    if visitor.0.is_none() {
+        state.verification.admit_anonymous(&meta.0.client_ip)?;
+    }
+    let file = super::body::limited(payload, PROTOCOL_MAX_BYTES).await?;
+    Ok(HttpResponse::Ok().json(state.verification.check_protocol(&file).await?))
+}
+
+/// Your saved protocols, newest first.
+#[utoipa::path(tag = "verification", params(Page), responses(
+    (status = 200, body = Vec<ProtocolSummary>),
+    (status = 400, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/protocols")]
+pub async fn saved_protocols(
+    state: web::Data<AppState>,
+    who: Signed,
+    page: web::Query<Page>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, offset) = page.checked()?;
+    let found = state
+        .verification
+        .protocols(who.0.account.0, limit, offset)
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Which file of a saved protocol.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolQuery {
+    /// `json` (default), `html` or `pdf`.
+    pub format: Option<String>,
+    /// `en` (default) or `ru`.
+    pub lang: Option<String>,
+}
+
+/// One of your saved protocols as a sealed file (another person's answers 404).
+#[utoipa::path(tag = "verification", params(ProtocolQuery), responses(
+    (status = 200, content_type = "application/pdf", body = Vec<u8>),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/protocols/{id}")]
+pub async fn saved_protocol(
+    state: web::Data<AppState>,
+    who: Signed,
+    id: web::Path<String>,
+    query: web::Query<ProtocolQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let format = ProtocolFormat::parse(query.format.as_deref().unwrap_or("json"))?;
+    let lang = lang(query.lang.as_deref())?;
+    let id = super::applications::path_id(&id)?;
+    let protocol = state.verification.protocol(who.0.account.0, id).await?;
+    let bytes = state.verification.sealed(&protocol, format, lang).await?;
+    Ok(file_response(protocol.id, format, bytes))
+}
+
+/// The page's language.
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// `en` (default) or `ru`.
+    pub lang: Option<String>,
+}
+
+/// A page to verify a signature or check a protocol from a browser, without script.
+#[utoipa::path(tag = "verification", params(PageQuery), responses(
+    (status = 200, content_type = "text/html", body = String)))]
+#[get("/verify")]
+pub async fn verify_page(query: web::Query<PageQuery>) -> HttpResponse {
+    let ru = query.lang.as_deref() == Some("ru");
+    let (code, t) = if ru { ("ru", &RU) } else { ("en", &EN) };
+    let body = format!(
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n</head>\n<body>\n<p><a href=\"/verify?lang=en\">English</a> · \
+         <a href=\"/verify?lang=ru\">Русский</a></p>\n<h1>{title}</h1>\n\
+         <form method=\"post\" action=\"/api/v1/verify?protocol=html&amp;lang={code}\" \
+         enctype=\"multipart/form-data\">\n\
+         <p><label for=\"signature\">{signature}</label><br>\
+         <input id=\"signature\" name=\"signature\" type=\"file\" required></p>\n\
+         <p><label for=\"document\">{document}</label><br>\
+         <input id=\"document\" name=\"document\" type=\"file\"></p>\n\
+         <p><button type=\"submit\">{verify}</button></p>\n</form>\n\
+         <h2>{check_title}</h2>\n<p>{check}</p>\n</body>\n</html>\n",
+        title = t.title,
+        signature = t.signature,
+        document = t.document,
+        verify = t.verify,
+        check_title = t.check_title,
+        check = t.check,
+    );
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
+/// The words of the page.
+struct PageText {
+    title: &'static str,
+    signature: &'static str,
+    document: &'static str,
+    verify: &'static str,
+    check_title: &'static str,
+    check: &'static str,
+}
+
+const EN: PageText = PageText {
+    title: "Verify an electronic signature",
+    signature: "Signature file (.p7s, .sig, .p7m)",
+    document: "The signed document (for a detached signature)",
+    verify: "Verify and show the protocol",
+    check_title: "Check a protocol",
+    check: "A protocol this service issued carries its seal. Send the file as the body of \
+            POST /api/v1/verify/protocol to check it.",
+};
+
+const RU: PageText = PageText {
+    title: "Проверка электронной подписи",
+    signature: "Файл подписи (.p7s, .sig, .p7m)",
+    document: "Подписанный документ (для отсоединённой подписи)",
+    verify: "Проверить и показать протокол",
+    check_title: "Проверка протокола",
+    check: "Протокол, выданный сервисом, заверен его печатью. Чтобы проверить его, отправьте \
+            файл телом запроса POST /api/v1/verify/protocol.",
+};

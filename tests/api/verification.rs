@@ -1,0 +1,365 @@
+//! Verification over HTTP: open to anyone (limited per address), a report or a sealed protocol
+//! in JSON, HTML or PDF, English or Russian; protocol files checked by their seal — tampering
+//! and another key's seal caught; saved protocols for the signed-in, and every refusal.
+
+use crate::support::accounts::{get_as, problem, subscriber};
+use crate::support::documents::upload;
+use crate::support::pki::{TestSigner, cades_sign, new_signer, subject};
+use crate::support::{TestApp, spawn_with};
+use base64::Engine;
+use chrono::Utc;
+use cloudseal::pki::cms::DigestAlgorithm;
+use cloudseal::pki::profile::CertificateKind;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const DOC: &[u8] = "Договор № 12 / Contract No. 12\n".as_bytes();
+
+async fn signer(app: &TestApp) -> TestSigner {
+    new_signer(app, subject(), CertificateKind::Qualified)
+        .await
+        .unwrap()
+}
+
+fn form(signature: &[u8], document: Option<&[u8]>) -> Form {
+    let mut f = Form::new().part(
+        "signature",
+        Part::bytes(signature.to_vec()).file_name("contract.pdf.p7s"),
+    );
+    if let Some(d) = document {
+        f = f.part(
+            "document",
+            Part::bytes(d.to_vec()).file_name("contract.pdf"),
+        );
+    }
+    f
+}
+
+async fn post_form(
+    app: &TestApp,
+    query: &str,
+    form: Form,
+    token: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .http
+        .post(app.url(&format!("/api/v1/verify{query}")))
+        .multipart(form);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap()
+}
+
+async fn check(app: &TestApp, file: Vec<u8>) -> Value {
+    let r = app
+        .http
+        .post(app.url("/api/v1/verify/protocol"))
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+fn roomy(c: &mut cloudseal::config::Config) {
+    c.verification.anonymous_per_minute = std::num::NonZeroU32::new(1000).unwrap();
+}
+
+/// An app without a tight limit, a signer, and its detached CAdES-BES over [`DOC`].
+async fn app_with_signature() -> (TestApp, TestSigner, Vec<u8>) {
+    let app = spawn_with(roomy).await;
+    let s = signer(&app).await;
+    let sig = cades_sign(
+        &app,
+        &s,
+        DOC,
+        false,
+        false,
+        DigestAlgorithm::Sha256,
+        Utc::now(),
+    )
+    .await;
+    (app, s, sig)
+}
+
+#[tokio::test]
+async fn anyone_verifies_and_gets_a_report() {
+    let app = spawn_with(roomy).await;
+    let s = signer(&app).await;
+    let detached = cades_sign(
+        &app,
+        &s,
+        DOC,
+        false,
+        true,
+        DigestAlgorithm::Sha256,
+        Utc::now(),
+    )
+    .await;
+    let attached = cades_sign(
+        &app,
+        &s,
+        DOC,
+        true,
+        false,
+        DigestAlgorithm::Sha256,
+        Utc::now(),
+    )
+    .await;
+
+    let r = post_form(&app, "", form(&detached, Some(DOC)), None).await;
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["saved"], false, "anonymous verifications are not kept");
+    let p = &v["protocol"];
+    assert_eq!(p["report"]["verdict"], "passed", "{p}");
+    assert_eq!(p["report"]["signers"][0]["level"], "CAdES-T");
+    assert_eq!(p["document"]["name"], "contract.pdf");
+    assert_eq!(p["document"]["sha256"], hex::encode(Sha256::digest(DOC)));
+    assert_eq!(
+        p["signature"]["sha256"],
+        hex::encode(Sha256::digest(&detached))
+    );
+
+    // Another document, no document, the content inside.
+    let r = post_form(&app, "", form(&detached, Some(b"another text")), None).await;
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["protocol"]["report"]["verdict"], "failed");
+    assert_eq!(
+        v["protocol"]["report"]["signers"][0]["reasons"][0]["code"],
+        "message_digest_mismatch"
+    );
+    let r = post_form(&app, "", form(&detached, None), None).await;
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["protocol"]["report"]["verdict"], "indeterminate");
+    let pem = format!(
+        "-----BEGIN CMS-----\n{}\n-----END CMS-----\n",
+        base64::engine::general_purpose::STANDARD.encode(&attached)
+    );
+    let r = post_form(&app, "", form(pem.as_bytes(), None), None).await;
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["protocol"]["report"]["verdict"], "passed");
+    assert_eq!(v["protocol"]["report"]["attached"], true);
+}
+
+#[tokio::test]
+async fn sealed_protocols_check_and_tampering_is_caught() {
+    let (app, s, sig) = app_with_signature().await;
+
+    // PDF in Russian.
+    let r = post_form(&app, "?protocol=pdf&lang=ru", form(&sig, Some(DOC)), None).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap().to_vec();
+    let text = crate::support::pdf::text(&pdf);
+    for phrase in [
+        "Протокол проверки электронной подписи",
+        "Подпись действительна",
+        "Иванова Анна Сергеевна",
+        "SNILS=11223344595",
+        &hex::encode(Sha256::digest(DOC))[..16],
+    ] {
+        assert!(text.contains(phrase), "{phrase} in {text}");
+    }
+    let c = check(&app, pdf.clone()).await;
+    assert_eq!(
+        (c["valid"].as_bool(), c["format"].as_str()),
+        (Some(true), Some("pdf")),
+        "{c}"
+    );
+    assert!(c["sealed_by"].as_str().unwrap().contains("Seal"), "{c}");
+    let mut changed = pdf.clone();
+    let at = changed.windows(7).position(|w| w == b"/Title ").unwrap();
+    changed[at + 8] ^= 1;
+    let c = check(&app, changed).await;
+    assert_eq!(c["valid"], false);
+    assert_eq!(c["problems"][0], "the file was changed after it was sealed");
+
+    // HTML in English carries the data back.
+    let r = post_form(&app, "?protocol=html", form(&sig, Some(DOC)), None).await;
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.contains("The signature is valid"), "{html}");
+    assert!(html.contains("Иванова Анна Сергеевна"));
+    let c = check(&app, html.clone().into_bytes()).await;
+    assert_eq!(c["valid"], true, "{c}");
+    assert_eq!(c["protocol"]["report"]["verdict"], "passed");
+    let forged = html.replacen("The signature is valid", "The signature is valid!", 1);
+    assert_eq!(check(&app, forged.into_bytes()).await["valid"], false);
+    let unsealed = &html[..html.rfind("<!-- cloudseal-seal").unwrap()];
+    let c = check(&app, unsealed.as_bytes().to_vec()).await;
+    assert_eq!(c["problems"][0], "the file carries no seal");
+
+    // A seal by another certificate of our own CA is not the service's seal.
+    let other = cades_sign(
+        &app,
+        &s,
+        unsealed.as_bytes(),
+        false,
+        false,
+        DigestAlgorithm::Sha256,
+        Utc::now(),
+    )
+    .await;
+    let resealed = format!(
+        "{unsealed}<!-- cloudseal-seal {} -->\n",
+        base64::engine::general_purpose::STANDARD.encode(other)
+    );
+    let c = check(&app, resealed.into_bytes()).await;
+    assert_eq!(c["valid"], false);
+    assert_eq!(
+        c["problems"][0], "the seal is not this service's seal",
+        "{c}"
+    );
+
+    // JSON: the protocol exactly as sealed.
+    let r = post_form(&app, "?protocol=json", form(&sig, Some(DOC)), None).await;
+    let json = r.text().await.unwrap();
+    let c = check(&app, json.clone().into_bytes()).await;
+    assert_eq!(c["valid"], true, "{c}");
+    let id = serde_json::from_str::<Value>(&json).unwrap()["protocol"]["id"].clone();
+    assert_eq!(c["protocol"]["id"], id);
+    let forged = json.replacen("\"verdict\":\"passed\"", "\"verdict\":\"failed\"", 1);
+    assert_ne!(forged, json);
+    assert_eq!(check(&app, forged.into_bytes()).await["valid"], false);
+
+    let r = app
+        .http
+        .post(app.url("/api/v1/verify/protocol"))
+        .body("just text")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 400);
+}
+
+#[tokio::test]
+async fn signed_in_holders_keep_protocols_and_verify_stored_documents() {
+    let (app, _, sig) = app_with_signature().await;
+    let sub = subscriber(&app).await;
+    let other = subscriber(&app).await;
+    let doc = upload(&app, &sub, "contract.pdf", DOC).await;
+    let id = doc["id"].as_str().unwrap();
+    let f = Form::new()
+        .part("signature", Part::bytes(sig.clone()))
+        .text("document_id", id.to_owned());
+    let r = post_form(&app, "", f, Some(&sub.access)).await;
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["saved"], true);
+    assert_eq!(v["protocol"]["report"]["verdict"], "passed");
+    assert_eq!(v["protocol"]["document"]["name"], "contract.pdf");
+    let pid = v["protocol"]["id"].as_str().unwrap();
+
+    let list: Value = get_as(&app, "/api/v1/protocols", &sub.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["id"], pid);
+    assert_eq!(list[0]["verdict"], "passed");
+    let r = get_as(
+        &app,
+        &format!("/api/v1/protocols/{pid}?format=pdf&lang=en"),
+        &sub.access,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let c = check(&app, r.bytes().await.unwrap().to_vec()).await;
+    assert_eq!(c["valid"], true);
+    let r = get_as(&app, &format!("/api/v1/protocols/{pid}"), &other.access).await;
+    assert_eq!(problem(r).await.0, 404, "another person's protocol");
+    let list: Value = get_as(&app, "/api/v1/protocols", &other.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list, serde_json::json!([]));
+
+    // Another person's document is not found; anonymous callers have no stored documents.
+    let f = Form::new()
+        .part("signature", Part::bytes(sig.clone()))
+        .text("document_id", id.to_owned());
+    assert_eq!(
+        problem(post_form(&app, "", f, Some(&other.access)).await)
+            .await
+            .0,
+        404
+    );
+    let f = Form::new()
+        .part("signature", Part::bytes(sig.clone()))
+        .text("document_id", id.to_owned());
+    assert_eq!(problem(post_form(&app, "", f, None).await).await.0, 401);
+    let r = post_form(&app, "", form(&sig, Some(DOC)), Some("not-a-token")).await;
+    assert_eq!(problem(r).await.0, 401, "a bad token is not anonymous");
+}
+
+#[tokio::test]
+async fn bad_requests_are_refused_and_anonymous_calls_are_limited() {
+    let app = spawn_with(|c| {
+        c.verification.anonymous_per_minute = std::num::NonZeroU32::new(8).unwrap();
+        c.verification.signature_max_bytes = std::num::NonZeroUsize::new(4096).unwrap();
+    })
+    .await;
+    let r = app
+        .http
+        .post(app.url("/api/v1/verify"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 415);
+    for (query, f, status, why) in [
+        (
+            "",
+            Form::new().text("document_id", "x"),
+            400,
+            "needs a `signature`",
+        ),
+        ("", Form::new().text("extra", "x"), 400, "unknown form part"),
+        ("", form(b"not a signature", None), 400, "cannot be read"),
+        ("?protocol=doc", form(b"x", None), 400, "protocol is"),
+        ("?lang=de", form(b"x", None), 400, "lang is"),
+        ("", form(&[0u8; 5000], None), 413, "4096 bytes"),
+    ] {
+        let (s, _, p) = problem(post_form(&app, query, f, None).await).await;
+        assert_eq!(s, status, "{why}");
+        assert!(p["detail"].as_str().unwrap().contains(why), "{p}");
+    }
+    // Five were counted above (the 415 too; a bad query is refused before counting): three
+    // more are let through, the ninth is refused.
+    for _ in 0..3 {
+        let r = post_form(&app, "", form(b"x", None), None).await;
+        assert_eq!(problem(r).await.0, 400);
+    }
+    let r = post_form(&app, "", form(b"x", None), None).await;
+    let retry = r
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let (s, slug, _) = problem(r).await;
+    assert_eq!((s, slug.as_str()), (429, "rate-limited"));
+    assert!(retry.is_some_and(|r| r.parse::<u64>().unwrap() <= 60));
+    let sub = subscriber(&app).await;
+    let r = post_form(&app, "", form(b"x", None), Some(&sub.access)).await;
+    assert_eq!(problem(r).await.0, 400, "signed-in callers are not limited");
+
+    let page = app
+        .http
+        .get(app.url("/verify?lang=ru"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Проверка электронной подписи"));
+    assert!(html.contains("action=\"/api/v1/verify?protocol=html&amp;lang=ru\""));
+}
