@@ -12,3 +12,4 @@ cargo bench --bench vault_sign
 cargo bench --bench cms_verify
 cargo bench --bench audit_append -- "$@"
 cargo bench --bench login
+cargo bench --bench document_upload
