@@ -41,6 +41,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
   pg_bin >/dev/null || missing+=(postgresql)
 fi
 command -v psql >/dev/null || missing+=(postgresql-client)
+command -v python3 >/dev/null || missing+=(python3)
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing: ${missing[*]}; this script installs them on Debian/Ubuntu only — install them with your package manager and run again"
   log "installing ${missing[*]}"

@@ -22,6 +22,16 @@ else
   export CLOUDSEAL_TEST_HSM_TOKEN=$CLOUDSEAL_HSM__TOKEN_LABEL
   export CLOUDSEAL_TEST_HSM_PIN_FILE=$CLOUDSEAL_HSM__PIN_FILE
 fi
+# pyHanko (pinned, from PyPI) in a venv under .local for the CSC interoperability test.
+venv="$root/.local/pyhanko"
+requirements="$root/tests/pyhanko/requirements.txt"
+if ! cmp -s "$requirements" "$venv/requirements.txt"; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$venv/requirements.txt"
+fi
+export CLOUDSEAL_TEST_PYTHON="$venv/bin/python"
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo test --lib --test api -- "$@"

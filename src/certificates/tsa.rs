@@ -55,6 +55,26 @@ impl Authority {
         tsa::granted(&token).map_err(encoding)
     }
 
+    /// A DER TimeStampToken over a digest the caller computed (CSC `signatures/timestamp`),
+    /// with the caller's nonce, if any, and our certificate in it.
+    pub async fn stamp(
+        &self,
+        algorithm: DigestAlgorithm,
+        digest: &[u8],
+        nonce: Option<&[u8]>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let imprint = MessageImprint {
+            hash_algorithm: spki::AlgorithmIdentifier {
+                oid: algorithm.oid(),
+                parameters: None,
+            },
+            hashed_message: der::asn1::OctetString::new(digest).map_err(encoding)?,
+        };
+        let nonce = nonce.map(|n| Int::new(n).map_err(encoding)).transpose()?;
+        self.token(&imprint, nonce, true, now).await
+    }
+
     /// The CAdES-T unsigned attribute: a time-stamp token over a signature value, proving the
     /// signature existed at the token's time.
     pub async fn signature_time_stamp(

@@ -3,8 +3,8 @@
 
 use super::problem::Problem;
 use super::{
-    accounts, admin, applications, audit, certificates, desk, documents, health, identification,
-    login, ocsp, papers, partner, pki, scans, signatures, tsa, verify,
+    accounts, admin, applications, audit, certificates, csc, desk, documents, health,
+    identification, login, ocsp, papers, partner, pki, scans, signatures, tsa, verify,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
@@ -35,7 +35,10 @@ use utoipa::OpenApi;
         signatures::confirmation, signatures::authorise, signatures::sign, signatures::list,
         signatures::read, signatures::p7s, documents::upload, documents::list, documents::read,
         documents::content, documents::remove, verify::verify, verify::check_protocol,
-        verify::saved_protocols, verify::saved_protocol, verify::verify_page),
+        verify::saved_protocols, verify::saved_protocol, verify::verify_page, csc::service::info,
+        csc::service::login, csc::service::revoke, csc::credentials::list, csc::credentials::info,
+        csc::credentials::authorize, csc::credentials::send_otp, csc::credentials::extend,
+        csc::signing::sign_hash, csc::signing::sign_doc, csc::signing::timestamp),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
         accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
@@ -85,7 +88,8 @@ use utoipa::OpenApi;
         (name = "certificates", description = "Activation, download and revocation of your certificates"),
         (name = "signing", description = "Credentials, authorisation (SAD) and signatures"),
         (name = "documents", description = "Your documents: upload, download, delete"),
-        (name = "verification", description = "Verify signatures and check sealed protocols (open to anyone)"))
+        (name = "verification", description = "Verify signatures and check sealed protocols (open to anyone)"),
+        (name = "csc", description = "The Cloud Signature Consortium API (1.0.4 under /csc/v1, 2.0 under /csc/v2) over the same credentials and SADs"))
 )]
 pub struct ApiDoc;
 

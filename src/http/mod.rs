@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod certificates;
+pub mod csc;
 pub mod desk;
 pub mod docs;
 pub mod documents;
@@ -87,5 +88,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(documents::configure)
         .configure(verify::configure)
         .configure(identification::configure)
+        .configure(csc::configure)
         .configure(docs::configure);
 }

@@ -212,6 +212,7 @@ pub async fn sign(
             level: Level::parse(body.level.as_deref().unwrap_or("bes"))?,
         },
         label: body.label,
+        contents: Vec::new(),
     };
     let made = state.signatures.sign(&who.0, &meta.0, input).await?;
     Ok(HttpResponse::Created().json(made))

@@ -54,6 +54,15 @@ impl Proof {
     }
 }
 
+/// A challenge answered rightly: the transaction to finish the act in, the challenge, its
+/// account and what the answer proved.
+pub(crate) type Answered<'c> = (
+    deadpool_postgres::Transaction<'c>,
+    ChallengeRow,
+    AccountRow,
+    Proof,
+);
+
 pub(crate) fn language(a: &AccountRow) -> Language {
     Language::parse(&a.language).unwrap_or_default()
 }
@@ -235,16 +244,21 @@ impl Identity {
         purposes: &[&str],
         meta: &RequestMeta,
         action: &str,
-    ) -> Result<
-        (
-            deadpool_postgres::Transaction<'c>,
-            ChallengeRow,
-            AccountRow,
-            Proof,
-        ),
-        IdentityError,
-    > {
-        let hash = hash_handle(handle);
+    ) -> Result<Answered<'c>, IdentityError> {
+        self.answer_hash(client, hash_handle(handle), code, purposes, meta, action)
+            .await
+    }
+
+    /// [`Self::answer`] for a challenge found by the hash of its handle.
+    pub(crate) async fn answer_hash<'c>(
+        &self,
+        client: &'c mut Client,
+        hash: Vec<u8>,
+        code: &str,
+        purposes: &[&str],
+        meta: &RequestMeta,
+        action: &str,
+    ) -> Result<Answered<'c>, IdentityError> {
         let found = store::challenges::by_handle(&***client, &hash).await?;
         let holder = match &found {
             Some(c) => store::accounts::get(&***client, c.account).await?,

@@ -4,6 +4,7 @@
 //! bound to the operation's target, so a code confirming one act cannot confirm another.
 
 use super::challenge::{Issued, Proof, language};
+use super::codes::hash_handle;
 use super::values::Language;
 use super::{Identity, IdentityError, Person, RequestMeta};
 use crate::{audit, store};
@@ -99,11 +100,67 @@ impl Identity {
         target: &str,
         meta: &RequestMeta,
     ) -> Result<Proof, IdentityError> {
+        self.confirm_hash(person, hash_handle(handle), code, &[target], meta)
+            .await
+    }
+
+    /// Answer a confirmation the caller holds no handle for (the CSC API sends only the code):
+    /// the person's newest open confirmation of one of `targets`, or — for a TOTP user, who
+    /// starts nothing beforehand — a confirmation of the first target opened and answered at
+    /// once. A wrong code counts toward the lock like any other.
+    pub async fn confirm_open(
+        &self,
+        person: &Person,
+        targets: &[&str],
+        code: &str,
+        meta: &RequestMeta,
+    ) -> Result<Proof, IdentityError> {
+        let first = *targets.first().ok_or(IdentityError::BadCode)?;
+        let mut client = self.0.db.client().await?;
+        let now = self.0.clock.now();
+        let open =
+            store::challenges::open_for(&**client, person.account.0, PURPOSE, targets, now).await?;
+        let hash = match open {
+            Some(hash) => hash,
+            None => {
+                let tx = client.transaction().await?;
+                let account = store::accounts::get(&*tx, person.account.0)
+                    .await?
+                    .filter(|a| a.disabled_at.is_none())
+                    .ok_or(IdentityError::NotFound)?;
+                if account.totp_confirmed_at.is_none() {
+                    // Nothing was sent for this: no code can be right, and the attempt counts.
+                    drop(tx);
+                    drop(client);
+                    return self
+                        .confirm_hash(person, vec![0; 32], code, targets, meta)
+                        .await;
+                }
+                let issued = self
+                    .issue_silent(&tx, &account, PURPOSE, Vec::new(), Some(first.to_owned()))
+                    .await?;
+                tx.commit().await?;
+                hash_handle(&issued.handle)
+            }
+        };
+        drop(client);
+        self.confirm_hash(person, hash, code, targets, meta).await
+    }
+
+    async fn confirm_hash(
+        &self,
+        person: &Person,
+        hash: Vec<u8>,
+        code: &str,
+        targets: &[&str],
+        meta: &RequestMeta,
+    ) -> Result<Proof, IdentityError> {
         let mut client = self.0.db.client().await?;
         let (tx, challenge, account, proof) = self
-            .answer(&mut client, handle, code, &[PURPOSE], meta, "auth.confirm")
+            .answer_hash(&mut client, hash, code, &[PURPOSE], meta, "auth.confirm")
             .await?;
-        if account.id != person.account.0 || challenge.target.as_deref() != Some(target) {
+        let target = challenge.target.clone().unwrap_or_default();
+        if account.id != person.account.0 || !targets.contains(&target.as_str()) {
             tx.rollback().await?;
             return Err(IdentityError::BadCode);
         }

@@ -303,6 +303,39 @@ impl Identity {
         Ok(())
     }
 
+    /// Revoke the session an access or refresh token of the caller belongs to (CSC
+    /// `auth/revoke`, RFC 7009): true when a session of theirs ended. A token that is not the
+    /// caller's, or not a token at all, ends nothing and says nothing about itself.
+    pub async fn revoke_token(
+        &self,
+        person: &Person,
+        token: &str,
+        meta: &RequestMeta,
+    ) -> Result<bool, IdentityError> {
+        let session = match self.0.tokens.verify(token, self.0.clock.as_ref()) {
+            Ok(claims) if claims.sub == person.account.0 => claims.sid,
+            Ok(_) => None,
+            Err(_) => {
+                let client = self.0.db.client().await?;
+                match store::sessions::refresh_for_update(&**client, &hash_handle(token)).await? {
+                    Some(found) => store::sessions::get(&**client, found.session)
+                        .await?
+                        .filter(|s| s.account == person.account.0)
+                        .map(|s| s.id),
+                    None => None,
+                }
+            }
+        };
+        match session {
+            Some(id) => match self.end_session(person, id, meta).await {
+                Ok(()) => Ok(true),
+                Err(IdentityError::NotFound) => Ok(false),
+                Err(e) => Err(e),
+            },
+            None => Ok(false),
+        }
+    }
+
     /// Who a bearer token speaks for: its signature, expiry and — for a person — a live
     /// session of an enabled account.
     pub async fn authenticate_bearer(&self, token: &str) -> Result<Principal, IdentityError> {

@@ -5,9 +5,9 @@
 use super::subject::{Resolved, Subject};
 use super::views::AuthorisationView;
 use super::{Credential, CredentialId, SignatureError, Signatures};
-use crate::identity::confirm::{Operation, PendingConfirmation};
+use crate::identity::confirm::{ConfirmFactor, Operation, PendingConfirmation};
 use crate::identity::{Person, RequestMeta};
-use crate::signing::{AuthoriseRequest, KeyHolder, OwnerId, Pin};
+use crate::signing::{AuthoriseRequest, KeyHolder, OwnerId, Pin, Sad, SigningError};
 use std::time::Duration;
 
 /// How long an authorisation lives when the holder does not say.
@@ -39,6 +39,35 @@ fn signing_operation(c: &Credential, what: &Resolved) -> Operation {
             c.serial
         ),
     }
+}
+
+/// The operation a CSC `sendOTP` without hashes confirms: this credential signing what the
+/// holder names when authorising (CSC 1.0.4 sends the code before the hashes are known). The
+/// SAD is still bound to the hashes given with the PIN.
+fn credential_operation(c: &Credential) -> Operation {
+    Operation {
+        target: format!("sign:{}:any", c.id.0),
+        en: format!(
+            "sign with certificate {} (the documents are fixed when you authorise)",
+            c.serial
+        ),
+        ru: format!(
+            "подписать документы сертификатом {} (документы фиксируются при авторизации)",
+            c.serial
+        ),
+    }
+}
+
+/// What a holder sends to authorise through a protocol that carries only the code (CSC).
+pub struct AuthoriseByCode<'a> {
+    /// The signing PIN.
+    pub pin: &'a str,
+    /// The one-time code: from the SMS `send_code` asked for, or the authenticator app.
+    pub code: &'a str,
+    /// Exactly what may be signed.
+    pub subject: Subject,
+    /// Seconds the authorisation lives (capped by configuration).
+    pub lifetime_secs: Option<u64>,
 }
 
 /// The custody's view of who is acting.
@@ -86,6 +115,66 @@ impl Signatures {
             .identity
             .confirm(person, input.confirmation, input.code, &op.target, meta)
             .await?;
+        self.grant(person, meta, &c, pin, what, input.lifetime_secs)
+            .await
+    }
+
+    /// Send the one-time code for signing with the credential (CSC `sendOTP`): naming the
+    /// hashes when they are given, else the credential alone. A TOTP user is sent nothing
+    /// (their code comes from the app): `Ok(false)`.
+    pub async fn send_code(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+        credential: CredentialId,
+        subject: Option<&Subject>,
+    ) -> Result<bool, SignatureError> {
+        let c = self.usable(person.account.0, credential).await?;
+        let op = match subject {
+            Some(subject) => signing_operation(&c, &self.resolve(person.account.0, subject).await?),
+            None => credential_operation(&c),
+        };
+        let pending = self
+            .0
+            .identity
+            .confirmation_start(person, &op, meta)
+            .await?;
+        Ok(pending.factor == ConfirmFactor::Sms)
+    }
+
+    /// Authorise with the PIN and a code answered without a handle (CSC `authorize`): the
+    /// code confirms these hashes, or the credential when `send_code` named no hashes; the SAD
+    /// is bound to the hashes either way.
+    pub async fn authorise_by_code(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+        credential: CredentialId,
+        input: AuthoriseByCode<'_>,
+    ) -> Result<AuthorisationView, SignatureError> {
+        let c = self.usable(person.account.0, credential).await?;
+        let pin = Pin::presented(input.pin)?;
+        let what = self.resolve(person.account.0, &input.subject).await?;
+        let bound = signing_operation(&c, &what);
+        let wide = credential_operation(&c);
+        self.0
+            .identity
+            .confirm_open(person, &[&bound.target, &wide.target], input.code, meta)
+            .await?;
+        self.grant(person, meta, &c, pin, what, input.lifetime_secs)
+            .await
+    }
+
+    /// The PIN opens the key for exactly `what` (its hashes) for the lifetime asked.
+    async fn grant(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+        c: &Credential,
+        pin: Pin,
+        what: Resolved,
+        lifetime_secs: Option<u64>,
+    ) -> Result<AuthorisationView, SignatureError> {
         let granted = self
             .0
             .custody
@@ -96,7 +185,7 @@ impl Signatures {
                     pin,
                     count: u32::try_from(what.hashes.values.len()).unwrap_or(u32::MAX),
                     hashes: Some(what.hashes.values),
-                    lifetime: input.lifetime_secs.map_or(
+                    lifetime: lifetime_secs.map_or(
                         DEFAULT_LIFETIME.min(self.0.max_lifetime),
                         Duration::from_secs,
                     ),
@@ -107,6 +196,40 @@ impl Signatures {
             sad: granted.sad.expose(),
             count: granted.count,
             expires_at: granted.expires_at,
+        })
+    }
+
+    /// Renew a SAD's life (CSC `extendTransaction`) for hashes it covers, with the credential
+    /// it was granted for; the same SAD comes back with its new end of life.
+    pub async fn extend(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+        credential: CredentialId,
+        sad: &str,
+        subject: &Subject,
+    ) -> Result<AuthorisationView, SignatureError> {
+        let c = self.usable(person.account.0, credential).await?;
+        let parsed = Sad::parse(sad).ok_or(SigningError::SadInvalid)?;
+        let holder = key_holder(person, meta);
+        if self.0.custody.authorised_key(&holder, &parsed).await? != c.key {
+            return Err(SigningError::SadInvalid.into());
+        }
+        let what = self.resolve(person.account.0, subject).await?;
+        let extended = self
+            .0
+            .custody
+            .extend(
+                &holder,
+                &parsed,
+                &what.hashes.values,
+                DEFAULT_LIFETIME.min(self.0.max_lifetime),
+            )
+            .await?;
+        Ok(AuthorisationView {
+            sad: sad.to_owned(),
+            count: extended.remaining,
+            expires_at: extended.expires_at,
         })
     }
 }

@@ -15,10 +15,10 @@ mod sign;
 mod subject;
 pub mod views;
 
-pub use authorise::Authorise;
+pub use authorise::{Authorise, AuthoriseByCode};
 pub use credentials::{Credential, CredentialId};
 pub use error::SignatureError;
-pub use hashes::{HashAlgorithm, Hashes};
+pub use hashes::{HashAlgorithm, Hashes, algorithm as hash_algorithm};
 pub use sign::{Format, Level, Shape, SignInput};
 pub use subject::Subject;
 pub use views::{AuthorisationView, CredentialView, SignatureView};
@@ -45,6 +45,7 @@ struct Inner {
     tsa: Authority,
     documents: Documents,
     max_lifetime: std::time::Duration,
+    max_signatures: u32,
 }
 
 /// The services signing builds on.
@@ -86,6 +87,12 @@ impl Signatures {
             max_lifetime: std::time::Duration::from_secs(u64::from(
                 signing.authorisation_max_secs.get(),
             )),
+            max_signatures: signing.authorisation_max_signatures.get(),
         }))
+    }
+
+    /// Most signatures one authorisation (and one request) may make: CSC's `multisign`.
+    pub fn max_signatures(&self) -> u32 {
+        self.0.max_signatures
     }
 }

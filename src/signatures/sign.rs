@@ -114,6 +114,9 @@ pub struct SignInput<'a> {
     pub shape: Shape,
     /// A label the holder keeps with the signatures.
     pub label: Option<String>,
+    /// For attached signatures over hashes: the content of each (sent inline, CSC
+    /// `signDoc`), which must hash to it. Empty otherwise.
+    pub contents: Vec<Vec<u8>>,
 }
 
 /// The scheme a key signs a digest under `digest` with.
@@ -123,6 +126,30 @@ fn scheme_for(key: KeyAlgorithm, digest: DigestAlgorithm) -> SignatureScheme {
         KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => SignatureScheme::RsaPkcs1v15(digest),
         KeyAlgorithm::Ed25519 => SignatureScheme::Ed25519,
     }
+}
+
+/// Contents sent with the request for attached signatures: one per hash, each hashing to it.
+fn inline_contents(
+    hashes: &Hashes,
+    contents: Vec<Vec<u8>>,
+    shape: Shape,
+) -> Result<Vec<Vec<u8>>, SignatureError> {
+    if shape.format != Format::Attached {
+        return Err(SignatureError::Invalid(
+            "contents are carried only by attached signatures".into(),
+        ));
+    }
+    let fits = contents.len() == hashes.values.len()
+        && contents
+            .iter()
+            .zip(&hashes.values)
+            .all(|(c, h)| &hashes.algorithm.digest(c) == h);
+    if !fits {
+        return Err(SignatureError::Invalid(
+            "each document must hash to the hash authorised for it".into(),
+        ));
+    }
+    Ok(contents)
 }
 
 impl Signatures {
@@ -145,7 +172,10 @@ impl Signatures {
         };
         let owner = person.account.0;
         let what = self.resolve(owner, &input.subject).await?;
-        let contents = self.attached_contents(owner, &what, input.shape).await?;
+        let contents = match input.contents {
+            inline if !inline.is_empty() => inline_contents(&what.hashes, inline, input.shape)?,
+            _ => self.attached_contents(owner, &what, input.shape).await?,
+        };
         let mut rows = self
             .make(
                 &key_holder(person, meta),

@@ -318,7 +318,7 @@ impl Custody {
 }
 
 /// The holder-facing reason nothing could be spent.
-async fn why_not(
+pub(super) async fn why_not(
     tx: &crate::store::Transaction<'_>,
     holder: &KeyHolder,
     sad: &Sad,

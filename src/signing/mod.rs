@@ -14,12 +14,14 @@
 
 mod authorisation;
 mod error;
+mod extend;
 mod keys;
 mod sad;
 mod session_keys;
 
 pub use authorisation::{AuthoriseRequest, Authorised, SignItem};
 pub use error::SigningError;
+pub use extend::Extended;
 pub use keys::{KeyInfo, Pin};
 pub use sad::Sad;
 

@@ -116,6 +116,26 @@ pub async fn by_handle(
     Ok(r.as_ref().map(row))
 }
 
+/// The handle hash of the account's newest open challenge of `purpose` for one of `targets`
+/// (a protocol such as CSC answers a code without a handle).
+pub async fn open_for(
+    c: &impl GenericClient,
+    account: Uuid,
+    purpose: &str,
+    targets: &[&str],
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let r = c
+        .query_opt(
+            "SELECT handle_hash FROM challenges WHERE account = $1 AND purpose = $2 \
+             AND target = ANY($3) AND consumed_at IS NULL AND expires_at > $4 \
+             ORDER BY created_at DESC LIMIT 1",
+            &[&account, &purpose, &targets, &now],
+        )
+        .await?;
+    Ok(r.map(|r| r.get(0)))
+}
+
 /// When a code for `purpose` was last sent to the account.
 pub async fn last_sent(
     c: &impl GenericClient,

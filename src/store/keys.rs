@@ -269,6 +269,34 @@ pub async fn spend(
     }))
 }
 
+/// Renew the life of an open, unexpired authorisation held by `owner` with signatures left,
+/// if every digest in `bound` is among its hashes: until `until`, never beyond `cap` after it
+/// was granted. Returns the new end of life and the signatures left.
+#[allow(clippy::too_many_arguments)]
+pub async fn extend(
+    tx: &impl GenericClient,
+    id: Uuid,
+    owner: Uuid,
+    sad_hash: &[u8],
+    bound: &[Vec<u8>],
+    until: DateTime<Utc>,
+    cap_secs: f64,
+    now: DateTime<Utc>,
+) -> Result<Option<(DateTime<Utc>, i32)>, StoreError> {
+    let row = tx
+        .query_opt(
+            "UPDATE key_authorisations a SET expires_at = GREATEST(a.expires_at, \
+               LEAST($5, a.created_at + make_interval(secs => $6))) \
+             WHERE a.id = $1 AND a.owner_id = $2 AND a.sad_hash = $3 \
+               AND a.closed_at IS NULL AND a.expires_at > $7 AND a.remaining > 0 \
+               AND (a.hashes IS NULL OR $4::bytea[] <@ a.hashes) \
+             RETURNING a.expires_at, a.remaining",
+            &[&id, &owner, &sad_hash, &bound, &until, &cap_secs, &now],
+        )
+        .await?;
+    Ok(row.map(|r| (r.get(0), r.get(1))))
+}
+
 /// Why [`spend`] found nothing to spend, as far as the caller may know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthorisationState {

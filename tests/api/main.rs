@@ -8,6 +8,7 @@ mod ca_interface;
 mod cms;
 mod config;
 mod crl;
+mod csc;
 mod csr;
 mod custody;
 mod docs;
