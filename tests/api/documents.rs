@@ -246,6 +246,16 @@ async fn bad_uploads_are_refused_and_leave_nothing() {
     }
     let r = upload_raw(&app, &sub, "?name=a.txt&size=3", None, content(10)).await;
     assert_eq!(problem(r).await.0, 400, "unknown query parameter");
+    let r = upload_raw(
+        &app,
+        &sub,
+        "",
+        Some("multipart/form-data; boundary=zzz"),
+        b"--zzz\r\nnot a part header\r\n\r\nx\r\n--zzz--".to_vec(),
+    )
+    .await;
+    assert_eq!(problem(r).await.0, 400, "a malformed multipart form");
+
     assert_eq!(stored_documents(&app).await, (0, 0), "nothing stored");
 
     // Only holders upload.
@@ -351,4 +361,28 @@ async fn a_deleted_document_disappears_and_is_erased_after_retention() {
         .unwrap()
         .get(0);
     assert_eq!(audited, 2);
+}
+
+#[tokio::test]
+async fn an_upload_that_breaks_off_leaves_nothing() {
+    let app = spawn().await;
+    let sub = subscriber(&app).await;
+    // A body that breaks off half-way (the client promised 8 MiB, sends 3 MiB — three sealed
+    // chunks written — and hangs up): whatever arrived is rolled back.
+    use tokio::io::AsyncWriteExt;
+    let addr = app.url("").trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/documents?name=broken.bin HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {}\r\nContent-Length: 8388608\r\n\r\n",
+        sub.access
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(&content(3 * 1024 * 1024)).await.unwrap();
+    socket.shutdown().await.unwrap();
+    drop(socket);
+    assert!(
+        crate::support::eventually(5, || async { stored_documents(&app).await == (0, 0) }).await,
+        "nothing stored"
+    );
 }

@@ -298,6 +298,12 @@ async fn signed_in_holders_keep_protocols_and_verify_stored_documents() {
         .part("signature", Part::bytes(sig.clone()))
         .text("document_id", id.to_owned());
     assert_eq!(problem(post_form(&app, "", f, None).await).await.0, 401);
+    let f = Form::new()
+        .part("signature", Part::bytes(sig.clone()))
+        .part("document", Part::bytes(DOC.to_vec()))
+        .text("document_id", id.to_owned());
+    let (status, _, b) = problem(post_form(&app, "", f, Some(&sub.access)).await).await;
+    assert_eq!(status, 400, "a document and a stored one together: {b}");
     let r = post_form(&app, "", form(&sig, Some(DOC)), Some("not-a-token")).await;
     assert_eq!(problem(r).await.0, 401, "a bad token is not anonymous");
 }
