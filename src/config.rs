@@ -144,6 +144,9 @@ pub struct DocumentsConfig {
     pub retention_days: std::num::NonZeroU32,
     /// How often deleted documents past retention are erased, in seconds.
     pub purge_interval_secs: std::num::NonZeroU64,
+    /// Seconds an upload may go without a byte arriving before it is dropped (408, nothing
+    /// stored): an upload holds a database connection, so a stalled client must not keep it.
+    pub body_idle_secs: std::num::NonZeroU64,
 }
 
 impl Default for DocumentsConfig {
@@ -153,6 +156,7 @@ impl Default for DocumentsConfig {
             attached_max_bytes: std::num::NonZeroUsize::MIN.saturating_add(16 * 1024 * 1024 - 1),
             retention_days: std::num::NonZeroU32::MIN.saturating_add(29),
             purge_interval_secs: std::num::NonZeroU64::MIN.saturating_add(3599),
+            body_idle_secs: std::num::NonZeroU64::MIN.saturating_add(29),
         }
     }
 }

@@ -18,6 +18,9 @@ pub enum DocumentError {
     /// The client's body broke off; nothing was stored.
     #[error("the upload broke off: {0}")]
     Body(String),
+    /// No data arrived for this many seconds; nothing was stored.
+    #[error("the upload stalled for {0} s")]
+    Stalled(u64),
     /// A stored document does not open or does not match its hash (internal).
     #[error("document corrupt: {0}")]
     Corrupt(String),

@@ -11,6 +11,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use std::pin::Pin;
+use std::time::Duration;
 use uuid::Uuid;
 
 /// A document's content, opened as it is read.
@@ -100,7 +101,11 @@ impl Documents {
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
         let mut buffer = BytesMut::with_capacity(CHUNK);
-        while let Some(piece) = body.next().await {
+        let idle = self.0.cfg.body_idle_secs.get();
+        while let Some(piece) = tokio::time::timeout(Duration::from_secs(idle), body.next())
+            .await
+            .map_err(|_| DocumentError::Stalled(idle))?
+        {
             let piece = piece.map_err(|e| DocumentError::Body(e.to_string()))?;
             size += piece.len() as u64;
             if size > max {

@@ -597,6 +597,14 @@ impl From<crate::documents::DocumentError> for ApiError {
                 "Document too large",
                 format!("Documents are limited to {limit} bytes; nothing was stored."),
             ),
+            D::Stalled(secs) => ApiError::refused(
+                StatusCode::REQUEST_TIMEOUT,
+                "upload-stalled",
+                "Upload stalled",
+                format!(
+                    "No data arrived for {secs} seconds; nothing was stored. Send the document again."
+                ),
+            ),
             D::Corrupt(d) => ApiError::Internal(d),
             D::Store(s) => s.into(),
             D::Audit(a) => ApiError::Internal(a.to_string()),

@@ -386,3 +386,30 @@ async fn an_upload_that_breaks_off_leaves_nothing() {
         "nothing stored"
     );
 }
+
+#[tokio::test]
+async fn an_upload_that_stalls_is_dropped_and_frees_its_connection() {
+    let app = spawn_with(|c| {
+        c.documents.body_idle_secs = std::num::NonZeroU64::new(1).unwrap();
+    })
+    .await;
+    let sub = subscriber(&app).await;
+    // One piece, then nothing: the client neither sends more nor hangs up.
+    let first: Result<Vec<u8>, std::io::Error> = Ok(content(8 * 1024));
+    let stalled = futures_util::StreamExt::chain(
+        futures_util::stream::iter(vec![first]),
+        futures_util::stream::pending(),
+    );
+    let r = app
+        .http
+        .post(app.url("/api/v1/documents?name=slow.bin"))
+        .bearer_auth(&sub.access)
+        .body(reqwest::Body::wrap_stream(stalled))
+        .timeout(std::time::Duration::from_secs(20))
+        .send()
+        .await
+        .unwrap();
+    let (status, slug, _) = problem(r).await;
+    assert_eq!((status, slug.as_str()), (408, "upload-stalled"));
+    assert_eq!(stored_documents(&app).await, (0, 0), "nothing stored");
+}
