@@ -432,6 +432,22 @@ async fn csc_authorize_refuses_wrong_codes_and_pins_and_a_missing_hash() {
     );
     let (s, _) = csc(&app, token, "v3/info", json!({})).await;
     assert_eq!(s, 404, "no such edition");
+    for (method, body) in [
+        ("v1/credentials/list", json!({"maxResults": 0})),
+        ("v1/credentials/list", json!({"pageToken": "not ours"})),
+        (
+            "v1/credentials/info",
+            json!({"credentialID": credential, "certificates": "all"}),
+        ),
+        ("v1/credentials/info", json!({})),
+        ("v1/auth/login", json!({})),
+    ] {
+        assert_eq!(
+            refused(&app, token, method, body.clone()).await,
+            (400, "invalid_request".into()),
+            "{method} {body}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -796,6 +812,17 @@ async fn pyhanko_csc_signer_signs_a_pdf_through_the_csc_api_unmodified() {
     )
     .await;
     assert_eq!(r.status(), 200);
+    assert_eq!(
+        refused(
+            &app,
+            Some(&sub.access),
+            "v1/credentials/sendOTP",
+            json!({"credentialID": credential})
+        )
+        .await,
+        (400, "invalid_request".into()),
+        "an authenticator user is sent nothing"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     write_chain(&app, dir.path()).await;
