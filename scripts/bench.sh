@@ -13,3 +13,4 @@ cargo bench --bench cms_verify
 cargo bench --bench audit_append -- "$@"
 cargo bench --bench login
 cargo bench --bench document_upload
+cargo bench --bench signing_load

@@ -22,6 +22,14 @@ pub fn arg(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// The value of `--name TEXT` on the command line, or `default`.
+pub fn text_arg(name: &str, default: &str) -> String {
+    std::env::args()
+        .skip_while(|a| a != name)
+        .nth(1)
+        .unwrap_or_else(|| default.to_owned())
+}
+
 /// `url` pointing at database `db`.
 pub fn with_db(url: &str, db: &str) -> String {
     let cut = url.rfind('/').unwrap();
@@ -47,7 +55,28 @@ fn config(admin: &str, db: &str) -> cloudseal::Config {
     c.database.migrate_url = Some(Secret::new(with_db(admin, db)));
     c.server.bind = "127.0.0.1:0".parse().unwrap();
     c.log.filter = "warn".into();
+    c.registries.url = Some(local_registry());
+    c.registries.token = Some(Secret::new(REGISTRY_TOKEN.to_owned()));
     c
+}
+
+const REGISTRY_TOKEN: &str = "bench-registry-token";
+
+/// The local registry gateway over the demo dataset on its own thread (the state registries
+/// cannot be reached from here); its base URL.
+fn local_registry() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let data = cloudseal::registries::local::Dataset::demo().unwrap();
+            cloudseal::registries::local::serve(listener, data, Some(REGISTRY_TOKEN.to_owned()))
+                .unwrap()
+                .await
+                .unwrap();
+        });
+    });
+    url
 }
 
 /// A running server on a fresh database `db`.
@@ -62,6 +91,10 @@ pub struct Bench {
     pub owner: tokio_postgres::Client,
     /// HTTP client.
     pub http: reqwest::Client,
+    /// The server's database pool (seeding).
+    pub db: cloudseal::store::Db,
+    /// The server's vault (raw limits measured beside the load).
+    pub vault: cloudseal::vault::Vault,
 }
 
 /// Drop and create `db`, build and start the app on it; `tweak` adjusts the configuration.
@@ -82,6 +115,8 @@ pub async fn start(db: &str, tweak: impl FnOnce(&mut cloudseal::Config)) -> Benc
     let app = cloudseal::Application::build(cfg.clone()).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let identity = app.identity().clone();
+    let pool = app.db().clone();
+    let vault = app.vault().clone();
     tokio::spawn(app.run_until_stopped());
     let (owner, conn) = tokio_postgres::connect(&with_db(&admin, db), tokio_postgres::NoTls)
         .await
@@ -93,26 +128,40 @@ pub async fn start(db: &str, tweak: impl FnOnce(&mut cloudseal::Config)) -> Benc
         identity,
         owner,
         http: reqwest::Client::new(),
+        db: pool,
+        vault,
     }
 }
 
 impl Bench {
     /// A subscriber account `i`: (email, phone).
     pub async fn person(&self, i: u64) -> (String, String) {
+        let (_, email, phone) = self.member(i, Role::Subscriber, None).await;
+        (email, phone)
+    }
+
+    /// An account `i` with `role`, at `point` of issue for staff: (id, email, phone).
+    pub async fn member(
+        &self,
+        i: u64,
+        role: Role,
+        point: Option<uuid::Uuid>,
+    ) -> (uuid::Uuid, String, String) {
         let email = format!("bench{i}@bench.test");
         let phone = format!("+1555000{i:04}");
         let e = Email::parse(&email).unwrap();
-        self.identity
+        let id = self
+            .identity
             .create_member(
                 NewMember {
-                    role: Role::Subscriber,
+                    role,
                     surname: NamePart::parse("Bench", "surname").unwrap(),
                     given_name: NamePart::parse("Mark", "given name").unwrap(),
                     patronymic: None,
                     email: e.clone(),
                     phone: Phone::parse(&phone).unwrap(),
                     language: Language::En,
-                    point_of_issue: None,
+                    point_of_issue: point,
                     partner: None,
                 },
                 Some(NewPassword::parse(PASSWORD, &e).unwrap()),
@@ -120,7 +169,7 @@ impl Bench {
             )
             .await
             .unwrap();
-        (email, phone)
+        (id.0, email, phone)
     }
 
     /// The newest SMS code sent to `phone`.

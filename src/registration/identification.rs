@@ -13,7 +13,7 @@ use super::views::ApplicationView;
 use super::{Actor, Operator, Registration, RegistrationError, status_of};
 use crate::audit;
 use crate::pki::cms::DigestAlgorithm;
-use crate::signatures::{CredentialId, Hashes, Shape, SignatureError};
+use crate::signatures::{CredentialId, Grant, Hashes, Shape, SignatureError};
 use crate::signing::{KeyHolder, OwnerId, SigningError};
 use crate::store::{self, applications as sql, signatures as signed};
 use base64::Engine;
@@ -245,13 +245,16 @@ impl Registration {
             meta.request_id.clone(),
             Some(meta.client_ip.clone()),
         );
-        let rows = self
+        let (rows, spent) = self
             .0
             .signatures
             .make(
+                &tx,
                 &holder,
-                credential,
-                sign_off.sad,
+                Grant {
+                    credential,
+                    sad: sign_off.sad,
+                },
                 &hashes,
                 Shape::DETACHED_BES,
                 Some(format!("identification of application {}", app.number)),
@@ -285,6 +288,7 @@ impl Registration {
         let note = format!("originals: {}", originals.join(", "));
         self.identify_in(&tx, &app, actor, &note, signature).await?;
         tx.commit().await?;
+        self.0.custody.settle(spent).await;
         self.application(actor, id).await
     }
 

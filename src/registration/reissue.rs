@@ -133,10 +133,13 @@ impl Registration {
             SignatureScheme::Ed25519 => statement.as_bytes().to_vec(),
             _ => digest.clone(),
         };
-        let proof = self
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let (proof, spent) = self
             .0
             .custody
             .sign(
+                &tx,
                 &holder,
                 &granted.sad,
                 vec![SignItem {
@@ -146,9 +149,6 @@ impl Registration {
                 }],
             )
             .await?;
-
-        let mut client = self.0.db.client().await?;
-        let tx = client.transaction().await?;
         let locked = sql::get_for_update(&*tx, id)
             .await?
             .filter(|c| c.status == "active")
@@ -209,6 +209,7 @@ impl Registration {
             }));
         audit::record(&tx, self.0.clock.as_ref(), e).await?;
         tx.commit().await?;
+        self.0.custody.settle(spent).await;
         let client = self.0.db.client().await?;
         let row = sql::get_owned(&**client, new_id, person.account.0)
             .await?

@@ -19,6 +19,7 @@ pub use authorise::{Authorise, AuthoriseByCode};
 pub use credentials::{Credential, CredentialId};
 pub use error::SignatureError;
 pub use hashes::{HashAlgorithm, Hashes, algorithm as hash_algorithm};
+pub(crate) use sign::Grant;
 pub use sign::{Format, Level, Shape, SignInput};
 pub use subject::Subject;
 pub use views::{AuthorisationView, CredentialView, SignatureView};

@@ -14,7 +14,7 @@ use crate::pki::Ca;
 use crate::pki::cms::sign::{SignerDraft, assemble, attach};
 use crate::pki::cms::{DigestAlgorithm, ID_DATA};
 use crate::pki::scheme::{KeyAlgorithm, SignatureScheme};
-use crate::signing::{KeyHolder, Sad, SignItem, SigningError};
+use crate::signing::{KeyHolder, Sad, SignItem, SigningError, Spent};
 use crate::store::signatures::{self as sql, SignatureRow};
 use der::Decode;
 use uuid::Uuid;
@@ -119,6 +119,15 @@ pub struct SignInput<'a> {
     pub contents: Vec<Vec<u8>>,
 }
 
+/// The credential to sign with and the SAD that opens it, as the holder presented them.
+#[derive(Clone, Copy)]
+pub(crate) struct Grant<'a> {
+    /// The credential.
+    pub credential: CredentialId,
+    /// The SAD, unparsed.
+    pub sad: &'a str,
+}
+
 /// The scheme a key signs a digest under `digest` with.
 fn scheme_for(key: KeyAlgorithm, digest: DigestAlgorithm) -> SignatureScheme {
     match key {
@@ -176,11 +185,16 @@ impl Signatures {
             inline if !inline.is_empty() => inline_contents(&what.hashes, inline, input.shape)?,
             _ => self.attached_contents(owner, &what, input.shape).await?,
         };
-        let mut rows = self
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let (mut rows, spent) = self
             .make(
+                &tx,
                 &key_holder(person, meta),
-                input.credential,
-                input.sad,
+                Grant {
+                    credential: input.credential,
+                    sad: input.sad,
+                },
                 &what.hashes,
                 input.shape,
                 label,
@@ -192,24 +206,24 @@ impl Signatures {
                 row.signature = attach(&row.signature, content)?;
             }
         }
-        let mut client = self.0.db.client().await?;
-        let tx = client.transaction().await?;
         sql::insert(&tx, &rows).await?;
         tx.commit().await?;
+        self.0.custody.settle(spent).await;
         Ok(rows.iter().map(SignatureView::from).collect())
     }
 
-    /// Make (not store) signatures over `hashes` with the holder's credential under `sad`;
-    /// the caller stores them with whatever they sign off.
+    /// Make (not store) signatures over `hashes` with the holder's credential under its SAD,
+    /// spending its uses in `tx`; the caller stores them in `tx` with whatever they sign off
+    /// and settles the [`Spent`] after the commit.
     pub(crate) async fn make(
         &self,
+        tx: &crate::store::Transaction<'_>,
         holder: &KeyHolder,
-        credential: CredentialId,
-        sad: &str,
+        grant: Grant<'_>,
         hashes: &Hashes,
         shape: Shape,
         label: Option<String>,
-    ) -> Result<Vec<SignatureRow>, SignatureError> {
+    ) -> Result<(Vec<SignatureRow>, Spent), SignatureError> {
         let format = shape.format;
         if format == Format::Raw && shape.level == Level::T {
             return Err(SignatureError::Invalid(
@@ -217,8 +231,8 @@ impl Signatures {
             ));
         }
         let owner = holder.owner().0;
-        let c = self.usable(owner, credential).await?;
-        let sad = Sad::parse(sad).ok_or(SigningError::SadInvalid)?;
+        let c = self.usable(owner, grant.credential).await?;
+        let sad = Sad::parse(grant.sad).ok_or(SigningError::SadInvalid)?;
         if self.0.custody.authorised_key(holder, &sad).await? != c.key {
             return Err(SigningError::SadInvalid.into());
         }
@@ -258,14 +272,14 @@ impl Signatures {
                 })
             })
             .collect::<Result<Vec<_>, SignatureError>>()?;
-        let values = self.0.custody.sign(holder, &sad, items).await?;
+        let (values, spent) = self.0.custody.sign(tx, holder, &sad, items).await?;
         let values = match format {
             Format::Raw => values,
             Format::Cms | Format::Attached => {
                 self.wrap(&c, scheme, shape.level, drafts, values).await?
             }
         };
-        Ok(hashes
+        let rows = hashes
             .values
             .iter()
             .zip(values)
@@ -283,7 +297,8 @@ impl Signatures {
                 level: shape.level.as_str().to_owned(),
                 created_at: now,
             })
-            .collect())
+            .collect();
+        Ok((rows, spent))
     }
 
     /// Each bare signature into its (detached) SignedData with the signer's certificate and

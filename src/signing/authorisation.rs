@@ -49,6 +49,13 @@ pub struct SignItem {
     pub input: Vec<u8>,
 }
 
+/// Uses spent under an authorisation, to settle once their transaction committed.
+#[must_use = "hand it to Custody::settle after the commit"]
+#[derive(Debug)]
+pub struct Spent {
+    closed: Option<Uuid>,
+}
+
 impl Custody {
     /// Check the PIN (under the attempt limit) and grant an authorisation: the key is
     /// unwrapped into an HSM session object held for the authorisation's life, and re-sealed
@@ -166,16 +173,18 @@ impl Custody {
         })
     }
 
-    /// Sign every item under the SAD, spending one signature each. All or nothing: the count
-    /// is spent, the signatures made and one audit entry naming every hash recorded in one
-    /// transaction. When the count reaches zero the authorisation closes and its session
-    /// object is destroyed.
+    /// Sign every item under the SAD, spending one signature each, in the caller's `tx` so
+    /// the spent count, the audit entry naming every hash and whatever the caller records with
+    /// the signatures commit together or not at all. When the count reaches zero the
+    /// authorisation closes; hand the returned [`Spent`] to [`Custody::settle`] after the
+    /// commit to destroy its session object.
     pub async fn sign(
         &self,
+        tx: &crate::store::Transaction<'_>,
         holder: &KeyHolder,
         sad: &Sad,
         items: Vec<SignItem>,
-    ) -> Result<Vec<Vec<u8>>, SigningError> {
+    ) -> Result<(Vec<Vec<u8>>, Spent), SigningError> {
         let max_count = self.config.authorisation_max_signatures.get();
         let n = u32::try_from(items.len()).unwrap_or(u32::MAX);
         if n == 0 || n > max_count {
@@ -186,10 +195,8 @@ impl Custody {
         let id = sad.authorisation();
         let bound: Vec<Vec<u8>> = items.iter().map(|i| i.bound_hash.clone()).collect();
         let now = self.clock.now();
-        let mut client = self.db.client().await?;
-        let tx = client.transaction().await?;
         let spent = sql::spend(
-            &*tx,
+            tx,
             id,
             holder.owner().0,
             &sad.hash(),
@@ -199,7 +206,7 @@ impl Custody {
         )
         .await?;
         let Some(row) = spent else {
-            return Err(why_not(&tx, holder, sad, &bound, now).await?);
+            return Err(why_not(tx, holder, sad, &bound, now).await?);
         };
         let algorithm = KeyAlgorithm::parse(&row.algorithm).ok_or_else(|| {
             SigningError::Store(crate::store::StoreError::Corrupt("key algorithm".into()))
@@ -218,7 +225,7 @@ impl Custody {
         let mut schemes: Vec<String> = items.iter().map(|i| i.scheme.name()).collect();
         schemes.dedup();
         audit::record(
-            &tx,
+            tx,
             self.clock.as_ref(),
             holder
                 .event("signature.create")
@@ -232,15 +239,23 @@ impl Custody {
         .await?;
         let used_up = row.remaining == 0;
         if used_up {
-            sql::close(&*tx, id, now).await?;
+            sql::close(tx, id, now).await?;
         }
-        tx.commit().await?;
-        if used_up {
-            if let Some(key) = self.session_keys.take(id) {
-                self.destroy(key).await;
-            }
+        Ok((
+            signatures,
+            Spent {
+                closed: used_up.then_some(id),
+            },
+        ))
+    }
+
+    /// After the signing transaction committed: destroy the session object of an
+    /// authorisation whose last use it spent. (Had the transaction rolled back, the
+    /// authorisation is still open and keeps its object until it is used or expires.)
+    pub async fn settle(&self, spent: Spent) {
+        if let Some(key) = spent.closed.and_then(|id| self.session_keys.take(id)) {
+            self.destroy(key).await;
         }
-        Ok(signatures)
     }
 
     /// Sign with this instance's session object for the authorisation, re-opening it from the

@@ -19,7 +19,7 @@ mod keys;
 mod sad;
 mod session_keys;
 
-pub use authorisation::{AuthoriseRequest, Authorised, SignItem};
+pub use authorisation::{AuthoriseRequest, Authorised, SignItem, Spent};
 pub use error::SigningError;
 pub use extend::Extended;
 pub use keys::{KeyInfo, Pin};

@@ -56,33 +56,31 @@ fn row(r: &tokio_postgres::Row) -> SignatureRow {
 
 /// Store signatures made together.
 pub async fn insert(tx: &super::Transaction<'_>, rows: &[SignatureRow]) -> Result<(), StoreError> {
-    let statement = tx
-        .prepare(
-            "INSERT INTO signatures (id, owner_id, certificate_id, authorisation_id, format, \
-             hash_algorithm, hash, signature, label, created_at, document_id, level) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .await?;
-    for s in rows {
-        tx.execute(
-            &statement,
-            &[
-                &s.id,
-                &s.owner_id,
-                &s.certificate_id,
-                &s.authorisation_id,
-                &s.format,
-                &s.hash_algorithm,
-                &s.hash,
-                &s.signature,
-                &s.label,
-                &s.created_at,
-                &s.document_id,
-                &s.level,
-            ],
-        )
-        .await?;
+    fn column<'r, T>(rows: &'r [SignatureRow], f: impl Fn(&'r SignatureRow) -> T) -> Vec<T> {
+        rows.iter().map(f).collect()
     }
+    tx.execute(
+        "INSERT INTO signatures (id, owner_id, certificate_id, authorisation_id, format, \
+         hash_algorithm, hash, signature, label, created_at, document_id, level) \
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], \
+         $6::text[], $7::bytea[], $8::bytea[], $9::text[], $10::timestamptz[], $11::uuid[], \
+         $12::text[])",
+        &[
+            &column(rows, |s| s.id),
+            &column(rows, |s| s.owner_id),
+            &column(rows, |s| s.certificate_id),
+            &column(rows, |s| s.authorisation_id),
+            &column(rows, |s| s.format.as_str()),
+            &column(rows, |s| s.hash_algorithm.as_str()),
+            &column(rows, |s| s.hash.as_slice()),
+            &column(rows, |s| s.signature.as_slice()),
+            &column(rows, |s| s.label.as_deref()),
+            &column(rows, |s| s.created_at),
+            &column(rows, |s| s.document_id),
+            &column(rows, |s| s.level.as_str()),
+        ],
+    )
+    .await?;
     Ok(())
 }
 

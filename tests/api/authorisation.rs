@@ -2,7 +2,7 @@
 //! signatures and a short time, optionally bound to exact hashes; the SAD is the only way in,
 //! works on any instance, and nothing that could sign outlives it.
 
-use crate::support::{ManualClock, TestApp, spawn, spawn_on, spawn_with_clock};
+use crate::support::{ManualClock, TestApp, custody_sign, spawn, spawn_on, spawn_with_clock};
 use chrono::TimeDelta;
 use cloudseal::clock::Clock;
 use cloudseal::pki::cms::DigestAlgorithm;
@@ -54,6 +54,15 @@ fn request(key: KeyId, pin: &str, count: u32) -> AuthoriseRequest {
     }
 }
 
+async fn sign(
+    app: &TestApp,
+    h: &KeyHolder,
+    sad: &Sad,
+    items: Vec<SignItem>,
+) -> Result<Vec<Vec<u8>>, SigningError> {
+    custody_sign(&app.db, &app.custody, h, sad, items).await
+}
+
 fn item(hash: [u8; 32]) -> SignItem {
     SignItem {
         bound_hash: hash.to_vec(),
@@ -88,9 +97,7 @@ async fn an_authorisation_signs_its_count_then_closes_and_destroys_its_session_k
     let public = VerifyingKey::from_public_key_der(&public).unwrap();
     for n in 0..2u8 {
         let digest = [n + 1; 32];
-        let sigs = app
-            .custody
-            .sign(&h, &granted.sad, vec![item(digest)])
+        let sigs = sign(&app, &h, &granted.sad, vec![item(digest)])
             .await
             .unwrap();
         public
@@ -98,10 +105,7 @@ async fn an_authorisation_signs_its_count_then_closes_and_destroys_its_session_k
             .expect("signature by the holder's key");
     }
     assert_eq!(app.custody.session_keys_held(), 0, "destroyed when used up");
-    let third = app
-        .custody
-        .sign(&h, &granted.sad, vec![item([3; 32])])
-        .await;
+    let third = sign(&app, &h, &granted.sad, vec![item([3; 32])]).await;
     assert!(
         matches!(third, Err(SigningError::SadExhausted)),
         "{third:?}"
@@ -127,10 +131,14 @@ async fn an_authorisation_signs_its_count_then_closes_and_destroys_its_session_k
 async fn a_batch_is_one_audit_entry_naming_every_hash() {
     let app = spawn().await;
     let (h, _, _, granted) = authorised(&app, 3).await;
-    app.custody
-        .sign(&h, &granted.sad, vec![item([0x11; 32]), item([0x22; 32])])
-        .await
-        .unwrap();
+    sign(
+        &app,
+        &h,
+        &granted.sad,
+        vec![item([0x11; 32]), item([0x22; 32])],
+    )
+    .await
+    .unwrap();
     let details: String = app
         .owner()
         .await
@@ -262,25 +270,17 @@ async fn a_sad_bound_to_hashes_signs_only_those_and_a_refusal_spends_nothing() {
     let granted = app.custody.authorise(&h, req).await.unwrap();
     assert_eq!(granted.count, 2, "the count is the number of hashes");
 
-    let other = app
-        .custody
-        .sign(&h, &granted.sad, vec![item([0xcc; 32])])
-        .await;
+    let other = sign(&app, &h, &granted.sad, vec![item([0xcc; 32])]).await;
     assert!(
         matches!(other, Err(SigningError::HashNotAuthorised)),
         "{other:?}"
     );
-    let mixed = app
-        .custody
-        .sign(&h, &granted.sad, vec![item(a), item([0xcc; 32])])
-        .await;
+    let mixed = sign(&app, &h, &granted.sad, vec![item(a), item([0xcc; 32])]).await;
     assert!(
         matches!(mixed, Err(SigningError::HashNotAuthorised)),
         "{mixed:?}"
     );
-    let both = app
-        .custody
-        .sign(&h, &granted.sad, vec![item(a), item(b)])
+    let both = sign(&app, &h, &granted.sad, vec![item(a), item(b)])
         .await
         .unwrap();
     assert_eq!(both.len(), 2, "the refusals spent nothing");
@@ -293,10 +293,7 @@ async fn a_sad_is_refused_to_another_holder_when_altered_and_after_it_expires() 
     let (h, key, _, granted) = authorised(&app, 5).await;
 
     let stranger = holder();
-    let r = app
-        .custody
-        .sign(&stranger, &granted.sad, vec![item([1; 32])])
-        .await;
+    let r = sign(&app, &stranger, &granted.sad, vec![item([1; 32])]).await;
     assert!(matches!(r, Err(SigningError::SadInvalid)), "{r:?}");
     let r = app.custody.authorise(&stranger, request(key, PIN, 1)).await;
     assert!(
@@ -308,20 +305,17 @@ async fn a_sad_is_refused_to_another_holder_when_altered_and_after_it_expires() 
     let last = text.len() - 2;
     text[last] = if text[last] == b'A' { b'B' } else { b'A' };
     let altered = Sad::parse(std::str::from_utf8(&text).unwrap()).unwrap();
-    let r = app.custody.sign(&h, &altered, vec![item([1; 32])]).await;
+    let r = sign(&app, &h, &altered, vec![item([1; 32])]).await;
     assert!(matches!(r, Err(SigningError::SadInvalid)), "{r:?}");
     for garbage in ["", "not-a-sad", &"A".repeat(63), &"A".repeat(500)] {
         assert!(Sad::parse(garbage).is_none(), "{garbage}");
     }
     let unknown = Sad::parse(&"A".repeat(64)).expect("well-formed");
-    let r = app.custody.sign(&h, &unknown, vec![item([1; 32])]).await;
+    let r = sign(&app, &h, &unknown, vec![item([1; 32])]).await;
     assert!(matches!(r, Err(SigningError::SadInvalid)), "{r:?}");
 
     clock.advance(TimeDelta::seconds(61));
-    let r = app
-        .custody
-        .sign(&h, &granted.sad, vec![item([1; 32])])
-        .await;
+    let r = sign(&app, &h, &granted.sad, vec![item([1; 32])]).await;
     assert!(matches!(r, Err(SigningError::SadExpired)), "{r:?}");
     assert_eq!(
         app.custody.sweep().await.unwrap(),
@@ -329,10 +323,7 @@ async fn a_sad_is_refused_to_another_holder_when_altered_and_after_it_expires() 
         "the sweep destroys its session key"
     );
     assert_eq!(app.custody.session_keys_held(), 0);
-    let r = app
-        .custody
-        .sign(&h, &granted.sad, vec![item([1; 32])])
-        .await;
+    let r = sign(&app, &h, &granted.sad, vec![item([1; 32])]).await;
     assert!(
         matches!(r, Err(SigningError::SadExhausted)),
         "closed by the sweep: {r:?}"
@@ -375,10 +366,9 @@ async fn limits_on_count_lifetime_pin_and_scheme_are_enforced() {
         scheme: SignatureScheme::RsaPss(DigestAlgorithm::Sha256),
         ..item([5; 32])
     };
-    let r = app.custody.sign(&h, &granted.sad, vec![rsa]).await;
+    let r = sign(&app, &h, &granted.sad, vec![rsa]).await;
     assert!(matches!(r, Err(SigningError::Refused(_))), "{r:?}");
-    app.custody
-        .sign(&h, &granted.sad, vec![item([5; 32])])
+    sign(&app, &h, &granted.sad, vec![item([5; 32])])
         .await
         .expect("the refused scheme spent nothing");
 }
@@ -389,11 +379,14 @@ async fn another_instance_reopens_the_authorisation_from_the_sad_and_shares_its_
     let second = spawn_on(&first.db_name, |_| {}).await;
     let (h, _, public, granted) = authorised(&first, 3).await;
     assert_eq!(second.custody.session_keys_held(), 0);
-    let sigs = second
-        .custody
-        .sign(&h, &granted.sad, vec![item([7; 32]), item([8; 32])])
-        .await
-        .unwrap();
+    let sigs = sign(
+        &second,
+        &h,
+        &granted.sad,
+        vec![item([7; 32]), item([8; 32])],
+    )
+    .await
+    .unwrap();
     let public = VerifyingKey::from_public_key_der(&public).unwrap();
     public
         .verify_prehash(&[8; 32], &Signature::from_der(&sigs[1]).unwrap())
@@ -403,15 +396,10 @@ async fn another_instance_reopens_the_authorisation_from_the_sad_and_shares_its_
         1,
         "re-opened once, kept"
     );
-    first
-        .custody
-        .sign(&h, &granted.sad, vec![item([9; 32])])
+    sign(&first, &h, &granted.sad, vec![item([9; 32])])
         .await
         .unwrap();
-    let r = second
-        .custody
-        .sign(&h, &granted.sad, vec![item([9; 32])])
-        .await;
+    let r = sign(&second, &h, &granted.sad, vec![item([9; 32])]).await;
     assert!(
         matches!(r, Err(SigningError::SadExhausted)),
         "one count for all: {r:?}"
@@ -429,7 +417,8 @@ async fn concurrent_signers_never_spend_more_than_the_count() {
     let (h, _, _, granted) = authorised(&app, 5).await;
     let signs = (0..16u8).map(|i| {
         let (custody, h, sad) = (app.custody.clone(), h.clone(), granted.sad.clone());
-        async move { custody.sign(&h, &sad, vec![item([i; 32])]).await }
+        let db = app.db.clone();
+        async move { custody_sign(&db, &custody, &h, &sad, vec![item([i; 32])]).await }
     });
     let results = futures_util::future::join_all(signs).await;
     assert_eq!(
@@ -561,10 +550,7 @@ async fn the_holder_can_close_an_authorisation_early_and_no_one_else_can() {
     );
     app.custody.close(&h, &granted.sad).await.unwrap();
     assert_eq!(app.custody.session_keys_held(), 0);
-    let r = app
-        .custody
-        .sign(&h, &granted.sad, vec![item([1; 32])])
-        .await;
+    let r = sign(&app, &h, &granted.sad, vec![item([1; 32])]).await;
     assert!(matches!(r, Err(SigningError::SadExhausted)), "{r:?}");
     let closes: i64 = app
         .owner()
@@ -621,4 +607,45 @@ async fn an_administrator_lifts_a_lock_and_a_key_is_shown_only_to_its_holder() {
         .unwrap()
         .get(0);
     assert_eq!(by, "admin-1");
+}
+
+#[tokio::test]
+async fn signing_whose_transaction_rolls_back_spends_nothing_and_keeps_the_key() {
+    let app = spawn().await;
+    let (h, _, _, granted) = authorised(&app, 1).await;
+    {
+        let mut client = app.db.client().await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        let (made, _spent) = app
+            .custody
+            .sign(&tx, &h, &granted.sad, vec![item([4; 32])])
+            .await
+            .unwrap();
+        assert_eq!(made.len(), 1);
+        tx.rollback().await.unwrap();
+    }
+    let remaining: i32 = app
+        .owner()
+        .await
+        .query_one("SELECT remaining FROM key_authorisations", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(remaining, 1, "the use comes back with the rollback");
+    assert!(
+        !audit_actions(&app)
+            .await
+            .iter()
+            .any(|(a, _)| a == "signature.create"),
+        "no audit entry for signatures nobody received"
+    );
+    assert_eq!(app.custody.session_keys_held(), 1);
+    sign(&app, &h, &granted.sad, vec![item([4; 32])])
+        .await
+        .expect("the authorisation still signs");
+    assert_eq!(
+        app.custody.session_keys_held(),
+        0,
+        "settled after the commit"
+    );
 }

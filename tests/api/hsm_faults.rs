@@ -1,7 +1,7 @@
 //! The HSM failing under a running server: the session pool recovers without a restart, and
 //! an authorisation whose HSM session object was lost is re-opened from its SAD.
 
-use crate::support::{env, hsm_config, spawn, test_urls};
+use crate::support::{custody_sign, env, hsm_config, spawn, test_urls};
 use cloudseal::config::{CaConfig, HsmConfig, SigningConfig};
 use cloudseal::pki::cms::DigestAlgorithm;
 use cloudseal::pki::scheme::{KeyAlgorithm, SignatureScheme};
@@ -85,16 +85,14 @@ async fn a_token_that_logs_us_out_is_logged_into_again_and_authorisations_reopen
         )
         .await
         .unwrap();
-    custody
-        .sign(&h, &granted.sad, vec![item([1; 32])])
+    custody_sign(&app.db, &custody, &h, &granted.sad, vec![item([1; 32])])
         .await
         .unwrap();
 
     log_out_behind_the_pool(&cfg);
 
     vault.ping().await.expect("the pool logs in again");
-    let sigs = custody
-        .sign(&h, &granted.sad, vec![item([2; 32])])
+    let sigs = custody_sign(&app.db, &custody, &h, &granted.sad, vec![item([2; 32])])
         .await
         .expect("the lost session key is re-opened from the SAD");
     VerifyingKey::from_public_key_der(&key.public_key)

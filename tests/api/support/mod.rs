@@ -161,6 +161,22 @@ fn init() -> Env {
 }
 
 /// The PKI URLs of the shared test token's certificates (the default public URL).
+/// Sign under a SAD in a transaction of its own, committed and settled, as the services do.
+pub async fn custody_sign(
+    db: &Db,
+    custody: &cloudseal::signing::Custody,
+    h: &cloudseal::signing::KeyHolder,
+    sad: &cloudseal::signing::Sad,
+    items: Vec<cloudseal::signing::SignItem>,
+) -> Result<Vec<Vec<u8>>, cloudseal::signing::SigningError> {
+    let mut client = db.client().await.expect("a connection");
+    let tx = client.transaction().await.expect("a transaction");
+    let (signatures, spent) = custody.sign(&tx, h, sad, items).await?;
+    tx.commit().await.expect("commit");
+    custody.settle(spent).await;
+    Ok(signatures)
+}
+
 pub fn test_urls() -> cloudseal::pki::urls::PkiUrls {
     cloudseal::pki::urls::PkiUrls::new(&cloudseal::config::ServerConfig::default().public_url)
 }
