@@ -183,6 +183,7 @@ impl Application {
             signatures,
             documents: documents.clone(),
             verification,
+            exchange: crate::exchange::Exchange::new(db.clone(), identity.clone(), clock.clone()),
         });
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);

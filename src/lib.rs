@@ -17,6 +17,7 @@ pub mod cli_registry;
 pub mod clock;
 pub mod config;
 pub mod documents;
+pub mod exchange;
 pub mod http;
 pub mod identity;
 pub mod notify;

@@ -3,7 +3,7 @@
 
 use super::problem::Problem;
 use super::{
-    accounts, admin, applications, audit, certificates, csc, desk, documents, health,
+    accounts, address_book, admin, applications, audit, certificates, csc, desk, documents, health,
     identification, login, ocsp, papers, partner, pki, scans, signatures, tsa, verify,
 };
 use actix_web::{HttpResponse, get, web};
@@ -38,7 +38,12 @@ use utoipa::OpenApi;
         verify::saved_protocols, verify::saved_protocol, verify::verify_page, csc::service::info,
         csc::service::login, csc::service::revoke, csc::credentials::list, csc::credentials::info,
         csc::credentials::authorize, csc::credentials::send_otp, csc::credentials::extend,
-        csc::signing::sign_hash, csc::signing::sign_doc, csc::signing::timestamp),
+        csc::signing::sign_hash, csc::signing::sign_doc, csc::signing::timestamp,
+        address_book::add_contact, address_book::contacts, address_book::contact,
+        address_book::change_contact, address_book::remove_contact, address_book::invite,
+        address_book::counterparties, address_book::counterparty, address_book::accept,
+        address_book::decline, address_book::end, address_book::settings,
+        address_book::set_settings),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
         accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
@@ -75,7 +80,10 @@ use utoipa::OpenApi;
         crate::signatures::AuthorisationView, crate::signatures::SignatureView,
         signatures::HashesRequest, signatures::AuthoriseRequest, signatures::SignRequest,
         crate::documents::DocumentView, verify::VerifyAnswer, crate::verification::ProtocolCheck,
-        crate::verification::ProtocolSummary)),
+        crate::verification::ProtocolSummary, address_book::ContactRequest,
+        address_book::InvitationRequest, address_book::SettingsRequest,
+        crate::exchange::views::ContactView, crate::exchange::views::CounterpartyView,
+        crate::exchange::views::OtherSide, crate::exchange::views::ExchangeSettings)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
         (name = "audit", description = "Audit trail"),
         (name = "pki", description = "CA certificates, CRLs, OCSP and time-stamping"),
@@ -89,6 +97,7 @@ use utoipa::OpenApi;
         (name = "signing", description = "Credentials, authorisation (SAD) and signatures"),
         (name = "documents", description = "Your documents: upload, download, delete"),
         (name = "verification", description = "Verify signatures and check sealed protocols (open to anyone)"),
+        (name = "exchange", description = "Document exchange: your address book and counterparties"),
         (name = "csc", description = "The Cloud Signature Consortium API (1.0.4 under /csc/v1, 2.0 under /csc/v2) over the same credentials and SADs"))
 )]
 pub struct ApiDoc;

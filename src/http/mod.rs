@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, extractors, problem+json, middleware, pages.
 
 pub mod accounts;
+pub mod address_book;
 pub mod admin;
 pub mod applications;
 pub mod audit;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub documents: crate::documents::Documents,
     /// Signature and protocol verification.
     pub verification: crate::verification::Verification,
+    /// The document exchange and its address book.
+    pub exchange: crate::exchange::Exchange,
 }
 
 /// Register every route.
@@ -89,5 +92,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(verify::configure)
         .configure(identification::configure)
         .configure(csc::configure)
+        .configure(address_book::configure)
         .configure(docs::configure);
 }

@@ -613,6 +613,25 @@ impl From<crate::documents::DocumentError> for ApiError {
     }
 }
 
+impl From<crate::exchange::ExchangeError> for ApiError {
+    fn from(e: crate::exchange::ExchangeError) -> Self {
+        use crate::exchange::ExchangeError as X;
+        match e {
+            X::Invalid(d) => ApiError::BadRequest(d),
+            X::NotFound => ApiError::NotFound,
+            X::Conflict(d) => ApiError::Conflict(d),
+            X::TooMany(d) => ApiError::refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many",
+                "Too many",
+                format!("{d}; try again later."),
+            ),
+            X::Store(s) => s.into(),
+            X::Audit(a) => ApiError::Internal(a.to_string()),
+        }
+    }
+}
+
 impl From<crate::signatures::SignatureError> for ApiError {
     fn from(e: crate::signatures::SignatureError) -> Self {
         use crate::signatures::SignatureError as S;

@@ -375,3 +375,30 @@ pub async fn recovery_codes_left(c: &impl GenericClient, id: Uuid) -> Result<i64
         .await?;
     Ok(r.get(0))
 }
+
+/// Whether the account accepts sendings only from its counterparties.
+pub async fn accepts_only_counterparties(
+    c: &impl GenericClient,
+    id: Uuid,
+) -> Result<bool, StoreError> {
+    Ok(c.query_opt(
+        "SELECT accept_only_counterparties FROM accounts WHERE id = $1",
+        &[&id],
+    )
+    .await?
+    .is_some_and(|r| r.get(0)))
+}
+
+/// Set whether the account accepts sendings only from its counterparties.
+pub async fn set_accept_only_counterparties(
+    c: &impl GenericClient,
+    id: Uuid,
+    on: bool,
+) -> Result<(), StoreError> {
+    c.execute(
+        "UPDATE accounts SET accept_only_counterparties = $2 WHERE id = $1",
+        &[&id, &on],
+    )
+    .await?;
+    Ok(())
+}

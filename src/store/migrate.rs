@@ -68,6 +68,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "notification_order",
         include_str!("../../migrations/V13__notification_order.sql"),
     ),
+    (
+        14,
+        "address_book",
+        include_str!("../../migrations/V14__address_book.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -8,6 +8,8 @@ pub mod audit;
 pub mod catalogue;
 pub mod certificates;
 pub mod challenges;
+pub mod contacts;
+pub mod counterparties;
 pub mod data_keys;
 pub mod documents;
 pub mod keys;

@@ -1,6 +1,7 @@
 //! The integration suite: one binary, real PostgreSQL, real SoftHSM, real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod address_book;
 mod audit_chain;
 mod audit_export;
 mod authorisation;

@@ -127,6 +127,11 @@ pub async fn last_link_token(app: &TestApp, email: &str) -> String {
 /// Register and confirm email and phone through HTTP.
 pub async fn registered(app: &TestApp) -> Person {
     let (email, phone) = contact();
+    registered_as(app, email, phone).await
+}
+
+/// Register with this email and phone and confirm both through HTTP.
+pub async fn registered_as(app: &TestApp, email: String, phone: String) -> Person {
     let r = post(app, "/api/v1/accounts", registration(&email, &phone)).await;
     assert_eq!(r.status(), 201);
     let body: Value = r.json().await.unwrap();

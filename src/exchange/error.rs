@@ -1,0 +1,38 @@
+//! What can go wrong in the exchange; `http::problem` maps each variant to one answer.
+
+use crate::store::StoreError;
+
+/// Why an exchange request was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    /// The request is malformed; the text says what to fix.
+    #[error("{0}")]
+    Invalid(String),
+    /// No such object of this person (someone else's looks the same).
+    #[error("not found")]
+    NotFound,
+    /// The object's state does not allow it (already answered, a duplicate); the text says why.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many of something in a period; the text says how many and when it resets.
+    #[error("{0}")]
+    TooMany(String),
+    /// Database trouble.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The audit entry could not be written.
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
+}
+
+impl From<tokio_postgres::Error> for ExchangeError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        ExchangeError::Store(e.into())
+    }
+}
+
+impl From<crate::identity::values::InvalidValue> for ExchangeError {
+    fn from(e: crate::identity::values::InvalidValue) -> Self {
+        ExchangeError::Invalid(e.0)
+    }
+}

@@ -1,0 +1,71 @@
+//! Typed input of the address book, parsed at the edge.
+
+use super::ExchangeError;
+
+/// Longest name or organisation kept in the address book, in characters.
+const MAX_TEXT: usize = 200;
+
+fn text(raw: &str, what: &str) -> Result<String, ExchangeError> {
+    let t = raw.trim();
+    if t.chars().count() > MAX_TEXT || t.chars().any(char::is_control) {
+        return Err(ExchangeError::Invalid(format!(
+            "{what} is at most {MAX_TEXT} characters, without control characters"
+        )));
+    }
+    Ok(t.to_owned())
+}
+
+/// The name a holder gives a contact: 1 to 200 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactName(String);
+
+impl ContactName {
+    /// Trimmed, not empty, at most 200 characters.
+    pub fn parse(raw: &str) -> Result<Self, ExchangeError> {
+        let t = text(raw, "a name")?;
+        if t.is_empty() {
+            return Err(ExchangeError::Invalid("a contact needs a name".into()));
+        }
+        Ok(Self(t))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A contact's organisation, or an invitation's note: at most 200 characters; empty is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortText(Option<String>);
+
+impl ShortText {
+    /// Trimmed; empty or absent means none.
+    pub fn parse(raw: Option<&str>, what: &str) -> Result<Self, ExchangeError> {
+        let t = raw.map(|r| text(r, what)).transpose()?;
+        Ok(Self(t.filter(|t| !t.is_empty())))
+    }
+
+    /// The text, if any.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_bounded_and_not_empty() {
+        assert_eq!(ContactName::parse("  Anna  ").unwrap().as_str(), "Anna");
+        assert!(ContactName::parse("   ").is_err());
+        assert!(ContactName::parse(&"я".repeat(201)).is_err());
+        assert!(ContactName::parse(&"я".repeat(200)).is_ok());
+        assert!(ContactName::parse("a\u{7}b").is_err());
+        assert_eq!(ShortText::parse(Some("  "), "x").unwrap().as_deref(), None);
+        assert_eq!(ShortText::parse(None, "x").unwrap().as_deref(), None);
+        assert!(ShortText::parse(Some(&"x".repeat(201)), "x").is_err());
+    }
+}
