@@ -155,7 +155,7 @@ impl Exchange {
                 "registered": invitee.is_some(),
             }));
         audit::record(&tx, self.0.clock.as_ref(), e).await?;
-        let row = sql::get_for_update(&*tx, id, me, &inviter.email)
+        let row = sql::get(&*tx, id, me, &inviter.email, false)
             .await?
             .ok_or(ExchangeError::NotFound)?;
         tx.commit().await?;
@@ -184,10 +184,9 @@ impl Exchange {
         person: &Person,
         id: Uuid,
     ) -> Result<CounterpartyView, ExchangeError> {
-        let mut client = self.0.db.client().await?;
-        let tx = client.transaction().await?;
-        let me = self.account(&*tx, person).await?;
-        let row = sql::get_for_update(&*tx, id, me.id, &me.email)
+        let client = self.0.db.client().await?;
+        let me = self.account(&**client, person).await?;
+        let row = sql::get(&**client, id, me.id, &me.email, false)
             .await?
             .ok_or(ExchangeError::NotFound)?;
         Ok(CounterpartyView::of(&row, me.id))
@@ -205,7 +204,7 @@ impl Exchange {
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         let me = self.account(&*tx, person).await?;
-        let row = self.live(&tx, id, &me).await?;
+        let row = self.locked(&tx, id, &me).await?;
         if row.inviter_id == me.id {
             return Err(ExchangeError::Conflict(
                 "the invited person answers an invitation; you may withdraw it".into(),
@@ -265,7 +264,7 @@ impl Exchange {
             )
             .on("counterparty", id.to_string());
         audit::record(&tx, self.0.clock.as_ref(), e).await?;
-        let row = self.live(&tx, id, &me).await?;
+        let row = self.locked(&tx, id, &me).await?;
         tx.commit().await?;
         Ok(CounterpartyView::of(&row, me.id))
     }
@@ -280,7 +279,7 @@ impl Exchange {
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         let me = self.account(&*tx, person).await?;
-        let row = self.live(&tx, id, &me).await?;
+        let row = self.locked(&tx, id, &me).await?;
         let may_end =
             row.status == "accepted" || (row.status == "invited" && row.inviter_id == me.id);
         if !may_end {
@@ -295,18 +294,19 @@ impl Exchange {
             .event(meta, "counterparty.end")
             .on("counterparty", id.to_string());
         audit::record(&tx, self.0.clock.as_ref(), e).await?;
-        let row = self.live(&tx, id, &me).await?;
+        let row = self.locked(&tx, id, &me).await?;
         tx.commit().await?;
         Ok(CounterpartyView::of(&row, me.id))
     }
 
-    async fn live(
+    /// The relationship, locked for a change, if `me` is a side of it.
+    async fn locked(
         &self,
         tx: &crate::store::Transaction<'_>,
         id: Uuid,
         me: &AccountRow,
     ) -> Result<CounterpartyRow, ExchangeError> {
-        sql::get_for_update(tx, id, me.id, &me.email)
+        sql::get(tx, id, me.id, &me.email, true)
             .await?
             .ok_or(ExchangeError::NotFound)
     }

@@ -59,13 +59,17 @@ impl Signatures {
         holder: Uuid,
         id: CredentialId,
     ) -> Result<CredentialView, SignatureError> {
-        let row = self.row(holder, id).await?;
+        let client = self.0.db.client().await?;
+        let row = Self::row(&**client, holder, id).await?;
         credential_view(&row, self.0.clock.now()).ok_or(SignatureError::NotFound)
     }
 
-    async fn row(&self, holder: Uuid, id: CredentialId) -> Result<CertificateRow, SignatureError> {
-        let client = self.0.db.client().await?;
-        sql::get_owned(&**client, id.0, holder)
+    async fn row(
+        c: &impl tokio_postgres::GenericClient,
+        holder: Uuid,
+        id: CredentialId,
+    ) -> Result<CertificateRow, SignatureError> {
+        sql::get_owned(c, id.0, holder)
             .await?
             .filter(|c| c.key_id.is_some() && c.der.is_some())
             .ok_or(SignatureError::NotFound)
@@ -77,7 +81,19 @@ impl Signatures {
         holder: Uuid,
         id: CredentialId,
     ) -> Result<Credential, SignatureError> {
-        let row = self.row(holder, id).await?;
+        let client = self.0.db.client().await?;
+        self.usable_in(&**client, holder, id).await
+    }
+
+    /// [`Self::usable`] read through `c` (the signing transaction, so one request holds one
+    /// pooled connection).
+    pub(crate) async fn usable_in(
+        &self,
+        c: &impl tokio_postgres::GenericClient,
+        holder: Uuid,
+        id: CredentialId,
+    ) -> Result<Credential, SignatureError> {
+        let row = Self::row(c, holder, id).await?;
         let now = self.0.clock.now();
         match row.status.as_str() {
             "active" => {}

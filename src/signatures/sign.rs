@@ -231,9 +231,9 @@ impl Signatures {
             ));
         }
         let owner = holder.owner().0;
-        let c = self.usable(owner, grant.credential).await?;
+        let c = self.usable_in(tx, owner, grant.credential).await?;
         let sad = Sad::parse(grant.sad).ok_or(SigningError::SadInvalid)?;
-        if self.0.custody.authorised_key(holder, &sad).await? != c.key {
+        if self.0.custody.authorised_key_in(tx, holder, &sad).await? != c.key {
             return Err(SigningError::SadInvalid.into());
         }
         let scheme = scheme_for(c.algorithm, hashes.algorithm);

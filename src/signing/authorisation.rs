@@ -366,15 +366,20 @@ impl Custody {
         sad: &Sad,
     ) -> Result<KeyId, SigningError> {
         let client = self.db.client().await?;
-        sql::authorisation_state(
-            &**client,
-            sad.authorisation(),
-            holder.owner().0,
-            &sad.hash(),
-        )
-        .await?
-        .map(|s| KeyId(s.key_id))
-        .ok_or(SigningError::SadInvalid)
+        self.authorised_key_in(&**client, holder, sad).await
+    }
+
+    /// [`Self::authorised_key`] read through `c` (the signing transaction).
+    pub async fn authorised_key_in(
+        &self,
+        c: &impl tokio_postgres::GenericClient,
+        holder: &KeyHolder,
+        sad: &Sad,
+    ) -> Result<KeyId, SigningError> {
+        sql::authorisation_state(c, sad.authorisation(), holder.owner().0, &sad.hash())
+            .await?
+            .map(|s| KeyId(s.key_id))
+            .ok_or(SigningError::SadInvalid)
     }
 
     /// End an authorisation before its time (the holder's choice, or CSC `auth/revoke`).

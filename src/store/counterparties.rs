@@ -146,15 +146,17 @@ pub async fn list(
     .collect())
 }
 
-/// One relationship `me` is a side of, locked for an answer or an end.
-pub async fn get_for_update(
+/// One relationship `me` is a side of; `lock` it for an answer or an end.
+pub async fn get(
     c: &impl GenericClient,
     id: Uuid,
     me: Uuid,
     my_email: &str,
+    lock: bool,
 ) -> Result<Option<CounterpartyRow>, StoreError> {
+    let lock = if lock { " FOR UPDATE OF c" } else { "" };
     Ok(c.query_opt(
-        &format!("{SELECT} WHERE c.id = $3 AND {MINE} FOR UPDATE OF c"),
+        &format!("{SELECT} WHERE c.id = $3 AND {MINE}{lock}"),
         &[&me, &my_email, &id],
     )
     .await?
