@@ -310,6 +310,11 @@ async fn an_invitation_is_emailed_accepted_by_the_invitee_and_seen_by_both_sides
     )
     .await;
     assert_eq!(ended["status"], "ended");
+    for (who, act) in [(&a, "end"), (&b, "accept"), (&b, "decline")] {
+        let (status, _, p) =
+            problem(post_as(&app, &format!("{path}/{act}"), &who.access, json!({})).await).await;
+        assert_eq!(status, 409, "{act} after the end: {p}");
+    }
     let again = ok(
         invite(&app, &b, json!({"email": a.person.email})).await,
         201,
