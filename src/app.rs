@@ -182,8 +182,17 @@ impl Application {
             registration: registration.clone(),
             signatures,
             documents: documents.clone(),
-            verification,
-            exchange: crate::exchange::Exchange::new(db.clone(), identity.clone(), clock.clone()),
+            verification: verification.clone(),
+            exchange: crate::exchange::Exchange::new(
+                db.clone(),
+                clock.clone(),
+                crate::exchange::Parts {
+                    identity: identity.clone(),
+                    documents: documents.clone(),
+                    verification,
+                },
+                config.exchange.clone(),
+            ),
         });
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);

@@ -109,6 +109,25 @@ pub struct Config {
     /// Signature verification: limits of the open endpoint.
     #[serde(default)]
     pub verification: VerificationConfig,
+    /// The document exchange: how long emailed links work.
+    #[serde(default)]
+    pub exchange: ExchangeConfig,
+}
+
+/// The document exchange (issue 7).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExchangeConfig {
+    /// Days the link emailed to a recipient keeps working.
+    pub link_days: std::num::NonZeroU32,
+}
+
+impl Default for ExchangeConfig {
+    fn default() -> Self {
+        Self {
+            link_days: std::num::NonZeroU32::MIN.saturating_add(13),
+        }
+    }
 }
 
 /// The verification service.

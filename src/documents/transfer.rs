@@ -154,6 +154,22 @@ impl Documents {
     /// A holder's document, opened as it streams (another holder's answers not found).
     pub async fn content(&self, owner: Uuid, id: DocumentId) -> Result<Content, DocumentError> {
         let document = self.document(owner, id).await?;
+        self.open(document).await
+    }
+
+    /// A document someone else was given access to (the recipient of a sending), opened as it
+    /// streams: the caller has already decided this reader may see it. A purged document is
+    /// not found.
+    pub async fn shared_content(&self, id: DocumentId) -> Result<Content, DocumentError> {
+        let client = self.0.db.client().await?;
+        let document = sql::get_unpurged(&**client, id.0)
+            .await?
+            .ok_or(DocumentError::NotFound)?;
+        drop(client);
+        self.open(document).await
+    }
+
+    async fn open(&self, document: DocumentRow) -> Result<Content, DocumentError> {
         let wrapped = document
             .wrapped_key
             .clone()

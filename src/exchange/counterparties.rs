@@ -67,7 +67,8 @@ fn invitation_text(
 }
 
 impl Exchange {
-    async fn account(
+    /// The caller's account row.
+    pub(super) async fn account(
         &self,
         c: &impl tokio_postgres::GenericClient,
         person: &Person,

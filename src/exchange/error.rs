@@ -17,6 +17,27 @@ pub enum ExchangeError {
     /// Too many of something in a period; the text says how many and when it resets.
     #[error("{0}")]
     TooMany(String),
+    /// Attachments that cannot be sent, each with its reasons; nothing was sent.
+    #[error("{} attachment(s) refused", .0.len())]
+    Attachments(Vec<super::FileProblem>),
+    /// The `Idempotency-Key` was used before with a different request.
+    #[error("idempotency key reused with another request")]
+    KeyReused,
+    /// A recipient does not accept this sender's documents; the text says who.
+    #[error("{0}")]
+    NotAccepted(String),
+    /// The emailed link has expired.
+    #[error("link expired")]
+    LinkExpired,
+    /// A document could not be read.
+    #[error(transparent)]
+    Document(#[from] crate::documents::DocumentError),
+    /// The verification engine could not run.
+    #[error(transparent)]
+    Verification(#[from] crate::verification::VerificationError),
+    /// Something that should not fail did (the detail stays in the log).
+    #[error("{0}")]
+    Internal(String),
     /// Database trouble.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -1,31 +1,54 @@
-//! The document exchange (issue 7, DESIGN §4 Message). So far its address book: contacts by
-//! email, counterparty relationships (invite → accept) and the setting that admits sendings
-//! only from counterparties.
+//! The document exchange (issue 7, DESIGN §4 Message): the address book (contacts, counterparty
+//! relationships and the setting that admits sendings only from counterparties), and sendings —
+//! signed documents sent to people by email with an expiring link, delivered into their Received
+//! folder when they open it.
 
+mod attachments;
 mod contacts;
 mod counterparties;
 mod error;
+mod receiving;
+mod sendings;
 mod values;
 pub mod views;
 
+pub use attachments::{Attachment, FileProblem, SignatureChoice};
 pub use contacts::ContactInput;
 pub use counterparties::Invitation;
 pub use error::ExchangeError;
-pub use values::{ContactName, ShortText};
+pub use receiving::{Folder, SignatureFile};
+pub use sendings::{Outgoing, Sent};
+pub use values::{ContactName, IdempotencyKey, MessageText, ShortText, Subject};
 
 use crate::clock::SharedClock;
+use crate::config::ExchangeConfig;
+use crate::documents::Documents;
 use crate::identity::Identity;
 use crate::store::Db;
+use crate::verification::Verification;
 use std::sync::Arc;
 
 /// The exchange service; cheap to clone.
 #[derive(Clone)]
 pub struct Exchange(Arc<Inner>);
 
+/// The services the exchange works through.
+pub struct Parts {
+    /// Words the links in emails.
+    pub identity: Identity,
+    /// The sender's sealed documents, read by recipients through a sending.
+    pub documents: Documents,
+    /// Checks every attached signature before anything is sent.
+    pub verification: Verification,
+}
+
 struct Inner {
     db: Db,
-    identity: Identity,
     clock: SharedClock,
+    identity: Identity,
+    documents: Documents,
+    verification: Verification,
+    cfg: ExchangeConfig,
 }
 
 impl std::fmt::Debug for Exchange {
@@ -35,12 +58,15 @@ impl std::fmt::Debug for Exchange {
 }
 
 impl Exchange {
-    /// The service; `identity` words the links in invitations.
-    pub fn new(db: Db, identity: Identity, clock: SharedClock) -> Self {
+    /// The service over its parts.
+    pub fn new(db: Db, clock: SharedClock, parts: Parts, cfg: ExchangeConfig) -> Self {
         Self(Arc::new(Inner {
             db,
-            identity,
             clock,
+            identity: parts.identity,
+            documents: parts.documents,
+            verification: parts.verification,
+            cfg,
         }))
     }
 }

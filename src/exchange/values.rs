@@ -52,6 +52,77 @@ impl ShortText {
     }
 }
 
+/// A sending's subject: 1 to 200 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject(String);
+
+impl Subject {
+    /// Trimmed, not empty, at most 200 characters.
+    pub fn parse(raw: &str) -> Result<Self, ExchangeError> {
+        let t = text(raw, "a subject")?;
+        if t.is_empty() {
+            return Err(ExchangeError::Invalid("a sending needs a subject".into()));
+        }
+        Ok(Self(t))
+    }
+
+    /// The subject.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Longest text of a sending, in characters.
+const MAX_MESSAGE: usize = 20_000;
+
+/// The text accompanying a sending: at most 20 000 characters; line breaks and tabs allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MessageText(String);
+
+impl MessageText {
+    /// Trimmed at the ends; other control characters refused.
+    pub fn parse(raw: &str) -> Result<Self, ExchangeError> {
+        let t = raw.trim();
+        if t.chars().count() > MAX_MESSAGE
+            || t.chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(ExchangeError::Invalid(format!(
+                "the text is at most {MAX_MESSAGE} characters, without control characters \
+                 other than line breaks and tabs"
+            )));
+        }
+        Ok(Self(t.to_owned()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The `Idempotency-Key` a client sends with a request it may retry: 1 to 200 visible ASCII
+/// characters, chosen by the client (a UUID is typical).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// Visible ASCII, 1 to 200 characters.
+    pub fn parse(raw: &str) -> Result<Self, ExchangeError> {
+        if raw.is_empty() || raw.len() > 200 || !raw.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ExchangeError::Invalid(
+                "Idempotency-Key is 1 to 200 visible ASCII characters".into(),
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -67,5 +138,23 @@ mod tests {
         assert_eq!(ShortText::parse(Some("  "), "x").unwrap().as_deref(), None);
         assert_eq!(ShortText::parse(None, "x").unwrap().as_deref(), None);
         assert!(ShortText::parse(Some(&"x".repeat(201)), "x").is_err());
+    }
+
+    #[test]
+    fn sending_texts_and_keys_are_bounded() {
+        assert_eq!(Subject::parse(" Contract ").unwrap().as_str(), "Contract");
+        assert!(Subject::parse(" ").is_err());
+        assert_eq!(
+            MessageText::parse("line one\nline two\t.")
+                .unwrap()
+                .as_str(),
+            "line one\nline two\t."
+        );
+        assert!(MessageText::parse("bell\u{7}").is_err());
+        assert!(MessageText::parse(&"x".repeat(20_001)).is_err());
+        assert!(IdempotencyKey::parse("3f1c-22").is_ok());
+        assert!(IdempotencyKey::parse("").is_err());
+        assert!(IdempotencyKey::parse("with space").is_err());
+        assert!(IdempotencyKey::parse(&"k".repeat(201)).is_err());
     }
 }

@@ -100,3 +100,120 @@ pub struct ExchangeSettings {
     /// Sendings are accepted only from accepted counterparties.
     pub accept_only_counterparties: bool,
 }
+
+/// A person in a sending: their email and, once they have an account, their name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Party {
+    /// Email address.
+    pub email: String,
+    /// Name, when registered.
+    pub name: Option<String>,
+}
+
+/// One attachment of a sending and what its verification found.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SendingFileView {
+    /// Its place in the sending, from 0 (names it in the file and signature links).
+    pub position: i32,
+    /// The sender's document (shown to the sender only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<Uuid>,
+    /// The sender's signature made here, if one was chosen (shown to the sender only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_id: Option<Uuid>,
+    /// File name.
+    pub name: String,
+    /// Media type.
+    pub media_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+    /// Whether a signature goes with it (always, once sent).
+    pub signed: bool,
+    /// SHA-256 of the signature, hex, once sent.
+    pub signature_sha256: Option<String>,
+    /// The signer's certificate subject, once sent.
+    pub signer: Option<String>,
+    /// `passed` once sent.
+    pub verdict: Option<String>,
+    /// When the service verified the signature.
+    pub verified_at: Option<DateTime<Utc>>,
+}
+
+/// One addressee and how far delivery went.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecipientView {
+    /// Its id.
+    pub id: Uuid,
+    /// Email and name.
+    pub party: Party,
+    /// When the email with the link was queued.
+    pub notified_at: Option<DateTime<Utc>>,
+    /// When the link stops working.
+    pub link_expires_at: Option<DateTime<Utc>>,
+    /// When the recipient opened the link (the copy went to their Received folder).
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// When the recipient verified the signatures.
+    pub verified_at: Option<DateTime<Utc>>,
+    /// When the recipient signed the receipt.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// When the recipient rejected the sending.
+    pub rejected_at: Option<DateTime<Utc>>,
+    /// Why.
+    pub rejection_reason: Option<String>,
+}
+
+/// A sending as the caller may see it: the sender sees every recipient, a recipient only
+/// themself.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SendingView {
+    /// Its id.
+    pub id: Uuid,
+    /// `draft` or `sent`.
+    pub state: String,
+    /// The caller's part: `sender` or `recipient`.
+    pub role: &'static str,
+    /// Who sends it.
+    pub sender: Party,
+    /// Subject.
+    pub subject: String,
+    /// The accompanying text.
+    pub text: String,
+    /// When made.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When sent.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// For a recipient: whether they marked it read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<bool>,
+    /// The attachments.
+    pub files: Vec<SendingFileView>,
+    /// The recipients the caller may see.
+    pub recipients: Vec<RecipientView>,
+}
+
+/// A sending in a folder list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SendingSummary {
+    /// Its id.
+    pub id: Uuid,
+    /// `draft` or `sent`.
+    pub state: String,
+    /// Subject.
+    pub subject: String,
+    /// The sender's email.
+    pub sender: String,
+    /// When sent.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Received folder: when it reached the caller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Received folder: whether the caller marked it read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<bool>,
+}

@@ -4,7 +4,7 @@
 use super::problem::Problem;
 use super::{
     accounts, address_book, admin, applications, audit, certificates, csc, desk, documents, health,
-    identification, login, ocsp, papers, partner, pki, scans, signatures, tsa, verify,
+    identification, login, ocsp, papers, partner, pki, scans, sendings, signatures, tsa, verify,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
@@ -43,7 +43,9 @@ use utoipa::OpenApi;
         address_book::change_contact, address_book::remove_contact, address_book::invite,
         address_book::counterparties, address_book::counterparty, address_book::accept,
         address_book::decline, address_book::end, address_book::settings,
-        address_book::set_settings),
+        address_book::set_settings, sendings::send, sendings::folder, sendings::sending,
+        sendings::change_draft, sendings::remove_draft, sendings::send_draft, sendings::open_link,
+        sendings::mark_read, sendings::file, sendings::file_signature),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
         accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
@@ -83,7 +85,12 @@ use utoipa::OpenApi;
         crate::verification::ProtocolSummary, address_book::ContactRequest,
         address_book::InvitationRequest, address_book::SettingsRequest,
         crate::exchange::views::ContactView, crate::exchange::views::CounterpartyView,
-        crate::exchange::views::OtherSide, crate::exchange::views::ExchangeSettings)),
+        crate::exchange::views::OtherSide, crate::exchange::views::ExchangeSettings,
+        sendings::SendingRequest, sendings::AttachmentRequest, sendings::OpenLink,
+        sendings::ReadMark, crate::exchange::views::SendingView,
+        crate::exchange::views::SendingSummary, crate::exchange::views::SendingFileView,
+        crate::exchange::views::RecipientView, crate::exchange::views::Party,
+        crate::exchange::FileProblem)),
     tags((name = "operations", description = "Health and monitoring"), (name = "service", description = "Service facts"),
         (name = "audit", description = "Audit trail"),
         (name = "pki", description = "CA certificates, CRLs, OCSP and time-stamping"),
@@ -97,7 +104,7 @@ use utoipa::OpenApi;
         (name = "signing", description = "Credentials, authorisation (SAD) and signatures"),
         (name = "documents", description = "Your documents: upload, download, delete"),
         (name = "verification", description = "Verify signatures and check sealed protocols (open to anyone)"),
-        (name = "exchange", description = "Document exchange: your address book and counterparties"),
+        (name = "exchange", description = "Document exchange: address book, counterparties, signed sendings, folders"),
         (name = "csc", description = "The Cloud Signature Consortium API (1.0.4 under /csc/v1, 2.0 under /csc/v2) over the same credentials and SADs"))
 )]
 pub struct ApiDoc;

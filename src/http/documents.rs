@@ -5,7 +5,7 @@ use super::AppState;
 use super::auth::{Authorised, Holders, Meta};
 use super::problem::{ApiError, Problem};
 use super::signatures::Page;
-use crate::documents::{DocumentId, DocumentName, DocumentView, MediaType, NewDocument};
+use crate::documents::{Content, DocumentId, DocumentName, DocumentView, MediaType, NewDocument};
 use actix_web::http::header::{self, Charset, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use base64::Engine;
@@ -151,7 +151,7 @@ pub async fn read(
 }
 
 /// `attachment` with an ASCII fallback name and the UTF-8 one (RFC 6266).
-fn disposition(name: &str) -> header::ContentDisposition {
+pub(super) fn disposition(name: &str) -> header::ContentDisposition {
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -190,14 +190,19 @@ pub async fn content(
         .documents
         .content(who.0.account.0, DocumentId::parse(&id)?)
         .await?;
-    let d = &content.document;
+    Ok(streamed(content))
+}
+
+/// A document's content as a download, with its SHA-256 in `Repr-Digest` (RFC 9530).
+pub(super) fn streamed(opened: Content) -> HttpResponse {
+    let d = &opened.document;
     let digest = base64::engine::general_purpose::STANDARD.encode(&d.sha256);
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type(d.media_type.as_str())
         .insert_header(disposition(&d.name))
         .insert_header(("Repr-Digest", format!("sha-256=:{digest}:")))
         .no_chunking(u64::try_from(d.size).unwrap_or_default())
-        .streaming(content.stream))
+        .streaming(opened.stream)
 }
 
 /// Delete a document: gone from the holder's view now, erased after the retention period.

@@ -23,6 +23,7 @@ pub mod partner;
 pub mod pki;
 pub mod problem;
 pub mod scans;
+pub mod sendings;
 pub mod signatures;
 pub mod tsa;
 pub mod verify;
@@ -93,5 +94,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(identification::configure)
         .configure(csc::configure)
         .configure(address_book::configure)
+        .configure(sendings::configure)
         .configure(docs::configure);
 }

@@ -30,6 +30,10 @@ pub struct Problem {
     /// Readiness of each dependency (only on `/readyz`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checks: Option<serde_json::Value>,
+    /// Per file, why it was refused (only on `attachments-refused`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<crate::exchange::FileProblem>>)]
+    pub files: Option<serde_json::Value>,
 }
 
 /// Every error a handler can return.
@@ -65,6 +69,9 @@ pub enum ApiError {
     /// A bug or unexpected failure; the text is logged, not shown.
     #[error("internal error: {0}")]
     Internal(String),
+    /// Attachments of a sending refused, each file with its reasons (422).
+    #[error("attachments refused")]
+    Attachments(serde_json::Value),
     /// A refusal with its own problem type: 401, 403, 409, 410, 429 and the like, each with a
     /// stable slug and a detail written for people.
     #[error("{status} {slug}: {detail}")]
@@ -297,6 +304,7 @@ pub fn problem_response(
         detail,
         oauth_error: None,
         checks,
+        files: None,
     };
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
@@ -322,6 +330,7 @@ impl ResponseError for ApiError {
             ApiError::NotReady(_) | ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Refused { status, .. } => *status,
+            ApiError::Attachments(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -377,6 +386,25 @@ impl ResponseError for ApiError {
                 generic_response(status)
             }
             ApiError::NotFound | ApiError::MethodNotAllowed => generic_response(status),
+            ApiError::Attachments(files) => {
+                let body = Problem {
+                    kind: "urn:cloudseal:problem:attachments-refused".into(),
+                    title: "Attachments refused".into(),
+                    status: status.as_u16(),
+                    detail: Some(
+                        "Nothing was sent: every attachment needs your signature over it that \
+                         passes verification. See `files` for what is wrong with each."
+                            .into(),
+                    ),
+                    oauth_error: None,
+                    checks: None,
+                    files: Some(files.clone()),
+                };
+                HttpResponse::build(status)
+                    .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
+                    .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+                    .body(serde_json::to_string(&body).unwrap_or_default())
+            }
             ApiError::Refused {
                 slug,
                 title,
@@ -394,6 +422,7 @@ impl ResponseError for ApiError {
                         detail: Some(detail.clone()),
                         oauth_error: Some(code),
                         checks: None,
+                        files: None,
                     };
                     r = HttpResponse::build(status)
                         .insert_header((
@@ -626,6 +655,31 @@ impl From<crate::exchange::ExchangeError> for ApiError {
                 "Too many",
                 format!("{d}; try again later."),
             ),
+            X::Attachments(files) => ApiError::Attachments(
+                serde_json::to_value(files).unwrap_or(serde_json::Value::Null),
+            ),
+            X::KeyReused => ApiError::refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "Idempotency key reused",
+                "This Idempotency-Key was already used with a different request; use a new key \
+                 for a new request.",
+            ),
+            X::NotAccepted(d) => ApiError::refused(
+                StatusCode::FORBIDDEN,
+                "recipient-not-accepting",
+                "Recipient does not accept your documents",
+                d,
+            ),
+            X::LinkExpired => ApiError::refused(
+                StatusCode::GONE,
+                "link-expired",
+                "Link expired",
+                "This link has expired. Ask the sender to send the documents again.",
+            ),
+            X::Document(d) => d.into(),
+            X::Verification(v) => v.into(),
+            X::Internal(i) => ApiError::Internal(i),
             X::Store(s) => s.into(),
             X::Audit(a) => ApiError::Internal(a.to_string()),
         }

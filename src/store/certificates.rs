@@ -163,6 +163,22 @@ pub async fn of_account(
     Ok(c.query(&q, &[&account]).await?.iter().map(row).collect())
 }
 
+/// The account one of our certificates was issued to, found by its serial and exact DER; none
+/// for a certificate we did not issue.
+pub async fn holder_of(
+    c: &impl GenericClient,
+    serial: &[u8],
+    der: &[u8],
+) -> Result<Option<Uuid>, StoreError> {
+    let r = c
+        .query_opt(
+            "SELECT account_id FROM certificates WHERE serial = $1 AND der = $2",
+            &[&serial, &der],
+        )
+        .await?;
+    Ok(r.map(|r| r.get(0)))
+}
+
 /// An activation marker as stored.
 #[derive(Debug, Clone)]
 pub struct MarkerRow {

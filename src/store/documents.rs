@@ -114,6 +114,20 @@ pub async fn list_owned(
     Ok(rows.iter().map(row).collect())
 }
 
+/// A document whatever its owner or deletion, until purged (for readers authorised elsewhere).
+pub async fn get_unpurged(
+    c: &impl GenericClient,
+    id: Uuid,
+) -> Result<Option<DocumentRow>, StoreError> {
+    let r = c
+        .query_opt(
+            &format!("SELECT {COLUMNS} FROM documents WHERE id = $1 AND purged_at IS NULL"),
+            &[&id],
+        )
+        .await?;
+    Ok(r.as_ref().map(row))
+}
+
 /// One of the holder's documents, unless deleted (another holder's is `None`).
 pub async fn get_owned(
     c: &impl GenericClient,
@@ -165,7 +179,8 @@ pub async fn soft_delete(
         == 1)
 }
 
-/// Deleted documents whose retention has ended, oldest first.
+/// Deleted documents whose retention has ended, oldest first; a document a sent sending
+/// carries is kept (its recipients and the record need it).
 pub async fn due_for_purge(
     c: &impl GenericClient,
     now: DateTime<Utc>,
@@ -173,7 +188,9 @@ pub async fn due_for_purge(
 ) -> Result<Vec<Uuid>, StoreError> {
     let rows = c
         .query(
-            "SELECT id FROM documents WHERE purged_at IS NULL AND purge_after <= $1 \
+            "SELECT id FROM documents d WHERE purged_at IS NULL AND purge_after <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM sending_files f JOIN sendings s \
+             ON s.id = f.sending_id WHERE f.document_id = d.id AND s.state = 'sent') \
              ORDER BY purge_after LIMIT $2",
             &[&now, &limit],
         )

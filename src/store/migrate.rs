@@ -73,6 +73,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "address_book",
         include_str!("../../migrations/V14__address_book.sql"),
     ),
+    (
+        15,
+        "sendings",
+        include_str!("../../migrations/V15__sendings.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -20,6 +20,7 @@ pub mod passports;
 pub mod pki;
 pub mod protocols;
 pub mod scans;
+pub mod sendings;
 pub mod sessions;
 pub mod signatures;
 

@@ -140,6 +140,11 @@ impl Verification {
         self.0.documents.max_bytes()
     }
 
+    /// A reason of the engine's report in words for a person.
+    pub fn explain(reason: &crate::pki::cms::report::Reason, lang: Lang) -> String {
+        render::reason(lang, reason)
+    }
+
     /// Count an anonymous verification from `address`; refused beyond the per-minute limit.
     pub fn admit_anonymous(&self, address: &str) -> Result<(), VerificationError> {
         self.0.limit.admit(address, self.0.clock.now())

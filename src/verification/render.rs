@@ -49,7 +49,7 @@ fn verdict(lang: Lang, v: Verdict) -> &'static str {
     }
 }
 
-fn reason(lang: Lang, r: &Reason) -> String {
+pub(super) fn reason(lang: Lang, r: &Reason) -> String {
     match r {
         Reason::MessageDigestMismatch => t(
             lang,

@@ -5,45 +5,12 @@ use crate::support::TestApp;
 use crate::support::accounts::{
     Session, contact, get_as, login, member, outbox, post_as, problem, registered_as, subscriber,
 };
+use crate::support::exchange::{audit_count, ok, send};
 use crate::support::spawn;
 use serde_json::{Value, json};
 
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    who: &Session,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut r = app
-        .http
-        .request(method, app.url(path))
-        .bearer_auth(&who.access);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    r.send().await.unwrap()
-}
-
-async fn ok(r: reqwest::Response, status: u16) -> Value {
-    assert_eq!(r.status(), status);
-    r.json().await.unwrap()
-}
-
 async fn invite(app: &TestApp, who: &Session, body: Value) -> reqwest::Response {
     post_as(app, "/api/v1/counterparties", &who.access, body).await
-}
-
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    app.owner()
-        .await
-        .query_one(
-            "SELECT count(*) FROM audit_entries WHERE action = $1",
-            &[&action],
-        )
-        .await
-        .unwrap()
-        .get(0)
 }
 
 #[tokio::test]

@@ -35,6 +35,7 @@ mod ocsp;
 mod outbox;
 mod problems;
 mod profile;
+mod sendings;
 mod signing_documents;
 mod signing_hashes;
 mod startup;

@@ -2,46 +2,16 @@
 //! signatures come out detached or attached, CAdES-BES or CAdES-T — checked by openssl and by
 //! our verification engine — with the refusals.
 
-use crate::support::accounts::{Session, get_as, last_code, outbox, post_as, problem, subscriber};
-use crate::support::documents::{content, upload};
+use crate::support::accounts::{Session, get_as, outbox, post_as, problem, subscriber};
+use crate::support::documents::{authorise_documents, content, upload};
 use crate::support::pki::{cms_verify_detached, openssl, write_chain};
-use crate::support::registration::{PIN, holder};
+use crate::support::registration::holder;
 use crate::support::{TestApp, spawn_with};
 use chrono::Utc;
 use cloudseal::certificates::registry::RegistryRevocation;
 use cloudseal::pki::cms::report::{Report, TimeSource, Verdict};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-
-async fn authorise_documents(
-    app: &TestApp,
-    sub: &Session,
-    credential: &str,
-    documents: &[&str],
-) -> String {
-    let r = post_as(
-        app,
-        &format!("/api/v1/credentials/{credential}/confirmation"),
-        &sub.access,
-        json!({ "documents": documents }),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
-    let c: Value = r.json().await.unwrap();
-    let code = last_code(app, &sub.person.phone).await;
-    let r = post_as(
-        app,
-        &format!("/api/v1/credentials/{credential}/authorise"),
-        &sub.access,
-        json!({"pin": PIN, "confirmation": c["confirmation"], "code": code,
-               "documents": documents}),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(v["count"], documents.len());
-    v["sad"].as_str().unwrap().to_owned()
-}
 
 async fn sign(app: &TestApp, sub: &Session, body: Value) -> reqwest::Response {
     post_as(app, "/api/v1/signatures", &sub.access, body).await

@@ -185,34 +185,14 @@ async fn hsm_init_is_idempotent_and_keys_are_not_extractable() {
 
 #[tokio::test]
 async fn json_logs_carry_the_request_id_no_secret_and_sigterm_seals_a_last_checkpoint() {
-    use tokio::io::{AsyncBufReadExt, BufReader};
     let db_name = fresh_database().await;
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("c.toml");
-    let toml = support::config_toml(&db_name)
-        .replace("filter = \"warn\"", "filter = \"info\"\nformat = \"json\"");
-    std::fs::write(&file, &toml).unwrap();
-    let mut child = tokio::process::Command::new(support::binary())
-        .args(["--config", file.to_str().unwrap(), "serve"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut log = Vec::new();
-    let port = loop {
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("the server logs its port");
-        let v: serde_json::Value = serde_json::from_str(&line).expect("every line is JSON");
-        log.push(line);
-        if v["fields"]["message"] == "cloudseal serving" {
-            break v["fields"]["port"].as_u64().unwrap();
-        }
-    };
+    let support::Served {
+        mut child,
+        mut lines,
+        mut log,
+        port,
+    } = support::serve_binary(&db_name, dir.path()).await;
     // An act with its audit entry, written while the server runs.
     let config = support::config_for(&db_name);
     let db = cloudseal::store::Db::connect(config.database.url.expose(), &config.database)

@@ -149,6 +149,16 @@ fn embedded_certificates(sd: &SignedData) -> Vec<Certificate> {
         .collect()
 }
 
+/// The certificate carried in a signature file whose SHA-256 fingerprint (hex) is given: the
+/// signer's certificate a report names, to be recorded beside the signature.
+pub fn embedded_certificate(input: &[u8], fingerprint: &str) -> Option<Vec<u8>> {
+    let sd = parse_signed_data(&decode_input(input).ok()?).ok()?;
+    embedded_certificates(&sd)
+        .iter()
+        .filter_map(|c| c.to_der().ok())
+        .find(|der| crate::pki::fingerprint(der) == fingerprint)
+}
+
 fn encapsulated_content(sd: &SignedData) -> Result<Option<Vec<u8>>, VerifyError> {
     match &sd.encap_content_info.econtent {
         None => Ok(None),

@@ -1,8 +1,9 @@
 //! Uploading documents in tests.
 
 use super::TestApp;
-use super::accounts::Session;
-use serde_json::Value;
+use super::accounts::{Session, last_code, post_as};
+use super::registration::PIN;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 /// A document of `len` bytes that repeats no 16-byte window (so a plaintext search is fair).
@@ -41,4 +42,94 @@ pub async fn upload(app: &TestApp, who: &Session, name: &str, body: &[u8]) -> Va
     let r = upload_raw(app, who, &format!("?name={name}"), None, body.to_vec()).await;
     assert_eq!(r.status(), 201);
     r.json().await.unwrap()
+}
+
+/// Confirm with the SMS code and authorise signing the stored `documents` with the holder's
+/// credential and PIN; the SAD.
+pub async fn authorise_documents(
+    app: &TestApp,
+    sub: &Session,
+    credential: &str,
+    documents: &[&str],
+) -> String {
+    let r = post_as(
+        app,
+        &format!("/api/v1/credentials/{credential}/confirmation"),
+        &sub.access,
+        json!({ "documents": documents }),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let c: Value = r.json().await.unwrap();
+    let code = last_code(app, &sub.person.phone).await;
+    let r = post_as(
+        app,
+        &format!("/api/v1/credentials/{credential}/authorise"),
+        &sub.access,
+        json!({"pin": PIN, "confirmation": c["confirmation"], "code": code,
+               "documents": documents}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["count"], documents.len());
+    v["sad"].as_str().unwrap().to_owned()
+}
+
+/// Sign stored documents detached (CAdES-BES) under one authorisation; the signature ids.
+pub async fn sign_documents(
+    app: &TestApp,
+    sub: &Session,
+    credential: &str,
+    documents: &[&str],
+) -> Vec<String> {
+    let sad = authorise_documents(app, sub, credential, documents).await;
+    let r = post_as(
+        app,
+        "/api/v1/signatures",
+        &sub.access,
+        json!({"credential": credential, "sad": sad, "documents": documents}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let made: Vec<Value> = r.json().await.unwrap();
+    made.iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Every `table.column` of the test database holding `needle` (bytea, text and JSON columns).
+pub async fn columns_holding(app: &TestApp, needle: &[u8]) -> Vec<String> {
+    let db = app.owner().await;
+    let columns = db
+        .query(
+            "SELECT table_name::text, column_name::text, data_type::text \
+             FROM information_schema.columns WHERE table_schema = 'public' \
+             AND data_type IN ('bytea', 'text', 'jsonb', 'json')",
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut found = Vec::new();
+    for c in &columns {
+        let (table, column, kind): (String, String, String) = (c.get(0), c.get(1), c.get(2));
+        let as_bytes = match kind.as_str() {
+            "bytea" => format!("\"{column}\""),
+            _ => format!("convert_to(\"{column}\"::text, 'UTF8')"),
+        };
+        let hits: i64 = db
+            .query_one(
+                &format!(
+                    "SELECT count(*) FROM \"{table}\" WHERE position($1::bytea in {as_bytes}) > 0"
+                ),
+                &[&needle],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        if hits > 0 {
+            found.push(format!("{table}.{column}"));
+        }
+    }
+    found
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod documents;
+pub mod exchange;
 pub mod http_sink;
 pub mod pdf;
 pub mod pki;
@@ -454,4 +455,53 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     false
+}
+
+/// The server binary serving a test database, logging JSON at `info`.
+pub struct Served {
+    /// The process (killed when dropped).
+    pub child: tokio::process::Child,
+    /// Its log, line by line, from after the "serving" line.
+    pub lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    /// The lines read so far.
+    pub log: Vec<String>,
+    /// The port it serves on.
+    pub port: u64,
+}
+
+/// Start the built binary on `db_name` with its config written under `dir`; returns once it
+/// serves.
+pub async fn serve_binary(db_name: &str, dir: &std::path::Path) -> Served {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let file = dir.join("c.toml");
+    let toml =
+        config_toml(db_name).replace("filter = \"warn\"", "filter = \"info\"\nformat = \"json\"");
+    std::fs::write(&file, &toml).unwrap();
+    let mut child = tokio::process::Command::new(binary())
+        .args(["--config", file.to_str().unwrap(), "serve"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut log = Vec::new();
+    let port = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the server logs its port");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("every line is JSON");
+        log.push(line);
+        if v["fields"]["message"] == "cloudseal serving" {
+            break v["fields"]["port"].as_u64().unwrap();
+        }
+    };
+    Served {
+        child,
+        lines,
+        log,
+        port,
+    }
 }

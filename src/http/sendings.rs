@@ -1,0 +1,392 @@
+//! Sendings over HTTP: send (or save a draft) with `Idempotency-Key`, the folders, one
+//! sending, its files and signatures, opening an emailed link, read/unread. A sending answers
+//! 404 to anyone who neither sent it nor received it.
+
+use super::AppState;
+use super::auth::{Authorised, Holders, Meta};
+use super::documents::streamed;
+use super::problem::{ApiError, Problem};
+use super::signatures::Page;
+use crate::documents::DocumentId;
+use crate::exchange::views::{SendingSummary, SendingView};
+use crate::exchange::{
+    Attachment, Folder, IdempotencyKey, MessageText, Outgoing, Sent, SignatureChoice, Subject,
+};
+use crate::identity::values::Email;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// Register every route of this file.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(open_link)
+        .service(send)
+        .service(folder)
+        .service(sending)
+        .service(change_draft)
+        .service(remove_draft)
+        .service(send_draft)
+        .service(mark_read)
+        .service(file)
+        .service(file_signature);
+}
+
+/// One attachment as sent: a document of yours with one of your signatures made here
+/// (`signature_id`) or a CMS signature file made elsewhere (`signature`, base64 or PEM).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentRequest {
+    /// One of your documents.
+    pub document_id: String,
+    /// One of your signatures over it (CMS, detached or attached).
+    #[serde(default)]
+    pub signature_id: Option<String>,
+    /// A CMS signature over it made elsewhere: DER in base64, or PEM.
+    #[serde(default)]
+    pub signature: Option<String>,
+}
+
+/// A sending as sent, or a draft as saved.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendingRequest {
+    /// Subject, 1 to 200 characters.
+    pub subject: String,
+    /// The accompanying text, at most 20 000 characters.
+    #[serde(default)]
+    pub text: String,
+    /// Recipients' emails, 1 to 50 (registered or not).
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// Files with their signatures, 1 to 20.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRequest>,
+    /// Save as a draft instead of sending (only on create).
+    #[serde(default)]
+    pub draft: bool,
+}
+
+fn object_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
+}
+
+impl SendingRequest {
+    fn parse(&self, signature_max: usize) -> Result<Outgoing, ApiError> {
+        let recipients = self
+            .recipients
+            .iter()
+            .map(|r| Email::parse(r).map_err(|e| ApiError::BadRequest(e.0)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut attachments = Vec::with_capacity(self.attachments.len());
+        for (i, a) in self.attachments.iter().enumerate() {
+            let document = DocumentId::parse(&a.document_id)
+                .map_err(|_| ApiError::BadRequest(format!("attachment {i}: bad document_id")))?;
+            let signature = match (&a.signature_id, &a.signature) {
+                (Some(_), Some(_)) => {
+                    return Err(ApiError::BadRequest(format!(
+                        "attachment {i}: give signature_id or signature, not both"
+                    )));
+                }
+                (Some(id), None) => SignatureChoice::Made(Uuid::parse_str(id).map_err(|_| {
+                    ApiError::BadRequest(format!("attachment {i}: bad signature_id"))
+                })?),
+                (None, Some(text)) => {
+                    let der =
+                        crate::pki::cms::verify::decode_input(text.as_bytes()).map_err(|_| {
+                            ApiError::BadRequest(format!(
+                                "attachment {i}: the signature is neither base64 nor PEM"
+                            ))
+                        })?;
+                    if der.len() > signature_max {
+                        return Err(ApiError::BadRequest(format!(
+                            "attachment {i}: a signature file is at most {signature_max} bytes"
+                        )));
+                    }
+                    SignatureChoice::Uploaded(der)
+                }
+                (None, None) => SignatureChoice::Missing,
+            };
+            attachments.push(Attachment {
+                document,
+                signature,
+            });
+        }
+        Ok(Outgoing {
+            subject: Subject::parse(&self.subject)?,
+            text: MessageText::parse(&self.text)?,
+            recipients,
+            attachments,
+        })
+    }
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiError> {
+    req.headers()
+        .get("Idempotency-Key")
+        .map(|v| {
+            v.to_str()
+                .map_err(|_| ApiError::BadRequest("Idempotency-Key is visible ASCII".into()))
+                .and_then(|k| Ok(IdempotencyKey::parse(k)?))
+        })
+        .transpose()
+}
+
+/// 201 with the sending, or 200 with `Idempotent-Replayed: true` for a retried request.
+fn answer(sent: Sent) -> HttpResponse {
+    let location = format!("/api/v1/sendings/{}", sent.view.id);
+    if sent.replayed {
+        HttpResponse::Ok()
+            .insert_header(("Idempotent-Replayed", "true"))
+            .insert_header(("Location", location))
+            .json(sent.view)
+    } else {
+        HttpResponse::Created()
+            .insert_header(("Location", location))
+            .json(sent.view)
+    }
+}
+
+/// Send signed documents (or save a draft with `"draft": true`). Every signature is verified
+/// first: if one does not pass, nothing is sent and `files` says why for each file. Each
+/// recipient is emailed a link that expires. A retry with the same `Idempotency-Key` answers
+/// 200 with the sending already made; the key with another request answers 422.
+#[utoipa::path(tag = "exchange", request_body = SendingRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    responses(
+    (status = 201, body = SendingView),
+    (status = 200, body = SendingView, description = "A retried request: the sending made before"),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json",
+        description = "A recipient accepts documents only from counterparties"),
+    (status = 422, body = Problem, content_type = "application/problem+json",
+        description = "Attachments refused (see `files`), or the key reused")))]
+#[post("/api/v1/sendings")]
+pub async fn send(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    meta: Meta,
+    req: HttpRequest,
+    body: web::Json<SendingRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let outgoing = body.parse(state.verification.signature_max_bytes())?;
+    if body.draft {
+        let view = state.exchange.save_draft(&who.0, outgoing).await?;
+        return Ok(HttpResponse::Created()
+            .insert_header(("Location", format!("/api/v1/sendings/{}", view.id)))
+            .json(view));
+    }
+    let key = idempotency_key(&req)?;
+    let sent = state.exchange.send(&who.0, &meta.0, outgoing, key).await?;
+    Ok(answer(sent))
+}
+
+/// Which folder, and a page of it.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FolderQuery {
+    /// `received`, `sent` or `drafts`.
+    pub folder: String,
+    /// Received only: just the unread ones.
+    #[serde(default)]
+    pub unread: bool,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// Rows skipped.
+    pub offset: Option<i64>,
+}
+
+/// A folder: Received (newest delivery first), Sent or Drafts (most recently changed first).
+#[utoipa::path(tag = "exchange", params(FolderQuery), responses(
+    (status = 200, body = Vec<SendingSummary>),
+    (status = 400, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/sendings")]
+pub async fn folder(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    query: web::Query<FolderQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, offset) = Page {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .checked()?;
+    let which = Folder::parse(&query.folder)?;
+    let found = state
+        .exchange
+        .folder(&who.0, which, query.unread, limit, offset)
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// One sending you sent or received: the sender sees every recipient, a recipient only
+/// themself.
+#[utoipa::path(tag = "exchange", responses(
+    (status = 200, body = SendingView),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/sendings/{id}")]
+pub async fn sending(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state.exchange.sending(&who.0, object_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Change a draft (a sent sending answers 409).
+#[utoipa::path(tag = "exchange", request_body = SendingRequest, responses(
+    (status = 200, body = SendingView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[put("/api/v1/sendings/{id}")]
+pub async fn change_draft(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    id: web::Path<String>,
+    body: web::Json<SendingRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = object_id(&id)?;
+    let outgoing = body.parse(state.verification.signature_max_bytes())?;
+    let view = state.exchange.update_draft(&who.0, id, outgoing).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Delete a draft (a sent sending is a record: 409).
+#[utoipa::path(tag = "exchange", responses(
+    (status = 204),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[delete("/api/v1/sendings/{id}")]
+pub async fn remove_draft(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state.exchange.delete_draft(&who.0, object_id(&id)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Send a draft as it stands, verified like a new sending.
+#[utoipa::path(tag = "exchange",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    responses(
+    (status = 201, body = SendingView),
+    (status = 200, body = SendingView, description = "A retried request: the sending made before"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/sendings/{id}/send")]
+pub async fn send_draft(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    meta: Meta,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = object_id(&id)?;
+    let key = idempotency_key(&req)?;
+    let sent = state.exchange.send_draft(&who.0, &meta.0, id, key).await?;
+    Ok(answer(sent))
+}
+
+/// The secret of an emailed link.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenLink {
+    /// The `link` parameter of the emailed address.
+    pub link: String,
+}
+
+/// Open an emailed link, signed in as the recipient it was sent to: the sending goes to your
+/// Received folder (delivery recorded). Anyone else gets 404 (recorded); an expired link 410.
+#[utoipa::path(tag = "exchange", request_body = OpenLink, responses(
+    (status = 200, body = SendingView),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 410, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/sendings/open")]
+pub async fn open_link(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    meta: Meta,
+    body: web::Json<OpenLink>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state
+        .exchange
+        .open_link(&who.0, &meta.0, &body.link)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Read or unread.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadMark {
+    /// True for read.
+    pub read: bool,
+}
+
+/// Mark a received sending read or unread.
+#[utoipa::path(tag = "exchange", request_body = ReadMark, responses(
+    (status = 200, body = SendingView),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[put("/api/v1/sendings/{id}/read")]
+pub async fn mark_read(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    id: web::Path<String>,
+    body: web::Json<ReadMark>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state
+        .exchange
+        .mark_read(&who.0, object_id(&id)?, body.read)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+fn position(raw: &str) -> Result<i32, ApiError> {
+    raw.parse::<i32>()
+        .ok()
+        .filter(|p| *p >= 0)
+        .ok_or(ApiError::NotFound)
+}
+
+/// A file of a sending you sent or received, streamed, with its SHA-256 in `Repr-Digest`.
+#[utoipa::path(tag = "exchange", responses(
+    (status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/sendings/{id}/files/{position}")]
+pub async fn file(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, at) = path.into_inner();
+    let opened = state
+        .exchange
+        .file(&who.0, object_id(&id)?, position(&at)?)
+        .await?;
+    Ok(streamed(opened))
+}
+
+/// The sender's signature that went with a file, as a `.p7s`.
+#[utoipa::path(tag = "exchange", responses(
+    (status = 200, content_type = "application/pkcs7-signature", body = Vec<u8>),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/sendings/{id}/files/{position}/signature")]
+pub async fn file_signature(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, at) = path.into_inner();
+    let found = state
+        .exchange
+        .file_signature(&who.0, object_id(&id)?, position(&at)?)
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pkcs7-signature")
+        .insert_header(super::documents::disposition(&found.name))
+        .body(found.der))
+}
