@@ -180,7 +180,7 @@ impl Application {
             tsa: tsa.clone(),
             identity: identity.clone(),
             registration: registration.clone(),
-            signatures,
+            signatures: signatures.clone(),
             documents: documents.clone(),
             verification: verification.clone(),
             exchange: crate::exchange::Exchange::new(
@@ -190,6 +190,7 @@ impl Application {
                     identity: identity.clone(),
                     documents: documents.clone(),
                     verification,
+                    signatures: signatures.clone(),
                 },
                 config.exchange.clone(),
             ),

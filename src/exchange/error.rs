@@ -29,6 +29,9 @@ pub enum ExchangeError {
     /// The emailed link has expired.
     #[error("link expired")]
     LinkExpired,
+    /// Signing the receipt failed (credential, SAD, PIN); mapped like any signing refusal.
+    #[error(transparent)]
+    Signature(#[from] crate::signatures::SignatureError),
     /// A document could not be read.
     #[error(transparent)]
     Document(#[from] crate::documents::DocumentError),

@@ -7,6 +7,7 @@ mod attachments;
 mod contacts;
 mod counterparties;
 mod error;
+mod receipts;
 mod receiving;
 mod sendings;
 mod values;
@@ -16,6 +17,7 @@ pub use attachments::{Attachment, FileProblem, SignatureChoice};
 pub use contacts::ContactInput;
 pub use counterparties::Invitation;
 pub use error::ExchangeError;
+pub use receipts::{Acknowledgement, FileCheck, ReceiptView, VerificationView};
 pub use receiving::{Folder, SignatureFile};
 pub use sendings::{Outgoing, Sent};
 pub use values::{ContactName, IdempotencyKey, MessageText, ShortText, Subject};
@@ -24,6 +26,7 @@ use crate::clock::SharedClock;
 use crate::config::ExchangeConfig;
 use crate::documents::Documents;
 use crate::identity::Identity;
+use crate::signatures::Signatures;
 use crate::store::Db;
 use crate::verification::Verification;
 use std::sync::Arc;
@@ -40,6 +43,8 @@ pub struct Parts {
     pub documents: Documents,
     /// Checks every attached signature before anything is sent.
     pub verification: Verification,
+    /// Signs a recipient's receipt with their credential.
+    pub signatures: Signatures,
 }
 
 struct Inner {
@@ -48,6 +53,7 @@ struct Inner {
     identity: Identity,
     documents: Documents,
     verification: Verification,
+    signatures: Signatures,
     cfg: ExchangeConfig,
 }
 
@@ -66,6 +72,7 @@ impl Exchange {
             identity: parts.identity,
             documents: parts.documents,
             verification: parts.verification,
+            signatures: parts.signatures,
             cfg,
         }))
     }

@@ -115,6 +115,11 @@ impl Exchange {
                 delivered_at: r.delivered_at,
                 verified_at: r.verified_at,
                 acknowledged_at: r.acknowledged_at,
+                receipt_signer: r
+                    .receipt_certificate
+                    .as_deref()
+                    .and_then(|der| crate::pki::parse_certificate(der).ok())
+                    .map(|c| crate::pki::names::readable(&c.tbs_certificate.subject)),
                 rejected_at: r.rejected_at,
                 rejection_reason: r.rejection_reason,
             });

@@ -158,6 +158,8 @@ pub struct RecipientView {
     pub verified_at: Option<DateTime<Utc>>,
     /// When the recipient signed the receipt.
     pub acknowledged_at: Option<DateTime<Utc>>,
+    /// The subject of the certificate that signed the receipt.
+    pub receipt_signer: Option<String>,
     /// When the recipient rejected the sending.
     pub rejected_at: Option<DateTime<Utc>>,
     /// Why.

@@ -678,6 +678,7 @@ impl From<crate::exchange::ExchangeError> for ApiError {
                 "This link has expired. Ask the sender to send the documents again.",
             ),
             X::Document(d) => d.into(),
+            X::Signature(s) => s.into(),
             X::Verification(v) => v.into(),
             X::Internal(i) => ApiError::Internal(i),
             X::Store(s) => s.into(),

@@ -10,9 +10,11 @@ use super::signatures::Page;
 use crate::documents::DocumentId;
 use crate::exchange::views::{SendingSummary, SendingView};
 use crate::exchange::{
-    Attachment, Folder, IdempotencyKey, MessageText, Outgoing, Sent, SignatureChoice, Subject,
+    Acknowledgement, Attachment, Folder, IdempotencyKey, MessageText, Outgoing, ReceiptView, Sent,
+    SignatureChoice, Subject, VerificationView,
 };
 use crate::identity::values::Email;
+use crate::signatures::CredentialId;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -29,7 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(send_draft)
         .service(mark_read)
         .service(file)
-        .service(file_signature);
+        .service(file_signature)
+        .service(receipt)
+        .service(verify_received)
+        .service(acknowledge)
+        .service(reject);
 }
 
 /// One attachment as sent: a document of yours with one of your signatures made here
@@ -389,4 +395,108 @@ pub async fn file_signature(
         .content_type("application/pkcs7-signature")
         .insert_header(super::documents::disposition(&found.name))
         .body(found.der))
+}
+
+/// The receipt you would sign for a sending delivered to you, and its hash to authorise.
+#[utoipa::path(tag = "exchange", responses(
+    (status = 200, body = ReceiptView),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/sendings/{id}/receipt")]
+pub async fn receipt(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state.exchange.receipt(&who.0, object_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Verify the sender's signatures on a sending delivered to you: one protocol per file, kept
+/// for you (`GET /api/v1/protocols/{id}`), and the time recorded.
+#[utoipa::path(tag = "exchange", responses(
+    (status = 200, body = VerificationView),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/sendings/{id}/verify")]
+pub async fn verify_received(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    meta: Meta,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state
+        .exchange
+        .verify_received(&who.0, &meta.0, object_id(&id)?)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Your signature on the receipt: a credential of yours and the SAD for the receipt's hash.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeRequest {
+    /// One of your credentials.
+    pub credential: String,
+    /// The SAD from authorising the receipt's hash.
+    pub sad: String,
+}
+
+/// Acknowledge a sending delivered to you by signing its receipt (after verifying it); the
+/// sender is told.
+#[utoipa::path(tag = "exchange", request_body = AcknowledgeRequest, responses(
+    (status = 200, body = SendingView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/sendings/{id}/acknowledge")]
+pub async fn acknowledge(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    meta: Meta,
+    id: web::Path<String>,
+    body: web::Json<AcknowledgeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ack = Acknowledgement {
+        credential: CredentialId::parse(&body.credential)?,
+        sad: &body.sad,
+    };
+    let view = state
+        .exchange
+        .acknowledge(&who.0, &meta.0, object_id(&id)?, ack)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Why a sending is rejected.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectRequest {
+    /// The reason, told to the sender.
+    pub reason: String,
+}
+
+/// Reject a sending delivered to you, with a reason; the sender is told.
+#[utoipa::path(tag = "exchange", request_body = RejectRequest, responses(
+    (status = 200, body = SendingView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/sendings/{id}/reject")]
+pub async fn reject(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    meta: Meta,
+    id: web::Path<String>,
+    body: web::Json<RejectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state
+        .exchange
+        .reject(
+            &who.0,
+            &meta.0,
+            object_id(&id)?,
+            MessageText::parse(&body.reason)?,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }

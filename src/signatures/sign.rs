@@ -212,6 +212,12 @@ impl Signatures {
         Ok(rows.iter().map(SignatureView::from).collect())
     }
 
+    /// Finish what [`Self::make`] spent (a used-up session key is destroyed), once the caller's
+    /// transaction has committed.
+    pub(crate) async fn settle(&self, spent: Spent) {
+        self.0.custody.settle(spent).await;
+    }
+
     /// Make (not store) signatures over `hashes` with the holder's credential under its SAD,
     /// spending its uses in `tx`; the caller stores them in `tx` with whatever they sign off
     /// and settles the [`Spent`] after the commit.

@@ -498,3 +498,63 @@ pub async fn set_read(
     .await?;
     Ok(())
 }
+
+/// A recipient row locked for an answer.
+pub async fn recipient_for_update(
+    tx: &super::Transaction<'_>,
+    id: Uuid,
+) -> Result<Option<RecipientRow>, StoreError> {
+    let r = tx
+        .query_opt(
+            &format!("SELECT {RECIPIENT} FROM sending_recipients r WHERE r.id = $1 FOR UPDATE"),
+            &[&id],
+        )
+        .await?;
+    Ok(r.as_ref().map(|r| recipient(r, 0)))
+}
+
+/// Record when the recipient verified the signatures (the latest time).
+pub async fn set_verified(
+    tx: &super::Transaction<'_>,
+    recipient: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE sending_recipients SET verified_at = $2 WHERE id = $1",
+        &[&recipient, &at],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Record the recipient's signed receipt and the certificate that signed it.
+pub async fn acknowledge(
+    tx: &super::Transaction<'_>,
+    recipient: Uuid,
+    at: DateTime<Utc>,
+    receipt: &[u8],
+    certificate: &[u8],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE sending_recipients SET acknowledged_at = $2, receipt = $3, \
+         receipt_certificate = $4 WHERE id = $1",
+        &[&recipient, &at, &receipt, &certificate],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Record the recipient's rejection and its reason.
+pub async fn reject(
+    tx: &super::Transaction<'_>,
+    recipient: Uuid,
+    at: DateTime<Utc>,
+    reason: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE sending_recipients SET rejected_at = $2, rejection_reason = $3 WHERE id = $1",
+        &[&recipient, &at, &reason],
+    )
+    .await?;
+    Ok(())
+}

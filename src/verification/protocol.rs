@@ -3,7 +3,7 @@
 
 use super::{Verification, VerificationError};
 use crate::certificates::registry::RegistryRevocation;
-use crate::documents::DocumentId;
+use crate::documents::{Content as Opened, DocumentId};
 use crate::pki::cms::report::Report;
 use crate::pki::cms::verify::{Content, DigestStream, Digests, verify_content};
 use crate::store::protocols::{self as sql, ProtocolRow};
@@ -141,7 +141,12 @@ impl Verification {
         owner: Uuid,
         id: DocumentId,
     ) -> Result<SubmittedDocument, VerificationError> {
-        let mut content = self.0.documents.content(owner, id).await?;
+        let content = self.0.documents.content(owner, id).await?;
+        Self::digested(content).await
+    }
+
+    /// An opened document as a verification input (hashed as it streams).
+    pub async fn digested(mut content: Opened) -> Result<SubmittedDocument, VerificationError> {
         let mut digests = DigestStream::default();
         while let Some(piece) = content.stream.next().await {
             digests.update(&piece?);

@@ -7,7 +7,8 @@ use crate::support::accounts::{
 };
 use crate::support::documents::{columns_holding, content, sign_documents, upload};
 use crate::support::exchange::{audit_count, link, ok, send};
-use crate::support::registration::holder;
+use crate::support::pki::{cms_verify_detached, write_chain};
+use crate::support::registration::{authorise, holder};
 use crate::support::{ManualClock, TestApp, spawn, spawn_with_clock};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -739,4 +740,196 @@ async fn a_server_killed_in_the_middle_of_a_send_leaves_no_sending_and_no_email(
     let sent = ok(post_keyed(&app, &sender, "mid-send", &body).await, 201).await;
     assert_eq!(sent["state"], "sent");
     assert_eq!(sending_emails(&app, &recipient.person.email).await, 1);
+}
+
+#[tokio::test]
+async fn recipients_verify_then_acknowledge_with_a_signed_receipt_or_reject() {
+    let app = spawn().await;
+    let (sender, _, files) = sender_with_documents(&app, &[b"the contract text"]).await;
+    let (signer, credential) = holder(&app, "Paris").await;
+    let refuser = subscriber(&app).await;
+    let stranger = subscriber(&app).await;
+    let body = json!({"subject": "Contract", "recipients": [signer.person.email, refuser.person.email],
+        "attachments": [{"document_id": files[0].0, "signature_id": files[0].1}]});
+    let sent = ok(
+        post_as(&app, "/api/v1/sendings", &sender.access, body).await,
+        201,
+    )
+    .await;
+    let path = format!("/api/v1/sendings/{}", sent["id"].as_str().unwrap());
+    for who in [&signer, &refuser] {
+        let l = link(&app, &who.person.email).await;
+        ok(open(&app, who, &l).await, 200).await;
+    }
+    // Nobody but a recipient reaches the receipt or the answers.
+    for who in [&stranger, &sender] {
+        for (method, p, b) in [
+            (Method::GET, format!("{path}/receipt"), None),
+            (Method::POST, format!("{path}/verify"), None),
+            (
+                Method::POST,
+                format!("{path}/reject"),
+                Some(json!({"reason": "no"})),
+            ),
+            (
+                Method::POST,
+                format!("{path}/acknowledge"),
+                Some(json!({"credential": credential, "sad": "x"})),
+            ),
+        ] {
+            let r = send(&app, method, &p, who, b).await;
+            assert_eq!(r.status(), 404, "{p}");
+        }
+    }
+
+    // Acknowledging comes after verifying.
+    let receipt = ok(
+        get_as(&app, &format!("{path}/receipt"), &signer.access).await,
+        200,
+    )
+    .await;
+    let hash = receipt["hash"].as_str().unwrap().to_owned();
+    let text = receipt["receipt"].as_str().unwrap().to_owned();
+    assert_eq!(hash, STANDARD.encode(Sha256::digest(text.as_bytes())));
+    let canonical: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(canonical["sending"], sent["id"]);
+    assert_eq!(canonical["recipient"], signer.person.email);
+    assert_eq!(canonical["files"][0]["sha256"], sent["files"][0]["sha256"]);
+    assert_eq!(
+        canonical["files"][0]["signature_sha256"],
+        sent["files"][0]["signature_sha256"]
+    );
+    let sad = authorise(&app, &signer, &credential, &[&hash]).await;
+    let ack = json!({"credential": credential, "sad": sad});
+    let r = post_as(
+        &app,
+        &format!("{path}/acknowledge"),
+        &signer.access,
+        ack.clone(),
+    )
+    .await;
+    let (status, _, p) = problem(r).await;
+    assert_eq!(status, 409);
+    assert!(p["detail"].as_str().unwrap().contains("verify"), "{p}");
+
+    // Verifying keeps a protocol per file for the recipient.
+    let checked = ok(
+        post_as(&app, &format!("{path}/verify"), &signer.access, json!({})).await,
+        200,
+    )
+    .await;
+    assert_eq!(checked["files"][0]["verdict"], "passed");
+    let protocol = checked["files"][0]["protocol_id"].as_str().unwrap();
+    let r = get_as(
+        &app,
+        &format!("/api/v1/protocols/{protocol}?format=pdf&lang=ru"),
+        &signer.access,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+    assert_eq!(audit_count(&app, "sending.verify").await, 1);
+
+    // A SAD for another hash does not sign the receipt.
+    let other = STANDARD.encode(Sha256::digest(b"something else"));
+    let wrong = authorise(&app, &signer, &credential, &[&other]).await;
+    let r = post_as(
+        &app,
+        &format!("{path}/acknowledge"),
+        &signer.access,
+        json!({"credential": credential, "sad": wrong}),
+    )
+    .await;
+    let (status, slug, _) = problem(r).await;
+    assert_eq!((status, slug.as_str()), (403, "sad-refused"));
+
+    // The receipt signed: recorded, the sender told, and openssl verifies it over the text.
+    let view = ok(
+        post_as(
+            &app,
+            &format!("{path}/acknowledge"),
+            &signer.access,
+            ack.clone(),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let me = &view["recipients"][0];
+    assert!(me["acknowledged_at"].is_string());
+    assert!(me["receipt_signer"].as_str().unwrap().contains("CN="));
+    assert_eq!(audit_count(&app, "sending.acknowledge").await, 1);
+    let signature: Vec<u8> = app
+        .owner()
+        .await
+        .query_one(
+            "SELECT receipt FROM sending_recipients WHERE lower(email) = lower($1)",
+            &[&signer.person.email],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let dir = tempfile::tempdir().unwrap();
+    write_chain(&app, dir.path()).await;
+    std::fs::write(dir.path().join("receipt.json"), text.as_bytes()).unwrap();
+    std::fs::write(dir.path().join("receipt.p7s"), &signature).unwrap();
+    let (verified, said) =
+        cms_verify_detached(dir.path(), "receipt.p7s", "receipt.json", &["-cades"]);
+    assert!(verified, "{said}");
+    // Answered once.
+    let r = post_as(&app, &format!("{path}/acknowledge"), &signer.access, ack).await;
+    assert_eq!(r.status(), 409);
+    let r = post_as(
+        &app,
+        &format!("{path}/reject"),
+        &signer.access,
+        json!({"reason": "late"}),
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+
+    // The other recipient rejects, with a reason.
+    let r = post_as(
+        &app,
+        &format!("{path}/reject"),
+        &refuser.access,
+        json!({"reason": "  "}),
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    let view = ok(
+        post_as(
+            &app,
+            &format!("{path}/reject"),
+            &refuser.access,
+            json!({"reason": "Wrong annex"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(view["recipients"][0]["rejection_reason"], "Wrong annex");
+    let r = post_as(
+        &app,
+        &format!("{path}/reject"),
+        &refuser.access,
+        json!({"reason": "again"}),
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+
+    // The sender sees both answers and was emailed about each.
+    let view = ok(get_as(&app, &path, &sender.access).await, 200).await;
+    let all = view["recipients"].as_array().unwrap();
+    assert!(all[0]["acknowledged_at"].is_string() && all[0]["rejected_at"].is_null());
+    assert!(all[1]["rejected_at"].is_string() && all[1]["acknowledged_at"].is_null());
+    let told = outbox(&app, &sender.person.email).await;
+    assert!(
+        told.iter().any(|b| b.contains("signed a receipt")),
+        "{told:?}"
+    );
+    assert!(
+        told.iter().any(|b| b.contains("Reason: Wrong annex")),
+        "{told:?}"
+    );
 }
