@@ -6,11 +6,14 @@
 //! - batches: each client confirms and authorises 100 hashes, then all sign their 100 at once —
 //!   against the raw rate of P-256 signs with a stored token key;
 //! - verification: the batch signatures checked through `POST /api/v1/verify` with their
-//!   documents — against `openssl speed ecdsap256` verify on all cores.
+//!   documents — against `openssl speed ecdsap256` verify on all cores;
+//! - sendings: each client sends its 1 MiB document with its CMS signature to three other
+//!   holders through `POST /api/v1/sendings` (the server opens and hashes the sealed document,
+//!   verifies the signature, records the sending and queues three emails each time).
 //!
 //! Each holder is an operator enrolled by an administrator (a new confirmation retires the
 //! holder's unspent one, so every client needs its own holder). Clients and server share the
-//! machine. Run with `make bench`; options: `--seconds S --clients C --rounds R --only single,batches,verify --format cms|raw`.
+//! machine. Run with `make bench`; options: `--seconds S --clients C --rounds R --only single,batches,verify,sendings --format cms|raw`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -33,6 +36,7 @@ const BATCH: usize = 100;
 /// One signing holder: its access token, phone and credential.
 struct Holder {
     token: String,
+    email: String,
     phone: String,
     credential: String,
 }
@@ -114,6 +118,7 @@ async fn holder(bench: &Bench, admin: &str, point: uuid::Uuid, i: u64) -> Holder
     .await;
     Holder {
         token,
+        email,
         phone,
         credential: cert["id"].as_str().unwrap().to_owned(),
     }
@@ -282,7 +287,7 @@ async fn main() {
         bench.config.signing.pin_kdf_memory_kib, bench.config.signing.pin_kdf_iterations
     );
 
-    let phases = text_arg("--only", "single,batches,verify");
+    let phases = text_arg("--only", "single,batches,verify,sendings");
     let format = text_arg("--format", "cms");
     if phases.contains("single") {
         single(&bench, &holders, seconds).await;
@@ -293,6 +298,61 @@ async fn main() {
             verification(&bench, &holders, pairs, seconds, cores).await;
         }
     }
+    if phases.contains("sendings") {
+        sendings(&bench, &holders, seconds).await;
+    }
+}
+
+/// Every client sends its signed 1 MiB document to the next three holders, over and over.
+async fn sendings(bench: &Arc<Bench>, holders: &[Arc<Holder>], seconds: u64) {
+    let mib: Vec<u8> = (0..1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    let mut prepared = Vec::new();
+    for (c, h) in holders.iter().enumerate() {
+        let mut body = mib.clone();
+        body[..8].copy_from_slice(&(c as u64).to_be_bytes());
+        let hash = B64.encode(Sha256::digest(&body));
+        let r = bench
+            .http
+            .post(format!("{}/api/v1/documents?name=bench.bin", bench.base))
+            .bearer_auth(&h.token)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let document: Value = r.json().await.unwrap();
+        let sad = authorise(bench, h, std::slice::from_ref(&hash)).await;
+        let signature = sign(bench, h, &sad, &[hash], "cms").await.remove(0);
+        let to: Vec<String> = (1..=3)
+            .map(|k| holders[(c + k) % holders.len()].email.clone())
+            .collect();
+        prepared.push(json!({
+            "subject": format!("Bench sending of client {c}"),
+            "recipients": to,
+            "attachments": [{"document_id": document["id"], "signature": signature}],
+        }));
+    }
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for (h, request) in holders.iter().zip(prepared) {
+        let (bench, h) = (Arc::clone(bench), h.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                post(&bench, &h.token, "/api/v1/sendings", request.clone()).await;
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let (n, rate, p50, p99) = gather(tasks, started).await;
+    println!(
+        "sendings: 1 MiB signed attachment, 3 recipients, verified, over HTTP: {rate:.1}/s; \
+         p50 {p50:.0} ms, p99 {p99:.0} ms ({n} sendings, {} emails queued)",
+        n * 3
+    );
 }
 
 /// Confirm, authorise and sign one hash per round trip, beside raw unseal + sign.
