@@ -513,14 +513,16 @@ pub async fn recipient_for_update(
     Ok(r.as_ref().map(|r| recipient(r, 0)))
 }
 
-/// Record when the recipient verified the signatures (the latest time).
+/// Record when the recipient verified the signatures: the latest time before they answered
+/// (verifying again after acknowledging or rejecting does not move it).
 pub async fn set_verified(
     tx: &super::Transaction<'_>,
     recipient: Uuid,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     tx.execute(
-        "UPDATE sending_recipients SET verified_at = $2 WHERE id = $1",
+        "UPDATE sending_recipients SET verified_at = $2 \
+         WHERE id = $1 AND acknowledged_at IS NULL AND rejected_at IS NULL",
         &[&recipient, &at],
     )
     .await?;

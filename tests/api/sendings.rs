@@ -876,6 +876,11 @@ async fn recipients_verify_then_acknowledge_with_a_signed_receipt_or_reject() {
     let (verified, said) =
         cms_verify_detached(dir.path(), "receipt.p7s", "receipt.json", &["-cades"]);
     assert!(verified, "{said}");
+    // Verifying again keeps the protocols coming but not the recorded time.
+    let again = post_as(&app, &format!("{path}/verify"), &signer.access, json!({})).await;
+    assert_eq!(ok(again, 200).await["files"][0]["verdict"], "passed");
+    let view = ok(get_as(&app, &path, &signer.access).await, 200).await;
+    assert_eq!(view["recipients"][0]["verified_at"], me["verified_at"]);
     // Answered once.
     let r = post_as(&app, &format!("{path}/acknowledge"), &signer.access, ack).await;
     assert_eq!(r.status(), 409);
