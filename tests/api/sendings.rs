@@ -236,6 +236,14 @@ async fn a_signed_sending_reaches_three_recipients_who_each_see_only_themselves(
     );
     // The sender has no read mark to set.
     assert_eq!(mark_read(&app, &sender, &path, true).await.status(), 404);
+    // Unread again, then read.
+    let unread = mark_read(&app, &r1, &path, false).await;
+    assert_eq!(ok(unread, 200).await["read"], false);
+    assert_eq!(
+        folder(&app, &r1, "folder=received&unread=true").await.len(),
+        1
+    );
+    ok(mark_read(&app, &r1, &path, true).await, 200).await;
 
     // r2 opens theirs; r3 registers with the address and opens theirs.
     let l2 = link(&app, &r2.person.email).await;
@@ -570,6 +578,23 @@ async fn drafts_are_kept_changed_and_sent_once_and_links_expire() {
     .await;
     let other_path = format!("/api/v1/sendings/{}", other["id"].as_str().unwrap());
     let r = send(&app, Method::DELETE, &other_path, &recipient, None).await;
+    assert_eq!(r.status(), 404);
+    let r = send(
+        &app,
+        Method::PUT,
+        &other_path,
+        &recipient,
+        Some(json!({"subject": "Taken over"})),
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    let r = post_as(
+        &app,
+        &format!("{other_path}/send"),
+        &recipient.access,
+        json!({}),
+    )
+    .await;
     assert_eq!(r.status(), 404);
     let r = send(&app, Method::DELETE, &other_path, &sender, None).await;
     assert_eq!(r.status(), 204);
