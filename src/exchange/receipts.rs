@@ -95,20 +95,18 @@ fn receipt_bytes(s: &SendingRow, sender: &str, r: &RecipientRow, files: &[FileRo
 }
 
 impl Exchange {
-    /// The sending delivered to the caller, with their recipient row.
-    async fn received(
+    /// The sending delivered to the caller, with their recipient row (the sender, and anyone
+    /// else, finds nothing).
+    pub(super) async fn received(
         &self,
         c: &impl tokio_postgres::GenericClient,
         id: Uuid,
         me: Uuid,
     ) -> Result<(SendingRow, RecipientRow), ExchangeError> {
-        let s = sql::get(c, id, false)
-            .await?
-            .ok_or(ExchangeError::NotFound)?;
-        let r = sql::delivered_to(c, id, me)
-            .await?
-            .ok_or(ExchangeError::NotFound)?;
-        Ok((s, r))
+        match self.visible(c, id, me).await? {
+            (s, Some(r)) => Ok((s, r)),
+            (_, None) => Err(ExchangeError::NotFound),
+        }
     }
 
     /// The delivered sending and the caller's recipient row, locked, not yet answered.

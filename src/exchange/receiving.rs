@@ -148,7 +148,7 @@ impl Exchange {
     }
 
     /// The sending when `me` sent it or it was delivered to them (with their recipient row).
-    async fn visible(
+    pub(super) async fn visible(
         &self,
         c: &impl GenericClient,
         id: Uuid,
@@ -339,9 +339,7 @@ impl Exchange {
     ) -> Result<SendingView, ExchangeError> {
         let me = person.account.0;
         let client = self.0.db.client().await?;
-        let (s, Some(r)) = self.visible(&**client, id, me).await? else {
-            return Err(ExchangeError::NotFound);
-        };
+        let (s, r) = self.received(&**client, id, me).await?;
         let at = read.then(|| self.0.clock.now());
         sql::set_read(&**client, r.id, at).await?;
         self.view_of(&**client, &s, me).await
