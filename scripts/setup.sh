@@ -37,6 +37,7 @@ if [ -z "${CLOUDSEAL_HSM__MODULE:-}" ]; then
 fi
 command -v pkcs11-tool >/dev/null || missing+=(opensc)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v unzip >/dev/null || missing+=(unzip)
 if [ -z "${DATABASE_URL:-}" ]; then
   pg_bin >/dev/null || missing+=(postgresql)
 fi

@@ -303,22 +303,7 @@ async fn export_audit(
         tx.commit().await.map_err(fail)?;
     }
     // Wait (bounded) until the entry just written is linked, so the export covers itself.
-    // Linking waits for the oldest transaction on the whole cluster (and for its WAL flush),
-    // so the bound is generous; past it the export is refused rather than written without
-    // its own entry.
-    let wait = config.audit.export_wait_secs;
-    let within = std::time::Duration::from_secs(wait);
-    sealer::seal_all(&db, config.audit.seal_batch, within)
-        .await
-        .map_err(fail)?;
-    if !sealer::fully_sealed(&db).await.map_err(fail)? {
-        return Err(fail(format!(
-            "the export's own audit entry was not linked within {wait} s: a long transaction \
-             on the PostgreSQL cluster, or a sealer stalled inside its transaction, holds \
-             linking back; try again when it has ended"
-        )));
-    }
-    sealer::checkpoint(&db, &vault, &clock)
+    sealer::settle(&db, &vault, &clock, &config.audit)
         .await
         .map_err(fail)?;
     let chain = [certs.seal, certs.issuing, certs.root];

@@ -120,12 +120,16 @@ pub struct Config {
 pub struct ExchangeConfig {
     /// Days the link emailed to a recipient keeps working.
     pub link_days: std::num::NonZeroU32,
+    /// Most sendings one export of delivery protocols takes; a wider selection is refused
+    /// (narrow the period) rather than building an archive nobody can wait for.
+    pub export_max_sendings: std::num::NonZeroU32,
 }
 
 impl Default for ExchangeConfig {
     fn default() -> Self {
         Self {
             link_days: std::num::NonZeroU32::MIN.saturating_add(13),
+            export_max_sendings: std::num::NonZeroU32::MIN.saturating_add(999),
         }
     }
 }

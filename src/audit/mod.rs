@@ -212,6 +212,14 @@ pub enum AuditError {
     /// Writing an export failed.
     #[error("cannot write the export: {0}")]
     Io(#[from] std::io::Error),
+    /// Entries written before an export were not linked within the wait: a long transaction
+    /// on the cluster, or a stalled sealer, holds linking back.
+    #[error(
+        "the export's own audit entry was not linked within {0} s: a long transaction on the \
+         PostgreSQL cluster, or a sealer stalled inside its transaction, holds linking back; \
+         try again when it has ended"
+    )]
+    Behind(u64),
 }
 
 impl From<tokio_postgres::Error> for AuditError {

@@ -94,6 +94,24 @@ async fn seal_batch(db: &Db, batch: i64) -> Result<usize, AuditError> {
     Ok(seqs.len())
 }
 
+/// Link every entry committed so far — waiting up to `cfg.export_wait_secs` for the chain to
+/// take them in — and sign a checkpoint at the head, so an export made next covers everything
+/// written before it, its own audit entry included. Refused rather than exporting less.
+pub async fn settle(
+    db: &Db,
+    vault: &Vault,
+    clock: &dyn Clock,
+    cfg: &crate::config::AuditConfig,
+) -> Result<(), AuditError> {
+    let wait = cfg.export_wait_secs;
+    seal_all(db, cfg.seal_batch, Duration::from_secs(wait)).await?;
+    if !fully_sealed(db).await? {
+        return Err(AuditError::Behind(wait));
+    }
+    checkpoint(db, vault, clock).await?;
+    Ok(())
+}
+
 /// The bytes a checkpoint signature covers.
 pub fn checkpoint_message(
     seq: i64,

@@ -94,6 +94,7 @@ impl From<AuditError> for RegistryError {
             AuditError::Store(s) => RegistryError::Store(s),
             AuditError::Vault(v) => RegistryError::Vault(v),
             AuditError::Io(e) => RegistryError::Malformed(e.to_string()),
+            e @ AuditError::Behind(_) => RegistryError::Malformed(e.to_string()),
         }
     }
 }

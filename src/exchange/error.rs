@@ -26,6 +26,9 @@ pub enum ExchangeError {
     /// A recipient does not accept this sender's documents; the text says who.
     #[error("{0}")]
     NotAccepted(String),
+    /// The caller's role does not allow it; the text says whose it is.
+    #[error("{0}")]
+    Forbidden(String),
     /// The emailed link has expired.
     #[error("link expired")]
     LinkExpired,

@@ -3,6 +3,7 @@
 //! sending's view (the sender sees every recipient, a recipient only themself), its files and
 //! signatures, and read/unread.
 
+use super::protocol::Viewer;
 use super::sendings::link_hash;
 use super::views::{Party, RecipientView, SendingFileView, SendingSummary, SendingView};
 use super::{Exchange, ExchangeError};
@@ -70,7 +71,8 @@ fn file_view(f: &FileRow, sender: bool) -> SendingFileView {
     }
 }
 
-async fn party(
+/// A person in a sending: the email, and the name once it has an account.
+pub(super) async fn party(
     c: &impl GenericClient,
     email: &str,
     account: Option<Uuid>,
@@ -102,7 +104,7 @@ impl Exchange {
         let shown: Vec<RecipientRow> = sql::recipients(c, s.id)
             .await?
             .into_iter()
-            .filter(|r| is_sender || (r.account_id == Some(me) && r.delivered_at.is_some()))
+            .filter(|r| Viewer::Person(me).sees(s, r))
             .collect();
         let read = (!is_sender).then(|| shown.iter().any(|r| r.read_at.is_some()));
         let mut recipients = Vec::with_capacity(shown.len());

@@ -3,8 +3,9 @@
 
 use super::problem::Problem;
 use super::{
-    accounts, address_book, admin, applications, audit, certificates, csc, desk, documents, health,
-    identification, login, ocsp, papers, partner, pki, scans, sendings, signatures, tsa, verify,
+    accounts, address_book, admin, applications, audit, certificates, csc, desk, documents,
+    exports, health, identification, login, ocsp, papers, partner, pki, scans, sendings,
+    signatures, tsa, verify,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
@@ -45,10 +46,12 @@ use utoipa::OpenApi;
         address_book::decline, address_book::end, address_book::settings,
         address_book::set_settings, sendings::send, sendings::folder, sendings::sending,
         sendings::change_draft, sendings::remove_draft, sendings::send_draft, sendings::open_link,
-        sendings::mark_read, sendings::file, sendings::file_signature, sendings::receipt,
-        sendings::verify_received, sendings::acknowledge, sendings::reject),
+        sendings::mark_read, sendings::file, sendings::file_signature, sendings::delivery_protocol,
+        sendings::receipt, sendings::verify_received, sendings::acknowledge, sendings::reject,
+        exports::export_own, exports::export_for_auditor),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
+        exports::OwnExportBody, exports::AuditorExportBody,
         accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
         accounts::Confirmed, accounts::CodeAnswer, accounts::ResendRequest, accounts::PasswordChange,
         accounts::ContactChange, accounts::SmsLoginChoice, accounts::Reauth, accounts::TotpCode,

@@ -12,6 +12,7 @@ pub mod csc;
 pub mod desk;
 pub mod docs;
 pub mod documents;
+pub mod exports;
 pub mod health;
 pub mod identification;
 pub mod login;
@@ -94,6 +95,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(identification::configure)
         .configure(csc::configure)
         .configure(address_book::configure)
+        .configure(exports::configure)
         .configure(sendings::configure)
         .configure(docs::configure);
 }

@@ -682,6 +682,16 @@ impl From<crate::exchange::ExchangeError> for ApiError {
             X::Verification(v) => v.into(),
             X::Internal(i) => ApiError::Internal(i),
             X::Store(s) => s.into(),
+            X::Forbidden(d) => ApiError::forbidden(d),
+            X::Audit(crate::audit::AuditError::Behind(secs)) => ApiError::refused(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "audit-chain-behind",
+                "Try again shortly",
+                format!(
+                    "The audit trail did not take in the newest entries within {secs} s, so the \
+                     export would not cover itself; try again in a minute."
+                ),
+            ),
             X::Audit(a) => ApiError::Internal(a.to_string()),
         }
     }

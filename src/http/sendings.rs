@@ -7,6 +7,7 @@ use super::auth::{Authorised, Holders, Meta};
 use super::documents::streamed;
 use super::problem::{ApiError, Problem};
 use super::signatures::Page;
+use super::verify::ProtocolQuery;
 use crate::documents::DocumentId;
 use crate::exchange::views::{SendingSummary, SendingView};
 use crate::exchange::{
@@ -15,6 +16,7 @@ use crate::exchange::{
 };
 use crate::identity::values::Email;
 use crate::signatures::CredentialId;
+use crate::verification::ProtocolFormat;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -33,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(file)
         .service(file_signature)
         .service(receipt)
+        .service(delivery_protocol)
         .service(verify_received)
         .service(acknowledge)
         .service(reject);
@@ -395,6 +398,31 @@ pub async fn file_signature(
         .content_type("application/pkcs7-signature")
         .insert_header(super::documents::disposition(&found.name))
         .body(found.der))
+}
+
+/// The delivery protocol of a sending you sent or received, sealed by the service: files,
+/// hashes, signatures and verdicts, and per recipient every step of delivery — the sender's copy
+/// lists every recipient, a recipient's only themself. Check it with `POST /api/v1/verify/protocol`.
+#[utoipa::path(tag = "exchange", params(ProtocolQuery), responses(
+    (status = 200, content_type = "application/pdf", body = Vec<u8>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/sendings/{id}/protocol")]
+pub async fn delivery_protocol(
+    state: web::Data<AppState>,
+    who: Authorised<Holders>,
+    id: web::Path<String>,
+    query: web::Query<ProtocolQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let format = ProtocolFormat::parse(query.format.as_deref().unwrap_or("json"))?;
+    let lang = super::verify::lang(query.lang.as_deref())?;
+    let id = object_id(&id)?;
+    let bytes = state
+        .exchange
+        .delivery_protocol(who.0.account.0, id, format, lang)
+        .await?;
+    Ok(super::verify::file_response(id, format, bytes))
 }
 
 /// The receipt you would sign for a sending delivered to you, and its hash to authorise.

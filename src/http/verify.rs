@@ -84,11 +84,17 @@ async fn hash_field(mut field: Field, limit: u64) -> Result<SubmittedDocument, A
     })
 }
 
-fn lang(query: Option<&str>) -> Result<Lang, ApiError> {
+/// The protocol's language from a query (English unless asked).
+pub(super) fn lang(query: Option<&str>) -> Result<Lang, ApiError> {
     Ok(Lang::parse(query.unwrap_or("en"))?)
 }
 
-fn file_response(id: uuid::Uuid, format: ProtocolFormat, bytes: Vec<u8>) -> HttpResponse {
+/// A sealed protocol file, shown inline, named after `id`.
+pub(super) fn file_response(
+    id: uuid::Uuid,
+    format: ProtocolFormat,
+    bytes: Vec<u8>,
+) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(format.media_type())
         .insert_header((

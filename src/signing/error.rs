@@ -68,6 +68,7 @@ impl From<AuditError> for SigningError {
             AuditError::Store(s) => SigningError::Store(s),
             AuditError::Vault(v) => SigningError::Vault(v),
             AuditError::Io(e) => SigningError::Store(StoreError::Corrupt(e.to_string())),
+            e @ AuditError::Behind(_) => SigningError::Store(StoreError::Corrupt(e.to_string())),
         }
     }
 }

@@ -315,3 +315,18 @@ pub async fn any_after(c: &impl GenericClient, after: (i64, i64)) -> Result<bool
     .await?
     .get(0))
 }
+
+/// The first chain position of an entry about any of these objects, once linked.
+pub async fn first_seq_about(
+    c: &impl GenericClient,
+    object_type: &str,
+    object_ids: &[String],
+) -> Result<Option<i64>, StoreError> {
+    Ok(c.query_one(
+        "SELECT min(c.seq) FROM audit_entries e JOIN audit_chain c ON c.entry_pos = e.pos \
+         WHERE e.object_type = $1 AND e.object_id = ANY($2)",
+        &[&object_type, &object_ids],
+    )
+    .await?
+    .get(0))
+}

@@ -560,3 +560,64 @@ pub async fn reject(
     .await?;
     Ok(())
 }
+
+/// When each recipient's email actually left the outbox: (recipient, sent time), in order.
+pub async fn notifications_sent(
+    c: &impl GenericClient,
+    sending: Uuid,
+) -> Result<Vec<(Uuid, Option<DateTime<Utc>>)>, StoreError> {
+    let rows = c
+        .query(
+            "SELECT r.id, n.sent_at FROM sending_recipients r \
+             LEFT JOIN notifications n ON n.id = r.notification_id \
+             WHERE r.sending_id = $1 ORDER BY r.position",
+            &[&sending],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Which sent sendings an export takes: sent within the period (either end open), and, when
+/// an organisation's INN is given, those where a certificate issued for that organisation
+/// signed an attachment or a receipt.
+#[derive(Debug, Clone, Default)]
+pub struct Selection<'a> {
+    /// Sent at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Sent before.
+    pub to: Option<DateTime<Utc>>,
+    /// The organisation's INN.
+    pub org_inn: Option<&'a str>,
+    /// Only sendings this account sent or had delivered to it.
+    pub party: Option<Uuid>,
+}
+
+/// The sent sendings a selection takes, oldest first, at most `limit`.
+pub async fn selected(
+    c: &impl GenericClient,
+    pick: &Selection<'_>,
+    limit: i64,
+) -> Result<Vec<SendingRow>, StoreError> {
+    let rows = c
+        .query(
+            &format!(
+                "SELECT {SENDING} FROM sendings s WHERE s.state = 'sent' \
+                 AND ($1::timestamptz IS NULL OR s.sent_at >= $1) \
+                 AND ($2::timestamptz IS NULL OR s.sent_at < $2) \
+                 AND ($3::text IS NULL OR EXISTS ( \
+                     SELECT 1 FROM certificates c JOIN applications a ON a.id = c.application_id \
+                     WHERE a.org_inn = $3 AND c.der IS NOT NULL AND ( \
+                         c.der IN (SELECT f.signer_certificate FROM sending_files f \
+                                   WHERE f.sending_id = s.id) \
+                         OR c.der IN (SELECT r.receipt_certificate FROM sending_recipients r \
+                                      WHERE r.sending_id = s.id)))) \
+                 AND ($4::uuid IS NULL OR s.sender_id = $4 OR EXISTS ( \
+                     SELECT 1 FROM sending_recipients r WHERE r.sending_id = s.id \
+                     AND r.account_id = $4 AND r.delivered_at IS NOT NULL)) \
+                 ORDER BY s.sent_at, s.id LIMIT $5"
+            ),
+            &[&pick.from, &pick.to, &pick.org_inn, &pick.party, &limit],
+        )
+        .await?;
+    Ok(rows.iter().map(sending).collect())
+}

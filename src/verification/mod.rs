@@ -5,6 +5,7 @@
 
 mod error;
 mod limiter;
+pub mod page;
 mod protocol;
 mod render;
 mod seal;

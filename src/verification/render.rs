@@ -1,31 +1,11 @@
-//! A protocol for people: the same sections as a web page and as a PDF, in English or Russian.
-//! The HTML also carries the protocol's JSON (inert data, no script runs) so a checked page
-//! gives the data back.
+//! A verification protocol in words: its sections in English or Russian, laid out by `page`.
 
+use super::page::{Page, Section, t, when};
 use super::{Lang, Protocol};
-use crate::pdf::{PdfError, Sheet};
 use crate::pki::cms::report::{Reason, SignerReport, TimeSource, Verdict};
-use chrono::{DateTime, Utc};
 
-/// A titled list of label–value pairs.
-struct Section {
-    heading: String,
-    fields: Vec<(&'static str, String)>,
-}
-
-fn t(lang: Lang, en: &'static str, ru: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Ru => ru,
-    }
-}
-
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
-/// The title of a protocol.
-pub(super) fn title(lang: Lang) -> &'static str {
+/// The title of a verification protocol.
+fn title(lang: Lang) -> &'static str {
     t(
         lang,
         "Signature verification protocol",
@@ -33,7 +13,8 @@ pub(super) fn title(lang: Lang) -> &'static str {
     )
 }
 
-fn verdict(lang: Lang, v: Verdict) -> &'static str {
+/// A verdict in words.
+pub(crate) fn verdict(lang: Lang, v: Verdict) -> &'static str {
     match v {
         Verdict::Passed => t(lang, "The signature is valid", "Подпись действительна"),
         Verdict::Failed => t(
@@ -232,6 +213,16 @@ fn signer(lang: Lang, i: usize, s: &SignerReport) -> Section {
     }
 }
 
+/// The protocol as people read it.
+pub(super) fn page(p: &Protocol, lang: Lang) -> Page {
+    Page {
+        lang,
+        title: title(lang),
+        headline: verdict(lang, p.report.verdict).into(),
+        sections: sections(p, lang),
+    }
+}
+
 fn sections(p: &Protocol, lang: Lang) -> Vec<Section> {
     let file = |f: &super::FileFacts| {
         vec![
@@ -295,89 +286,4 @@ fn sections(p: &Protocol, lang: Lang) -> Vec<Section> {
             .map(|(i, s)| signer(lang, i, s)),
     );
     out
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The protocol as a web page (unsealed).
-pub(super) fn html(p: &Protocol, json: &str, lang: Lang) -> String {
-    let code = match lang {
-        Lang::En => "en",
-        Lang::Ru => "ru",
-    };
-    let mut page = format!(
-        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{0}</title>\n</head>\n<body>\n<h1>{0}</h1>\n<p><strong>{1}</strong></p>\n",
-        escape(title(lang)),
-        escape(verdict(lang, p.report.verdict)),
-    );
-    for s in sections(p, lang) {
-        page.push_str(&format!("<h2>{}</h2>\n<table>\n", escape(&s.heading)));
-        for (label, value) in s.fields {
-            page.push_str(&format!(
-                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n",
-                escape(label),
-                escape(&value)
-            ));
-        }
-        page.push_str("</table>\n");
-    }
-    page.push_str(&format!(
-        "<p>{}</p>\n<script type=\"application/json\" id=\"cloudseal-protocol\">{}</script>\n\
-         </body>\n</html>\n",
-        escape(t(
-            lang,
-            "This file is sealed by the service; check it at POST /api/v1/verify/protocol.",
-            "Файл заверен печатью сервиса; проверить его можно через POST /api/v1/verify/protocol.",
-        )),
-        json.replace("</", "<\\/")
-    ));
-    page
-}
-
-/// The protocol as a PDF (unsealed).
-pub(super) fn pdf(p: &Protocol, lang: Lang) -> Result<Vec<u8>, PdfError> {
-    let mut sheet = Sheet::new(title(lang));
-    sheet.title(title(lang))?;
-    sheet.text(verdict(lang, p.report.verdict))?;
-    for s in sections(p, lang) {
-        sheet.heading(&s.heading)?;
-        for (label, value) in &s.fields {
-            sheet.field(label, value)?;
-        }
-    }
-    sheet.gap(12.0);
-    sheet.small(t(
-        lang,
-        "This file is sealed by the service; check it at POST /api/v1/verify/protocol.",
-        "Файл заверен печатью сервиса; проверить его можно через POST /api/v1/verify/protocol.",
-    ))?;
-    sheet.finish()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn markup_is_escaped() {
-        assert_eq!(
-            escape("<b>\"a\" & 'b'</b>"),
-            "&lt;b&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/b&gt;"
-        );
-    }
 }

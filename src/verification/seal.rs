@@ -3,7 +3,8 @@
 //! all a person needs: after the HTML in a closing comment, after the PDF's end in a PDF comment
 //! (readers ignore it), beside the protocol in the JSON.
 
-use super::render::{self};
+use super::page::{self, Page};
+use super::render;
 use super::{Lang, Protocol, ProtocolFormat, Verification, VerificationError};
 use crate::certificates::registry::RegistryRevocation;
 use crate::pki::cms::report::{Reason, Verdict};
@@ -35,6 +36,8 @@ pub struct ProtocolCheck {
     pub sealed_by: Option<String>,
     /// Why it is not valid.
     pub problems: Vec<String>,
+    /// `verification` or `delivery`, from a JSON or HTML file.
+    pub kind: Option<String>,
     /// The protocol's data, from a JSON or HTML file.
     #[schema(value_type = Option<Object>)]
     pub protocol: Option<serde_json::Value>,
@@ -139,32 +142,44 @@ impl Verification {
         assemble(ID_DATA, None, vec![info], &[cert]).map_err(internal)
     }
 
-    /// The protocol as a sealed file.
+    /// The verification protocol as a sealed file.
     pub async fn sealed(
         &self,
         protocol: &Protocol,
         format: ProtocolFormat,
         lang: Lang,
     ) -> Result<Vec<u8>, VerificationError> {
-        let json = serde_json::to_string(protocol)
-            .map_err(|e| VerificationError::Internal(e.to_string()))?;
+        self.seal_page(&render::page(protocol, lang), protocol, format)
+            .await
+    }
+
+    /// Any protocol the service issues as a sealed file: `data` is what the JSON carries (and
+    /// the HTML, inert), `page` what people read in the HTML and the PDF.
+    pub async fn seal_page(
+        &self,
+        page: &Page,
+        data: &impl Serialize,
+        format: ProtocolFormat,
+    ) -> Result<Vec<u8>, VerificationError> {
+        let json =
+            serde_json::to_string(data).map_err(|e| VerificationError::Internal(e.to_string()))?;
         Ok(match format {
             ProtocolFormat::Json => {
                 let seal = STANDARD.encode(self.seal_bytes(json.as_bytes()).await?);
                 format!("{{\"protocol\":{json},\"seal\":\"{seal}\"}}\n").into_bytes()
             }
             ProtocolFormat::Html => {
-                let mut page = render::html(protocol, &json, lang).into_bytes();
-                let seal = STANDARD.encode(self.seal_bytes(&page).await?);
-                page.extend_from_slice(HTML_MARK);
-                page.extend_from_slice(seal.as_bytes());
-                page.extend_from_slice(HTML_END);
-                page.push(b'\n');
-                page
+                let mut html = page::html(page, &json).into_bytes();
+                let seal = STANDARD.encode(self.seal_bytes(&html).await?);
+                html.extend_from_slice(HTML_MARK);
+                html.extend_from_slice(seal.as_bytes());
+                html.extend_from_slice(HTML_END);
+                html.push(b'\n');
+                html
             }
             ProtocolFormat::Pdf => {
-                let mut pdf = render::pdf(protocol, lang)
-                    .map_err(|e| VerificationError::Internal(e.to_string()))?;
+                let mut pdf =
+                    page::pdf(page).map_err(|e| VerificationError::Internal(e.to_string()))?;
                 if pdf.last() != Some(&b'\n') {
                     pdf.push(b'\n');
                 }
@@ -186,6 +201,7 @@ impl Verification {
             sealed_at: None,
             sealed_by: None,
             problems: Vec::new(),
+            kind: None,
             protocol: None,
         };
         let Some(seal) = seal else {
@@ -238,6 +254,12 @@ impl Verification {
         }
         check.valid = check.problems.is_empty();
         if check.valid {
+            check.kind = data.as_ref().map(|d| {
+                d.get("kind")
+                    .and_then(|k| k.as_str())
+                    .unwrap_or("verification")
+                    .to_owned()
+            });
             check.protocol = data;
         }
         Ok(check)

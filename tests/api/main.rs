@@ -12,6 +12,7 @@ mod crl;
 mod csc;
 mod csr;
 mod custody;
+mod delivery;
 mod docs;
 mod documents;
 mod health;

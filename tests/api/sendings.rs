@@ -6,7 +6,7 @@ use crate::support::accounts::{
     Session, contact, get_as, login, outbox, post_as, problem, registered_as, subscriber,
 };
 use crate::support::documents::{columns_holding, content, sign_documents, upload};
-use crate::support::exchange::{audit_count, link, ok, send};
+use crate::support::exchange::{audit_count, link, ok, send, sender_with_documents};
 use crate::support::pki::{cms_verify_detached, write_chain};
 use crate::support::registration::{authorise, holder};
 use crate::support::{ManualClock, TestApp, spawn, spawn_with_clock};
@@ -74,22 +74,6 @@ async fn mark_read(app: &TestApp, who: &Session, sending: &str, read: bool) -> r
 async fn folder(app: &TestApp, who: &Session, query: &str) -> Vec<Value> {
     let r = get_as(app, &format!("/api/v1/sendings?{query}"), &who.access).await;
     ok(r, 200).await.as_array().unwrap().clone()
-}
-
-/// A holder with two signed documents: (session, credential, [(document id, signature id)]).
-async fn sender_with_documents(
-    app: &TestApp,
-    bodies: &[&[u8]],
-) -> (Session, String, Vec<(String, String)>) {
-    let (sub, credential) = holder(app, "Berlin").await;
-    let mut ids = Vec::new();
-    for (i, b) in bodies.iter().enumerate() {
-        let d = upload(app, &sub, &format!("file-{i}.pdf"), b).await;
-        ids.push(d["id"].as_str().unwrap().to_owned());
-    }
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let signatures = sign_documents(app, &sub, &credential, &refs).await;
-    (sub, credential, ids.into_iter().zip(signatures).collect())
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! and another key's seal caught; saved protocols for the signed-in, and every refusal.
 
 use crate::support::accounts::{get_as, problem, subscriber};
-use crate::support::documents::upload;
+use crate::support::documents::{check_protocol as check, upload};
 use crate::support::pki::{TestSigner, cades_sign, new_signer, subject};
 use crate::support::{TestApp, spawn_with};
 use base64::Engine;
@@ -50,18 +50,6 @@ async fn post_form(
         req = req.bearer_auth(t);
     }
     req.send().await.unwrap()
-}
-
-async fn check(app: &TestApp, file: Vec<u8>) -> Value {
-    let r = app
-        .http
-        .post(app.url("/api/v1/verify/protocol"))
-        .body(file)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    r.json().await.unwrap()
 }
 
 fn roomy(c: &mut cloudseal::config::Config) {

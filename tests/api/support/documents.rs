@@ -133,3 +133,16 @@ pub async fn columns_holding(app: &TestApp, needle: &[u8]) -> Vec<String> {
     }
     found
 }
+
+/// What `POST /api/v1/verify/protocol` says of a protocol file.
+pub async fn check_protocol(app: &TestApp, file: Vec<u8>) -> Value {
+    let r = app
+        .http
+        .post(app.url("/api/v1/verify/protocol"))
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}

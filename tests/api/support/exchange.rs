@@ -2,6 +2,8 @@
 
 use super::TestApp;
 use super::accounts::{Session, outbox};
+use super::documents::{sign_documents, upload};
+use super::registration::holder;
 use serde_json::Value;
 
 /// A request as `who` with an optional JSON body.
@@ -52,4 +54,20 @@ pub async fn link(app: &TestApp, email: &str) -> String {
         .expect("a sending email");
     let start = body.find("link=").unwrap() + 5;
     body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// A holder with signed documents: (session, credential, [(document id, signature id)]).
+pub async fn sender_with_documents(
+    app: &TestApp,
+    bodies: &[&[u8]],
+) -> (Session, String, Vec<(String, String)>) {
+    let (sub, credential) = holder(app, "Berlin").await;
+    let mut ids = Vec::new();
+    for (i, b) in bodies.iter().enumerate() {
+        let d = upload(app, &sub, &format!("file-{i}.pdf"), b).await;
+        ids.push(d["id"].as_str().unwrap().to_owned());
+    }
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let signatures = sign_documents(app, &sub, &credential, &refs).await;
+    (sub, credential, ids.into_iter().zip(signatures).collect())
 }

@@ -238,10 +238,16 @@ pub async fn authorise(
 
 /// A subscriber with an active cloud certificate: (session, credential id).
 pub async fn holder(app: &TestApp, city: &str) -> (Session, String) {
+    holder_as(app, city, individual()).await
+}
+
+/// A subscriber with an active cloud certificate issued for `applicant` (an individual or an
+/// organisation's employee): (session, credential id).
+pub async fn holder_as(app: &TestApp, city: &str, applicant: Value) -> (Session, String) {
     let point = desk(app, city).await;
     let op = officer(app, point).await;
     let sub = crate::support::accounts::subscriber(app).await;
-    let (_, cert) = active_certificate(app, &sub, &op, point).await;
+    let (_, cert) = active_certificate_as(app, &sub, &op, point, applicant).await;
     (sub, cert["id"].as_str().unwrap().to_owned())
 }
 
@@ -335,7 +341,18 @@ pub async fn active_certificate(
     op: &Officer,
     point: Uuid,
 ) -> (String, Value) {
-    let a = file(app, sub, "qualified-cloud", point, individual()).await;
+    active_certificate_as(app, sub, op, point, individual()).await
+}
+
+/// [`active_certificate`] for `applicant`.
+pub async fn active_certificate_as(
+    app: &TestApp,
+    sub: &Session,
+    op: &Officer,
+    point: Uuid,
+    applicant: Value,
+) -> (String, Value) {
+    let a = file(app, sub, "qualified-cloud", point, applicant).await;
     let id = a["id"].as_str().unwrap().to_owned();
     to_identification(app, sub, op, &id, None).await;
     identify(app, op, &id).await;
