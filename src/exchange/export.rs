@@ -9,10 +9,9 @@
 //! The archive is spooled to an anonymous temporary file (memory stays flat however many
 //! protocols it holds) with plain blocking writes of a few kilobytes at a time on local disk.
 
-use super::protocol::{DeliveryProtocol, Viewer, seal};
+use super::protocol::{DeliveryProtocol, Viewer, auditors_only, seal};
 use super::{Exchange, ExchangeError};
 use crate::audit::{self, export as chain, sealer};
-use crate::identity::values::Role;
 use crate::identity::{Person, RequestMeta};
 use crate::pki::identifiers::Inn;
 use crate::store::audit as audit_sql;
@@ -179,11 +178,7 @@ impl Exchange {
         meta: &RequestMeta,
         request: ExportRequest,
     ) -> Result<Archive, ExchangeError> {
-        if !matches!(auditor.role, Role::Auditor | Role::Admin) {
-            return Err(ExchangeError::Forbidden(
-                "Exports of every party's protocols are for auditors.".into(),
-            ));
-        }
+        auditors_only(auditor)?;
         if request.from.is_none() && request.to.is_none() && request.org_inn.is_none() {
             return Err(ExchangeError::Invalid(
                 "name a period (`from`, `to`) and/or an organisation (`org_inn`)".into(),

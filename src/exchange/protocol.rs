@@ -7,6 +7,9 @@
 use super::receiving::party;
 use super::views::Party;
 use super::{Exchange, ExchangeError};
+use crate::audit;
+use crate::identity::values::Role;
+use crate::identity::{Person, RequestMeta};
 use crate::store::accounts;
 use crate::store::sendings::{self as sql, FileRow, RecipientRow, SendingRow};
 use crate::verification::page::{Page, Section, maybe, t, when};
@@ -248,6 +251,46 @@ impl Exchange {
             self.delivery(&**client, &s, Viewer::Person(me)).await?
         };
         Ok(seal(&self.0.verification, &protocol, format, lang).await?)
+    }
+
+    /// Any sent sending's delivery protocol with every recipient, for an auditor. Each read is
+    /// an audit entry: it shows the parties' dealings to someone who is not one of them.
+    pub async fn auditor_protocol(
+        &self,
+        auditor: &Person,
+        meta: &RequestMeta,
+        id: Uuid,
+        format: ProtocolFormat,
+        lang: Lang,
+    ) -> Result<Vec<u8>, ExchangeError> {
+        auditors_only(auditor)?;
+        let protocol = {
+            let mut client = self.0.db.client().await?;
+            let s = sql::get(&**client, id, false)
+                .await?
+                .filter(|s| s.state == "sent")
+                .ok_or(ExchangeError::NotFound)?;
+            let tx = client.transaction().await?;
+            let e = auditor
+                .event(meta, "sending.protocol_read")
+                .on("sending", id.to_string())
+                .with_details(serde_json::json!({ "format": format.extension() }));
+            audit::record(&tx, self.0.clock.as_ref(), e).await?;
+            tx.commit().await?;
+            self.delivery(&**client, &s, Viewer::Auditor).await?
+        };
+        Ok(seal(&self.0.verification, &protocol, format, lang).await?)
+    }
+}
+
+/// Refuse anyone but auditors (and admins) what shows every party's dealings.
+pub(super) fn auditors_only(person: &Person) -> Result<(), ExchangeError> {
+    if matches!(person.role, Role::Auditor | Role::Admin) {
+        Ok(())
+    } else {
+        Err(ExchangeError::Forbidden(
+            "Every party's delivery protocols are for auditors.".into(),
+        ))
     }
 }
 

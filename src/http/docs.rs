@@ -48,7 +48,7 @@ use utoipa::OpenApi;
         sendings::change_draft, sendings::remove_draft, sendings::send_draft, sendings::open_link,
         sendings::mark_read, sendings::file, sendings::file_signature, sendings::delivery_protocol,
         sendings::receipt, sendings::verify_received, sendings::acknowledge, sendings::reject,
-        exports::export_own, exports::export_for_auditor),
+        exports::export_own, exports::export_for_auditor, exports::auditor_protocol),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
         exports::OwnExportBody, exports::AuditorExportBody,

@@ -1,21 +1,26 @@
-//! Exports of delivery protocols over HTTP: a holder's own sendings as they see them, and an
-//! auditor's selection by period and/or organisation with the audit chain segment that covers
-//! it. Both answer one ZIP archive, streamed from where it was spooled.
+//! Delivery protocols beyond the parties' own: exports over HTTP — a holder's own sendings as
+//! they see them, and an auditor's selection by period and/or organisation with the audit chain
+//! segment that covers it, both one ZIP archive streamed from where it was spooled — and an
+//! auditor's read of one sending's protocol.
 
 use super::AppState;
 use super::auth::{Auditors, Authorised, Holders, Meta};
 use super::problem::{ApiError, Problem};
+use super::verify::ProtocolQuery;
 use crate::exchange::{Archive, ExportRequest};
 use crate::pki::identifiers::Inn;
+use crate::verification::ProtocolFormat;
 use actix_web::http::header;
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 /// Register every route of this file.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(export_own).service(export_for_auditor);
+    cfg.service(export_own)
+        .service(export_for_auditor)
+        .service(auditor_protocol);
 }
 
 /// Which of your sendings to export.
@@ -123,4 +128,28 @@ pub async fn export_for_auditor(
         .export_for_auditor(&who.0, &meta.0, request)
         .await?;
     Ok(zip_response(archive))
+}
+
+/// One sent sending's delivery protocol with every recipient (auditors; each read audited).
+#[utoipa::path(tag = "audit", params(ProtocolQuery), responses(
+    (status = 200, content_type = "application/pdf", body = Vec<u8>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/audit/sendings/{id}/protocol")]
+pub async fn auditor_protocol(
+    state: web::Data<AppState>,
+    who: Authorised<Auditors>,
+    meta: Meta,
+    id: web::Path<String>,
+    query: web::Query<ProtocolQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let format = ProtocolFormat::parse(query.format.as_deref().unwrap_or("json"))?;
+    let lang = super::verify::lang(query.lang.as_deref())?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let bytes = state
+        .exchange
+        .auditor_protocol(&who.0, &meta.0, id, format, lang)
+        .await?;
+    Ok(super::verify::file_response(id, format, bytes))
 }

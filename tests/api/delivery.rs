@@ -24,7 +24,6 @@ async fn app_with_mail(server: &smtp::SmtpServer, max_export: u32) -> TestApp {
         c.notify.email.port = Some(port);
         c.notify.email.tls = SmtpTls::None;
         c.exchange.export_max_sendings = std::num::NonZeroU32::new(max_export).unwrap();
-        c.audit.export_wait_secs = 3;
     })
     .await
 }
@@ -288,8 +287,29 @@ async fn the_sender_s_protocol_lists_every_recipient_and_a_recipient_s_only_them
         201,
     )
     .await;
-    let r = protocol(&app, &sender, draft["id"].as_str().unwrap(), "").await;
+    let draft = draft["id"].as_str().unwrap();
+    let r = protocol(&app, &sender, draft, "").await;
     assert_eq!(problem(r).await.0, 409);
+
+    // An auditor reads any sent sending's protocol with every recipient; each read audited.
+    let auditor = member(&app, "auditor", None).await;
+    let auditor_path = |id: &str| format!("/api/v1/audit/sendings/{id}/protocol?format=json");
+    let r = get_as(&app, &auditor_path(&id), &auditor.access).await;
+    assert_eq!(r.status(), 200);
+    let seen: Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(seen["protocol"]["prepared_for"], "auditor");
+    assert_eq!(seen["protocol"]["recipients"].as_array().unwrap().len(), 3);
+    assert_eq!(audit_count(&app, "sending.protocol_read").await, 1);
+    for (who, path, status) in [
+        (&sender, auditor_path(&id), 403),
+        (&auditor, auditor_path(draft), 404),
+        (&auditor, auditor_path("not-an-id"), 404),
+        (&auditor, format!("/api/v1/sendings/{id}/protocol"), 403),
+    ] {
+        let r = get_as(&app, &path, &who.access).await;
+        assert_eq!(problem(r).await.0, status, "{path}");
+    }
+    assert_eq!(audit_count(&app, "sending.protocol_read").await, 1);
 }
 
 /// The archive's members by name.
@@ -559,18 +579,6 @@ async fn exports_hold_sealed_protocols_an_index_and_the_chain_segment_that_cover
         let (got, _, p) = problem(r).await;
         assert_eq!(got, status, "{path} {body}: {p}");
     }
-    // While an older transaction holds the chain back, an auditor's export cannot cover its
-    // own entry: 503, no archive (the attempt itself stays in the trail).
-    let mut owner = app.owner().await;
-    let long = owner.transaction().await.unwrap();
-    long.execute("SELECT pg_current_xact_id()", &[])
-        .await
-        .unwrap();
-    let r = post_as(&app, AUDITOR_EXPORT, &auditor.access, json!({"from": from})).await;
-    let (status, slug, _) = problem(r).await;
-    assert_eq!((status, slug.as_str()), (503, "audit-chain-behind"));
-    long.commit().await.unwrap();
-    assert_eq!(audit_count(&app, "sending.export").await, 7);
     // The last refusal: more sendings match than one export takes (two here, from the config).
     let third = sending(
         &app,
@@ -588,5 +596,41 @@ async fn exports_hold_sealed_protocols_an_index_and_the_chain_segment_that_cover
         p["detail"].as_str().unwrap().contains("narrow the period"),
         "{p}"
     );
-    assert_eq!(audit_count(&app, "sending.export").await, 7);
+    assert_eq!(audit_count(&app, "sending.export").await, 6);
+}
+
+#[tokio::test]
+async fn an_auditor_export_that_cannot_cover_its_own_entry_is_refused() {
+    let app = spawn_with(|c| c.audit.export_wait_secs = 1).await;
+    let auditor = member(&app, "auditor", None).await;
+    // An older transaction with an id holds linking back past the wait: 503, no archive (the
+    // attempt itself stays in the trail).
+    let mut owner = app.owner().await;
+    let long = owner.transaction().await.unwrap();
+    long.execute("SELECT pg_current_xact_id()", &[])
+        .await
+        .unwrap();
+    let body = json!({"from": chrono::Utc::now()});
+    let r = post_as(&app, AUDITOR_EXPORT, &auditor.access, body.clone()).await;
+    let (status, slug, _) = problem(r).await;
+    assert_eq!((status, slug.as_str()), (503, "audit-chain-behind"));
+    long.commit().await.unwrap();
+    assert_eq!(audit_count(&app, "sending.export").await, 1);
+    // Once it has ended the same export goes through; with no sending in it, its segment is
+    // its own entry, under a checkpoint.
+    let zip = export(&app, &auditor, AUDITOR_EXPORT, body).await;
+    let dir = tempfile::tempdir().unwrap();
+    let members = unzip(dir.path(), &zip);
+    let (header, lines) = index(&members);
+    assert!(lines.is_empty());
+    let chain = String::from_utf8(members["audit-chain.jsonl"].clone()).unwrap();
+    let entries: Vec<Value> = chain
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["type"] == "entry")
+        .collect();
+    assert_eq!(entries.len(), 1, "{chain}");
+    assert_eq!(entries[0]["record"]["action"], "sending.export");
+    assert_eq!(entries[0]["record"]["object_id"], header["export"]);
+    assert!(chain.lines().last().unwrap().contains("\"checkpoint\""));
 }
