@@ -119,15 +119,19 @@ fn io_error(e: std::io::Error) -> ExchangeError {
     ExchangeError::Internal(format!("writing the export archive: {e}"))
 }
 
+/// Every member is deflated and readable by all.
+fn options() -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o644)
+}
+
 fn put(
     zip: &mut zip::ZipWriter<std::fs::File>,
     path: &str,
     bytes: &[u8],
 ) -> Result<Member, ExchangeError> {
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .unix_permissions(0o644);
-    zip.start_file(path, options).map_err(zip_error)?;
+    zip.start_file(path, options()).map_err(zip_error)?;
     zip.write_all(bytes).map_err(io_error)?;
     Ok(Member {
         path: path.to_owned(),
@@ -331,10 +335,7 @@ impl Exchange {
                 ExchangeError::Internal("the export's own audit entry is not linked".into())
             })?
         };
-        let options = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .unix_permissions(0o644);
-        zip.start_file("audit-chain.jsonl", options)
+        zip.start_file("audit-chain.jsonl", options())
             .map_err(zip_error)?;
         let summary = chain::write(
             &self.0.db,

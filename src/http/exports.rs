@@ -146,7 +146,7 @@ pub async fn auditor_protocol(
 ) -> Result<HttpResponse, ApiError> {
     let format = ProtocolFormat::parse(query.format.as_deref().unwrap_or("json"))?;
     let lang = super::verify::lang(query.lang.as_deref())?;
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let id = super::sendings::object_id(&id)?;
     let bytes = state
         .exchange
         .auditor_protocol(&who.0, &meta.0, id, format, lang)

@@ -76,7 +76,8 @@ pub struct SendingRequest {
     pub draft: bool,
 }
 
-fn object_id(raw: &str) -> Result<Uuid, ApiError> {
+/// A sending's id from the path; a malformed one is as unknown as any other.
+pub(super) fn object_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
 }
 
