@@ -143,17 +143,22 @@ impl<R: Roles + 'static> FromRequest for Authorised<R> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move {
-            let p = person(req).await?;
-            if R::ROLES.contains(&p.role) {
-                Ok(Authorised(p, PhantomData))
-            } else {
-                Err(ApiError::forbidden(format!(
-                    "This needs the {} role.",
-                    R::NAME
-                )))
-            }
-        })
+        Box::pin(async move { Authorised::of(person(req).await?) })
+    }
+}
+
+impl<R: Roles> Authorised<R> {
+    /// The capability for a person already authenticated some other way (the web cabinet's
+    /// session): refused unless the person holds one of `R`'s roles.
+    pub fn of(p: Person) -> Result<Self, ApiError> {
+        if R::ROLES.contains(&p.role) {
+            Ok(Authorised(p, PhantomData))
+        } else {
+            Err(ApiError::forbidden(format!(
+                "This needs the {} role.",
+                R::NAME
+            )))
+        }
     }
 }
 

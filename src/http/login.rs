@@ -130,6 +130,30 @@ pub struct WebSessionResponse {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The web session cookie: host-only, secure, not readable by script, never sent from another
+/// site. The API's web login and the cabinet's sign-in both set it this way.
+pub fn session_cookie(value: String) -> Cookie<'static> {
+    host_cookie(COOKIE_NAME, value)
+}
+
+/// A `__Host-` cookie of ours: the whole site, HTTPS only, not readable by script, never sent
+/// from another site.
+pub fn host_cookie(name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .secure(true)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .finish()
+}
+
+/// What tells the browser to forget the session cookie.
+pub fn session_cookie_removal() -> Cookie<'static> {
+    let mut gone = session_cookie(String::new());
+    gone.make_removal();
+    gone
+}
+
 fn session_response(s: NewSession) -> Result<HttpResponse, ApiError> {
     let missing = || ApiError::Internal("session without its secrets".into());
     match s.kind {
@@ -144,12 +168,7 @@ fn session_response(s: NewSession) -> Result<HttpResponse, ApiError> {
                 amr: s.amr,
             })),
         SessionKind::Web => {
-            let cookie = Cookie::build(COOKIE_NAME, s.cookie.ok_or_else(missing)?)
-                .path("/")
-                .secure(true)
-                .http_only(true)
-                .same_site(SameSite::Strict)
-                .finish();
+            let cookie = session_cookie(s.cookie.ok_or_else(missing)?);
             Ok(HttpResponse::Ok()
                 .insert_header((header::CACHE_CONTROL, "no-store"))
                 .cookie(cookie)
@@ -244,14 +263,9 @@ pub async fn logout(
         .identity
         .end_session(&who.0, who.0.session.0, &meta.0)
         .await?;
-    let mut gone = Cookie::build(COOKIE_NAME, "")
-        .path("/")
-        .secure(true)
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .finish();
-    gone.make_removal();
-    Ok(HttpResponse::NoContent().cookie(gone).finish())
+    Ok(HttpResponse::NoContent()
+        .cookie(session_cookie_removal())
+        .finish())
 }
 
 /// An email to send a reset link to.

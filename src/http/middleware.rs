@@ -61,7 +61,8 @@ pub async fn observe(
     Ok(res)
 }
 
-/// Turn any error response that is not problem+json yet into one, keeping its status.
+/// Turn any error response that is not problem+json yet into one, keeping its status. The
+/// cabinet's error pages (HTML) are left as they are.
 pub async fn problem_fallback(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -72,7 +73,7 @@ pub async fn problem_fallback(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("text/html"));
     if !(status.is_client_error() || status.is_server_error()) || is_problem {
         return Ok(res.map_into_boxed_body());
     }

@@ -97,5 +97,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(address_book::configure)
         .configure(exports::configure)
         .configure(sendings::configure)
-        .configure(docs::configure);
+        .configure(docs::configure)
+        .configure(crate::web::configure);
 }

@@ -92,6 +92,32 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// What a person may read about this error: the detail of its problem document, or
+    /// nothing for a bug or a missing object. The API's problem+json and the cabinet's error
+    /// page both show exactly this.
+    pub fn public_detail(&self) -> Option<String> {
+        match self {
+            ApiError::MalformedJson(d) | ApiError::BadRequest(d) | ApiError::Conflict(d) => {
+                Some(d.clone())
+            }
+            ApiError::UnsupportedMediaType(expected) => {
+                Some(format!("Send the body as {expected}."))
+            }
+            ApiError::PayloadTooLarge => {
+                Some("The request body is larger than this endpoint accepts.".into())
+            }
+            ApiError::NotReady(_) => Some("A dependency of the service is not reachable.".into()),
+            ApiError::Unavailable(_) => Some("Please try again shortly.".into()),
+            ApiError::Refused { detail, .. } => Some(detail.clone()),
+            ApiError::Attachments(_) => Some(
+                "Nothing was sent: every attachment needs your signature over it that \
+                 passes verification."
+                    .into(),
+            ),
+            ApiError::NotFound | ApiError::MethodNotAllowed | ApiError::Internal(_) => None,
+        }
+    }
+
     /// A refusal of `status` with its slug, title and detail.
     pub fn refused(
         status: StatusCode,
@@ -337,38 +363,42 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         match self {
-            ApiError::MalformedJson(d) => problem_response(
+            ApiError::MalformedJson(_) => problem_response(
                 status,
                 "malformed-json",
                 "Malformed JSON",
-                Some(d.clone()),
+                self.public_detail(),
                 None,
             ),
-            ApiError::BadRequest(d) => {
-                problem_response(status, "bad-request", "Bad request", Some(d.clone()), None)
-            }
-            ApiError::UnsupportedMediaType(expected) => problem_response(
+            ApiError::BadRequest(_) => problem_response(
+                status,
+                "bad-request",
+                "Bad request",
+                self.public_detail(),
+                None,
+            ),
+            ApiError::UnsupportedMediaType(_) => problem_response(
                 status,
                 "unsupported-media-type",
                 "Unsupported media type",
-                Some(format!("Send the body as {expected}.")),
+                self.public_detail(),
                 None,
             ),
-            ApiError::Conflict(d) => {
-                problem_response(status, "conflict", "Conflict", Some(d.clone()), None)
+            ApiError::Conflict(_) => {
+                problem_response(status, "conflict", "Conflict", self.public_detail(), None)
             }
             ApiError::PayloadTooLarge => problem_response(
                 status,
                 "payload-too-large",
                 "Payload too large",
-                Some("The request body is larger than this endpoint accepts.".into()),
+                self.public_detail(),
                 None,
             ),
             ApiError::NotReady(checks) => problem_response(
                 status,
                 "not-ready",
                 "Not ready",
-                Some("A dependency of the service is not reachable.".into()),
+                self.public_detail(),
                 Some(checks.clone()),
             ),
             ApiError::Unavailable(internal) => {
@@ -377,7 +407,7 @@ impl ResponseError for ApiError {
                     status,
                     "unavailable",
                     "Service unavailable",
-                    Some("Please try again shortly.".into()),
+                    self.public_detail(),
                     None,
                 )
             }

@@ -248,6 +248,26 @@ impl Identity {
         Ok(Profile::from(&a))
     }
 
+    /// Choose the language of the account's messages and web pages (the cabinet's switch);
+    /// audited like any change to the account.
+    pub async fn set_language(
+        &self,
+        person: &Person,
+        language: Language,
+        meta: &RequestMeta,
+    ) -> Result<(), IdentityError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        store::accounts::set_language(&*tx, person.account.0, language.as_str()).await?;
+        let e = person
+            .event(meta, "account.language")
+            .on("account", person.account.0.to_string())
+            .with_details(serde_json::json!({"language": language.as_str()}));
+        audit::record(&tx, self.0.clock.as_ref(), e).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Ask to change the email: a link goes to the new address, which becomes the account's
     /// when followed. The current password is asked (and counted) first.
     pub async fn change_email(

@@ -114,8 +114,9 @@ impl Identity {
         TimeDelta::seconds(i64::from(self.0.cfg.access_token_secs.get()))
     }
 
-    /// The CSRF token of a web session: a MAC of its id, so nothing more is stored.
-    fn csrf_token(&self, session: Uuid) -> Result<String, IdentityError> {
+    /// The CSRF token of a web session: a MAC of its id, so nothing more is stored. The web
+    /// cabinet puts it in every form it renders.
+    pub fn csrf_token(&self, session: Uuid) -> Result<String, IdentityError> {
         Ok(B64.encode(self.0.secrets.mac("csrf", &[session.as_bytes()])?))
     }
 

@@ -402,3 +402,17 @@ pub async fn set_accept_only_counterparties(
     .await?;
     Ok(())
 }
+
+/// Set the language the account's messages and pages speak.
+pub async fn set_language(
+    c: &impl GenericClient,
+    id: Uuid,
+    language: &str,
+) -> Result<(), StoreError> {
+    c.execute(
+        "UPDATE accounts SET language = $2 WHERE id = $1",
+        &[&id, &language],
+    )
+    .await?;
+    Ok(())
+}

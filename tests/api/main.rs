@@ -6,6 +6,7 @@ mod audit_chain;
 mod audit_export;
 mod authorisation;
 mod ca_interface;
+mod cabinet;
 mod cms;
 mod config;
 mod crl;

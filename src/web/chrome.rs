@@ -1,0 +1,149 @@
+//! What every page needs before it renders: who is signed in (from the session cookie), the
+//! language, and the token its forms carry. A page that changes state gets the person only by
+//! presenting the form's token, so no handler can forget the CSRF check.
+
+use super::error::WebError;
+use super::i18n::Tr;
+use crate::http::AppState;
+use crate::http::login::host_cookie;
+use crate::identity::Person;
+use crate::identity::codes::same;
+use crate::identity::sessions::COOKIE_NAME;
+use crate::identity::values::Language;
+use actix_web::cookie::Cookie;
+use actix_web::http::{Method, header};
+use actix_web::{HttpRequest, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use rand::RngCore;
+
+/// Cookie holding the token of forms shown before a session exists (double submit).
+const FORM_COOKIE: &str = "__Host-cloudseal-form";
+/// Cookie remembering the language chosen before signing in.
+const LANG_COOKIE: &str = "__Host-cloudseal-lang";
+
+/// The request as a page sees it.
+pub struct Chrome {
+    /// The words of the page's language.
+    pub t: &'static Tr,
+    /// The token every form on the page carries.
+    pub csrf: String,
+    /// Whether someone is signed in (the navigation differs).
+    pub signed_in: bool,
+    person: Option<Person>,
+    safe: bool,
+    new_form_cookie: Option<Cookie<'static>>,
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD)
+}
+
+fn browser_language(req: &HttpRequest) -> Language {
+    if let Some(lang) = req
+        .cookie(LANG_COOKIE)
+        .and_then(|c| Language::parse(c.value()))
+    {
+        return lang;
+    }
+    let first = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .unwrap_or("");
+    if first.trim().to_ascii_lowercase().starts_with("ru") {
+        Language::Ru
+    } else {
+        Language::En
+    }
+}
+
+/// The cookie that remembers a language chosen before signing in.
+pub fn language_cookie(lang: Language) -> Cookie<'static> {
+    host_cookie(LANG_COOKIE, lang.as_str().to_owned())
+}
+
+impl Chrome {
+    /// Read the request. A session that has ended, or a database that cannot be reached,
+    /// leaves the visitor anonymous: the page then asks them to sign in.
+    pub async fn of(req: &HttpRequest, state: &web::Data<AppState>) -> Chrome {
+        let safe = is_safe(req.method());
+        if let Some(cookie) = req.cookie(COOKIE_NAME) {
+            let found = state
+                .identity
+                .authenticate_cookie(cookie.value(), None, false)
+                .await;
+            if let Ok(crate::identity::Principal::Person(p)) = found
+                && let Ok(csrf) = state.identity.csrf_token(p.session.0)
+            {
+                let lang = state
+                    .identity
+                    .profile(&p)
+                    .await
+                    .map(|profile| profile.language)
+                    .unwrap_or_else(|_| browser_language(req));
+                return Chrome {
+                    t: Tr::of(lang),
+                    csrf,
+                    signed_in: true,
+                    person: Some(p),
+                    safe,
+                    new_form_cookie: None,
+                };
+            }
+        }
+        let (csrf, new_form_cookie) = match req.cookie(FORM_COOKIE) {
+            Some(c) if c.value().len() >= 40 => (c.value().to_owned(), None),
+            _ => {
+                let mut raw = [0u8; 32];
+                rand::thread_rng().fill_bytes(&mut raw);
+                let value = B64.encode(raw);
+                (value.clone(), Some(host_cookie(FORM_COOKIE, value)))
+            }
+        };
+        Chrome {
+            t: Tr::of(browser_language(req)),
+            csrf,
+            signed_in: false,
+            person: None,
+            safe,
+            new_form_cookie,
+        }
+    }
+
+    /// The signed-in person, for a page that only reads (GET). A form that changes state must
+    /// use [`Chrome::confirm`] instead; asking here on a POST is refused.
+    pub fn reader(&self) -> Result<&Person, WebError> {
+        if !self.safe {
+            return Err(WebError::FormExpired);
+        }
+        self.person.as_ref().ok_or(WebError::SignIn)
+    }
+
+    /// The signed-in person, once the form proves it came from our page (its token is the
+    /// session's CSRF token).
+    pub fn confirm(&self, token: &str) -> Result<&Person, WebError> {
+        let person = self.person.as_ref().ok_or(WebError::SignIn)?;
+        if same(token.trim().as_bytes(), self.csrf.as_bytes()) {
+            Ok(person)
+        } else {
+            Err(WebError::FormExpired)
+        }
+    }
+
+    /// Check the token of a form sent without a session (sign-in, language): it must match
+    /// the form cookie the page set.
+    pub fn confirm_anonymous(&self, token: &str) -> Result<(), WebError> {
+        if self.new_form_cookie.is_none() && same(token.trim().as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(WebError::FormExpired)
+        }
+    }
+
+    /// The form cookie to set when this request created it.
+    pub fn form_cookie(&self) -> Option<Cookie<'static>> {
+        self.new_form_cookie.clone()
+    }
+}

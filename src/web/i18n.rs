@@ -1,0 +1,239 @@
+//! Every word the cabinet shows, in English and Russian. One struct holds them so a string
+//! missing in either language is a compile error, not a page in two languages.
+
+use crate::identity::values::Language;
+use crate::registration::Status;
+use crate::registration::views::CertificateStatus;
+
+/// The cabinet's words in one language.
+pub struct Tr {
+    /// `en` or `ru` (the page's `lang`).
+    pub code: &'static str,
+    /// The other language's code, for the switch.
+    pub other_code: &'static str,
+    /// The other language's name, in that language.
+    pub other_name: &'static str,
+    /// Label of the language switch.
+    pub language: &'static str,
+    /// Link past the navigation, for keyboards and screen readers.
+    pub skip: &'static str,
+    /// The cabinet (dashboard) link and title.
+    pub cabinet: &'static str,
+    /// The public verification page link.
+    pub verify: &'static str,
+    /// Sign-in link, title and button.
+    pub sign_in: &'static str,
+    /// Sign-out button.
+    pub sign_out: &'static str,
+    /// Label of the login field.
+    pub login: &'static str,
+    /// Label of the password field.
+    pub password: &'static str,
+    /// Button from password to the second factor.
+    pub next: &'static str,
+    /// Title of the second-factor step.
+    pub confirm_title: &'static str,
+    /// Where the SMS went (followed by the masked number).
+    pub sms_sent: &'static str,
+    /// What to type for an authenticator.
+    pub totp_hint: &'static str,
+    /// Label of the code field.
+    pub code_label: &'static str,
+    /// Greeting (followed by the name).
+    pub hello: &'static str,
+    /// Certificates heading.
+    pub certificates: &'static str,
+    /// No certificate yet.
+    pub no_certificates: &'static str,
+    /// Column: serial number.
+    pub serial: &'static str,
+    /// Column: validity.
+    pub valid: &'static str,
+    /// Column: status.
+    pub status: &'static str,
+    /// Applications heading.
+    pub applications: &'static str,
+    /// No application yet.
+    pub no_applications: &'static str,
+    /// Column: application number.
+    pub number: &'static str,
+    /// Column: product.
+    pub product: &'static str,
+    /// Column: last change.
+    pub updated: &'static str,
+    /// Received sendings heading.
+    pub received: &'static str,
+    /// Nothing received.
+    pub no_received: &'static str,
+    /// Column: subject.
+    pub subject: &'static str,
+    /// Column: sender.
+    pub sender: &'static str,
+    /// Marks an unread sending.
+    pub unread: &'static str,
+    /// Wrong login or password.
+    pub bad_credentials: &'static str,
+    /// Wrong or expired code.
+    pub bad_code: &'static str,
+    /// Too many attempts (followed by the time it lifts).
+    pub locked: &'static str,
+    /// Too many requests.
+    pub slow_down: &'static str,
+    /// The account's email or phone is not confirmed yet.
+    pub not_confirmed: &'static str,
+    /// A form without its token, or with a stale one.
+    pub form_expired: &'static str,
+    /// Title of an error page.
+    pub error_title: &'static str,
+    /// A page or object that does not exist (or is someone else's).
+    pub not_found: &'static str,
+    /// The page is not for this role.
+    pub forbidden: &'static str,
+    /// Our fault or a dependency's.
+    pub try_later: &'static str,
+    /// The service's details of a refusal are in English.
+    pub details_in_english: &'static str,
+    /// Link back home.
+    pub back: &'static str,
+}
+
+impl Tr {
+    /// The words of `lang`.
+    pub fn of(lang: Language) -> &'static Tr {
+        match lang {
+            Language::En => &EN,
+            Language::Ru => &RU,
+        }
+    }
+
+    /// A certificate's status in words.
+    pub fn certificate_status(&self, s: CertificateStatus) -> &'static str {
+        let ru = self.code == "ru";
+        match (s, ru) {
+            (CertificateStatus::PendingActivation, false) => "Waiting for activation",
+            (CertificateStatus::PendingActivation, true) => "Ожидает активации",
+            (CertificateStatus::Active, false) => "Active",
+            (CertificateStatus::Active, true) => "Действует",
+            (CertificateStatus::Revoked, false) => "Revoked",
+            (CertificateStatus::Revoked, true) => "Отозван",
+            (CertificateStatus::Expired, false) => "Expired",
+            (CertificateStatus::Expired, true) => "Истёк",
+        }
+    }
+
+    /// An application's status in words (Russian: the names operators know).
+    pub fn application_status(&self, s: Status) -> &'static str {
+        if self.code == "ru" {
+            return s.label_ru();
+        }
+        match s {
+            Status::DataCheck => "Checking the data",
+            Status::AwaitingPayment => "Awaiting payment",
+            Status::AwaitingRequest => "Awaiting the certificate request",
+            Status::AwaitingIdentification => "Awaiting identification",
+            Status::Issuing => "Issuing the certificate",
+            Status::PreparingDocuments => "Preparing the shipping documents",
+            Status::AwaitingCompletion => "Awaiting confirmation of completion",
+            Status::AwaitingScans => "Awaiting the signed documents",
+            Status::Completed => "Completed",
+            Status::Rejected => "Rejected",
+            Status::Cancelled => "Cancelled",
+        }
+    }
+}
+
+/// English.
+pub static EN: Tr = Tr {
+    code: "en",
+    other_code: "ru",
+    other_name: "Русский",
+    language: "Language",
+    skip: "Skip to content",
+    cabinet: "Your cabinet",
+    verify: "Verify a signature",
+    sign_in: "Sign in",
+    sign_out: "Sign out",
+    login: "Email or phone",
+    password: "Password",
+    next: "Continue",
+    confirm_title: "Confirm it is you",
+    sms_sent: "We sent a code by SMS to",
+    totp_hint: "Enter the code from your authenticator app, or one of your recovery codes.",
+    code_label: "Code",
+    hello: "Hello,",
+    certificates: "Certificates",
+    no_certificates: "You have no certificates yet.",
+    serial: "Serial number",
+    valid: "Valid",
+    status: "Status",
+    applications: "Applications",
+    no_applications: "You have no applications yet.",
+    number: "No.",
+    product: "Product",
+    updated: "Updated",
+    received: "Received",
+    no_received: "Nothing has been sent to you yet.",
+    subject: "Subject",
+    sender: "From",
+    unread: "unread",
+    bad_credentials: "Wrong login or password.",
+    bad_code: "The code is wrong or has expired.",
+    locked: "Too many failed attempts. Signing in is locked until",
+    slow_down: "Too many attempts. Wait a little and try again.",
+    not_confirmed: "Confirm your email and phone first: follow the link we emailed you.",
+    form_expired: "This form has expired. Reload the page and try again.",
+    error_title: "Something went wrong",
+    not_found: "There is nothing here.",
+    forbidden: "This page is not available to your account.",
+    try_later: "The service cannot answer right now. Please try again shortly.",
+    details_in_english: "Details",
+    back: "Back to your cabinet",
+};
+
+/// Russian.
+pub static RU: Tr = Tr {
+    code: "ru",
+    other_code: "en",
+    other_name: "English",
+    language: "Язык",
+    skip: "Перейти к содержанию",
+    cabinet: "Личный кабинет",
+    verify: "Проверить подпись",
+    sign_in: "Войти",
+    sign_out: "Выйти",
+    login: "Email или телефон",
+    password: "Пароль",
+    next: "Продолжить",
+    confirm_title: "Подтвердите вход",
+    sms_sent: "Мы отправили код по SMS на номер",
+    totp_hint: "Введите код из приложения-аутентификатора или один из резервных кодов.",
+    code_label: "Код",
+    hello: "Здравствуйте,",
+    certificates: "Сертификаты",
+    no_certificates: "У вас пока нет сертификатов.",
+    serial: "Серийный номер",
+    valid: "Срок действия",
+    status: "Статус",
+    applications: "Заявки",
+    no_applications: "У вас пока нет заявок.",
+    number: "№",
+    product: "Продукт",
+    updated: "Изменена",
+    received: "Входящие",
+    no_received: "Вам пока ничего не отправляли.",
+    subject: "Тема",
+    sender: "От кого",
+    unread: "не прочитано",
+    bad_credentials: "Неверный логин или пароль.",
+    bad_code: "Код неверный или устарел.",
+    locked: "Слишком много неудачных попыток. Вход заблокирован до",
+    slow_down: "Слишком много попыток. Подождите немного и попробуйте снова.",
+    not_confirmed: "Сначала подтвердите email и телефон: перейдите по ссылке из письма.",
+    form_expired: "Форма устарела. Обновите страницу и попробуйте снова.",
+    error_title: "Что-то пошло не так",
+    not_found: "Здесь ничего нет.",
+    forbidden: "Эта страница недоступна для вашей учётной записи.",
+    try_later: "Сервис сейчас не может ответить. Попробуйте чуть позже.",
+    details_in_english: "Подробности (на английском)",
+    back: "Вернуться в кабинет",
+};

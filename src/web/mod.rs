@@ -1,0 +1,29 @@
+//! The web cabinet: server-rendered pages (askama templates under `templates/`) over the same
+//! services the API calls, so every rule — limits, visibility, audit — is the API's. No script
+//! is needed; every form carries a CSRF token; every word is in English and Russian.
+
+mod cabinet;
+mod chrome;
+mod error;
+mod i18n;
+mod render;
+mod signin;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+
+/// Register every page.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(stylesheet)
+        .configure(signin::configure)
+        .configure(cabinet::configure);
+}
+
+/// The cabinet's only stylesheet, compiled in (no CDN, no inline style).
+#[get("/static/cabinet.css")]
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/cabinet.css"))
+}
