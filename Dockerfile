@@ -2,10 +2,11 @@
 FROM rust:1-bookworm AS build
 WORKDIR /src
 RUN apt-get update && apt-get install -y --no-install-recommends pkg-config libssl-dev && rm -rf /var/lib/apt/lists/*
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock askama.toml ./
 COPY src src
 COPY migrations migrations
 COPY static static
+COPY assets assets
 COPY benches benches
 COPY tests tests
 RUN cargo build --release --bin cloudseal
