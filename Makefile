@@ -13,8 +13,10 @@ run: setup
 	cargo build --bin cloudseal
 	@source .local/env && $(BIN) migrate && $(BIN) hsm init && scripts/demo.sh $(BIN) && scripts/serve.sh $(BIN)
 
-## Set up and run the whole suite against a fresh SoftHSM token.
-test: setup
+## Set up (with the test tools: chromium, node) and run the whole suite against a fresh
+## SoftHSM token.
+test:
+	@CLOUDSEAL_SETUP_FOR=test scripts/setup.sh
 	@scripts/test.sh
 
 ## Benchmarks (figures for the issue notes; never run by CI).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make setup: take a Debian/Ubuntu machine to a state where cloudseal can run and be tested.
-#  1. install what is missing with apt (only what is missing);
+#  1. install what is missing with apt (only what is missing; with CLOUDSEAL_SETUP_FOR=test,
+#     as `make test` sets it, also chromium and node for the browser tests);
 #  2. a private PostgreSQL cluster under .local/pg (unless DATABASE_URL is set);
 #  3. a SoftHSM2 token under .local/hsm (unless CLOUDSEAL_HSM__MODULE is set);
 #  4. .local/cloudseal.toml and .local/env for `make run` and `make test`.
@@ -44,6 +45,12 @@ fi
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v python3 >/dev/null || missing+=(python3)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+if [ "${CLOUDSEAL_SETUP_FOR:-}" = test ]; then
+  # The cabinet's browser tests: Debian's chromium driven by playwright-core under node.
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing: ${missing[*]}; this script installs them on Debian/Ubuntu only — install them with your package manager and run again"
   log "installing ${missing[*]}"

@@ -32,6 +32,14 @@ if ! cmp -s "$requirements" "$venv/requirements.txt"; then
   cp "$requirements" "$venv/requirements.txt"
 fi
 export CLOUDSEAL_TEST_PYTHON="$venv/bin/python"
+# playwright-core (pinned by tests/e2e/package-lock.json, from the npm registry) for the
+# cabinet's browser test; it drives Debian's chromium, never a downloaded browser.
+e2e="$root/tests/e2e"
+if ! cmp -s "$e2e/package-lock.json" "$e2e/node_modules/.cloudseal-lock"; then
+  (cd "$e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  cp "$e2e/package-lock.json" "$e2e/node_modules/.cloudseal-lock"
+fi
+export CLOUDSEAL_TEST_CHROMIUM="$(command -v chromium)"
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo test --lib --test api -- "$@"

@@ -1,0 +1,117 @@
+// The web cabinet in a real browser: Debian's chromium, headless, driven by playwright-core.
+// Run by the Rust suite (tests/api/cabinet_browser.rs), which starts the server and answers
+// this script's questions on stdin: a line `code? <phone>` is answered with the newest SMS
+// code the outbox holds for that phone. Every check that fails throws; the exit code says it.
+//
+// Environment: CABINET_URL (the server), LOGIN, PASSWORD, PHONE (a holder with an active
+// certificate), SERIAL (its serial), CHROMIUM (the browser binary), SHOTS (a directory for
+// screenshots of the main pages, for review).
+
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import readline from 'node:readline';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+};
+const base = env('CABINET_URL');
+const shots = env('SHOTS');
+mkdirSync(shots, { recursive: true });
+
+const questions = readline.createInterface({ input: process.stdin });
+const answers = questions[Symbol.asyncIterator]();
+async function smsCode(phone) {
+  console.log(`code? ${phone}`);
+  const { value, done } = await answers.next();
+  assert.ok(!done, 'the suite stopped answering');
+  return value.trim();
+}
+
+const browser = await chromium.launch({
+  executablePath: env('CHROMIUM'),
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+
+// Anything the page's policy blocks, any script error, any failed request: a defect.
+function watch(page, problems) {
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()}: ${r.url()}`); });
+}
+
+async function fitsTheScreen(page) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `the page is wider (${scroll}px) than the screen (${width}px)`);
+}
+
+try {
+  // A phone, English, keyboard only.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
+  const page = await phone.newPage();
+  const problems = [];
+  watch(page, problems);
+  await page.goto(`${base}/signin`);
+  assert.equal(await page.locator('h1').innerText(), 'Sign in');
+  await fitsTheScreen(page);
+  await page.screenshot({ path: `${shots}/signin-en.png`, fullPage: true });
+  // The login field has the focus; nothing is clicked from here to the cabinet.
+  await page.keyboard.type(env('LOGIN'));
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(env('PASSWORD'));
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+  assert.ok((await page.locator('main').innerText()).includes('We sent a code by SMS to'));
+  await page.screenshot({ path: `${shots}/code-en.png`, fullPage: true });
+  await page.keyboard.type(await smsCode(env('PHONE')));
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/cabinet`);
+  assert.equal(await page.locator('h1').innerText(), 'Your cabinet');
+  const home = await page.locator('main').innerText();
+  assert.ok(home.includes(env('SERIAL')), 'the certificate is listed');
+  assert.ok(home.includes('Active'));
+  await fitsTheScreen(page);
+  await page.screenshot({ path: `${shots}/cabinet-en.png`, fullPage: true });
+
+  const cookies = await phone.cookies();
+  const session = cookies.find((c) => c.name === '__Host-cloudseal');
+  assert.ok(session, 'the session cookie is set');
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.secure, true);
+  assert.equal(session.sameSite, 'Strict');
+  assert.equal(await page.evaluate(() => document.cookie), '', 'script sees no cookie');
+
+  // The switch, by keyboard too: focus the button and press Enter.
+  await page.getByRole('button', { name: 'Language: Русский' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/cabinet`);
+  await page.waitForSelector('html[lang="ru"]');
+  assert.equal(await page.locator('h1').innerText(), 'Личный кабинет');
+  assert.ok((await page.locator('main').innerText()).includes('Действует'));
+  await page.screenshot({ path: `${shots}/cabinet-ru.png`, fullPage: true });
+
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  await page.waitForURL(`${base}/signin`);
+  assert.equal(await page.locator('h1').innerText(), 'Войти', 'the account speaks Russian now');
+  await page.goto(`${base}/cabinet`);
+  assert.equal(page.url(), `${base}/signin`, 'signed out: the cabinet sends to sign-in');
+  assert.deepEqual(problems, []);
+
+  // A desktop in Russian before any choice: the browser's language is used.
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+  const other = await desk.newPage();
+  const otherProblems = [];
+  watch(other, otherProblems);
+  await other.goto(`${base}/signin`);
+  assert.equal(await other.locator('h1').innerText(), 'Войти');
+  await other.screenshot({ path: `${shots}/signin-ru.png`, fullPage: true });
+  assert.deepEqual(otherProblems, []);
+  console.log('ok');
+} finally {
+  await browser.close();
+  questions.close();
+  process.stdin.destroy();
+}
