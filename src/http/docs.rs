@@ -36,7 +36,7 @@ use utoipa::OpenApi;
         signatures::confirmation, signatures::authorise, signatures::sign, signatures::list,
         signatures::read, signatures::p7s, documents::upload, documents::list, documents::read,
         documents::content, documents::remove, verify::verify, verify::check_protocol,
-        verify::saved_protocols, verify::saved_protocol, verify::verify_page, csc::service::info,
+        verify::saved_protocols, verify::saved_protocol, csc::service::info,
         csc::service::login, csc::service::revoke, csc::credentials::list, csc::credentials::info,
         csc::credentials::authorize, csc::credentials::send_otp, csc::credentials::extend,
         csc::signing::sign_hash, csc::signing::sign_doc, csc::signing::timestamp,

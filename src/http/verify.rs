@@ -1,7 +1,7 @@
 //! Verification over HTTP, open to anyone: a signature (and its document) in, the report or a
 //! sealed protocol out; a protocol file in, whether its seal holds. Signed-in callers (bearer
-//! token) keep their protocols and may verify against their stored documents. A plain page at
-//! `/verify` lets a browser do the same without any script.
+//! token) keep their protocols and may verify against their stored documents. The cabinet's
+//! pages `/verify` and `/verify/protocol` (`web/public.rs`) let a browser do both without script.
 
 use super::AppState;
 use super::auth::{Meta, Signed, Visitor};
@@ -21,15 +21,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// Largest protocol file checked.
-const PROTOCOL_MAX_BYTES: usize = 5 * 1024 * 1024;
+pub(crate) const PROTOCOL_MAX_BYTES: usize = 5 * 1024 * 1024;
 
 /// Register every route of this file.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(verify)
         .service(check_protocol)
         .service(saved_protocols)
-        .service(saved_protocol)
-        .service(verify_page);
+        .service(saved_protocol);
 }
 
 /// How to answer a verification.
@@ -52,7 +51,8 @@ pub struct VerifyAnswer {
     pub protocol: Protocol,
 }
 
-async fn read_field(mut field: Field, limit: usize) -> Result<Vec<u8>, ApiError> {
+/// A form field read whole, refused past `limit` bytes.
+pub(crate) async fn read_field(mut field: Field, limit: usize) -> Result<Vec<u8>, ApiError> {
     let mut out = Vec::new();
     while let Some(piece) = field.next().await {
         let piece = piece.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
@@ -283,72 +283,3 @@ pub async fn saved_protocol(
     let bytes = state.verification.sealed(&protocol, format, lang).await?;
     Ok(file_response(protocol.id, format, bytes))
 }
-
-/// The page's language.
-#[derive(Deserialize, IntoParams)]
-pub struct PageQuery {
-    /// `en` (default) or `ru`.
-    pub lang: Option<String>,
-}
-
-/// A page to verify a signature or check a protocol from a browser, without script.
-#[utoipa::path(tag = "verification", params(PageQuery), responses(
-    (status = 200, content_type = "text/html", body = String)))]
-#[get("/verify")]
-pub async fn verify_page(query: web::Query<PageQuery>) -> HttpResponse {
-    let ru = query.lang.as_deref() == Some("ru");
-    let (code, t) = if ru { ("ru", &RU) } else { ("en", &EN) };
-    let body = format!(
-        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n</head>\n<body>\n<p><a href=\"/verify?lang=en\">English</a> · \
-         <a href=\"/verify?lang=ru\">Русский</a></p>\n<h1>{title}</h1>\n\
-         <form method=\"post\" action=\"/api/v1/verify?protocol=html&amp;lang={code}\" \
-         enctype=\"multipart/form-data\">\n\
-         <p><label for=\"signature\">{signature}</label><br>\
-         <input id=\"signature\" name=\"signature\" type=\"file\" required></p>\n\
-         <p><label for=\"document\">{document}</label><br>\
-         <input id=\"document\" name=\"document\" type=\"file\"></p>\n\
-         <p><button type=\"submit\">{verify}</button></p>\n</form>\n\
-         <h2>{check_title}</h2>\n<p>{check}</p>\n</body>\n</html>\n",
-        title = t.title,
-        signature = t.signature,
-        document = t.document,
-        verify = t.verify,
-        check_title = t.check_title,
-        check = t.check,
-    );
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body)
-}
-
-/// The words of the page.
-struct PageText {
-    title: &'static str,
-    signature: &'static str,
-    document: &'static str,
-    verify: &'static str,
-    check_title: &'static str,
-    check: &'static str,
-}
-
-const EN: PageText = PageText {
-    title: "Verify an electronic signature",
-    signature: "Signature file (.p7s, .sig, .p7m)",
-    document: "The signed document (for a detached signature)",
-    verify: "Verify and show the protocol",
-    check_title: "Check a protocol",
-    check: "A protocol this service issued carries its seal. Send the file as the body of \
-            POST /api/v1/verify/protocol to check it.",
-};
-
-const RU: PageText = PageText {
-    title: "Проверка электронной подписи",
-    signature: "Файл подписи (.p7s, .sig, .p7m)",
-    document: "Подписанный документ (для отсоединённой подписи)",
-    verify: "Проверить и показать протокол",
-    check_title: "Проверка протокола",
-    check: "Протокол, выданный сервисом, заверен его печатью. Чтобы проверить его, отправьте \
-            файл телом запроса POST /api/v1/verify/protocol.",
-};

@@ -40,6 +40,14 @@ fn is_safe(method: &Method) -> bool {
 }
 
 fn browser_language(req: &HttpRequest) -> Language {
+    let asked = req
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(Language::parse);
+    if let Some(lang) = asked {
+        return lang;
+    }
     if let Some(lang) = req
         .cookie(LANG_COOKIE)
         .and_then(|c| Language::parse(c.value()))
@@ -65,8 +73,10 @@ pub fn language_cookie(lang: Language) -> Cookie<'static> {
 }
 
 impl Chrome {
-    /// Read the request. A session that has ended, or a database that cannot be reached,
-    /// leaves the visitor anonymous: the page then asks them to sign in.
+    /// Read the request. The language is the account's once signed in; before, a `lang` in
+    /// the query (links that name it), then the remembered choice, then the browser's. A
+    /// session that has ended, or a database that cannot be reached, leaves the visitor
+    /// anonymous: the page then asks them to sign in.
     pub async fn of(req: &HttpRequest, state: &web::Data<AppState>) -> Chrome {
         let safe = is_safe(req.method());
         if let Some(cookie) = req.cookie(COOKIE_NAME) {
@@ -132,8 +142,9 @@ impl Chrome {
         }
     }
 
-    /// Check the token of a form sent without a session (sign-in, language): it must match
-    /// the form cookie the page set.
+    /// Check the token of a form that needs no person (sign-in, language, the public
+    /// checks): it must match the form cookie the page set, or the session's token when
+    /// someone is signed in.
     pub fn confirm_anonymous(&self, token: &str) -> Result<(), WebError> {
         if self.new_form_cookie.is_none() && same(token.trim().as_bytes(), self.csrf.as_bytes()) {
             Ok(())

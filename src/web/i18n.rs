@@ -95,6 +95,42 @@ pub struct Tr {
     pub details_in_english: &'static str,
     /// Link back home.
     pub back: &'static str,
+    /// Title of the verification page.
+    pub verify_title: &'static str,
+    /// Label of the signature file field.
+    pub signature_file: &'static str,
+    /// Label of the signed document field.
+    pub document_file: &'static str,
+    /// Button that verifies.
+    pub verify_button: &'static str,
+    /// Title of the protocol check page.
+    pub check_title: &'static str,
+    /// What a protocol check tells.
+    pub check_intro: &'static str,
+    /// Label of the protocol file field.
+    pub protocol_file: &'static str,
+    /// Button that checks a protocol.
+    pub check_button: &'static str,
+    /// The seal is ours and the file unchanged.
+    pub seal_holds: &'static str,
+    /// The seal does not hold.
+    pub seal_broken: &'static str,
+    /// When it was sealed.
+    pub sealed_at: &'static str,
+    /// Who sealed it.
+    pub sealed_by: &'static str,
+    /// Which protocol.
+    pub kind: &'static str,
+    /// A signature verification protocol.
+    pub kind_verification: &'static str,
+    /// A delivery protocol.
+    pub kind_delivery: &'static str,
+    /// File format.
+    pub format: &'static str,
+    /// What is wrong.
+    pub problems: &'static str,
+    /// A form without its file.
+    pub no_file: &'static str,
 }
 
 impl Tr {
@@ -188,6 +224,24 @@ pub static EN: Tr = Tr {
     try_later: "The service cannot answer right now. Please try again shortly.",
     details_in_english: "Details",
     back: "Back to your cabinet",
+    verify_title: "Verify an electronic signature",
+    signature_file: "Signature file (.p7s, .sig, .p7m)",
+    document_file: "The signed document (for a detached signature)",
+    verify_button: "Verify and show the protocol",
+    check_title: "Check a protocol",
+    check_intro: "Every protocol this service issues carries its seal. Choose the file (JSON, HTML or PDF) to learn whether it is exactly as the service issued it.",
+    protocol_file: "Protocol file",
+    check_button: "Check the protocol",
+    seal_holds: "The seal holds: this file is exactly as the service issued it.",
+    seal_broken: "The seal does not hold: this file is not as the service issued it, or the service did not issue it.",
+    sealed_at: "Sealed at",
+    sealed_by: "Sealed by",
+    kind: "Protocol",
+    kind_verification: "signature verification",
+    kind_delivery: "delivery of a sending",
+    format: "Format",
+    problems: "What is wrong",
+    no_file: "Choose a file first.",
 };
 
 /// Russian.
@@ -236,4 +290,22 @@ pub static RU: Tr = Tr {
     try_later: "Сервис сейчас не может ответить. Попробуйте чуть позже.",
     details_in_english: "Подробности (на английском)",
     back: "Вернуться в кабинет",
+    verify_title: "Проверка электронной подписи",
+    signature_file: "Файл подписи (.p7s, .sig, .p7m)",
+    document_file: "Подписанный документ (для отсоединённой подписи)",
+    verify_button: "Проверить и показать протокол",
+    check_title: "Проверка протокола",
+    check_intro: "Каждый протокол, выданный сервисом, заверен его печатью. Выберите файл (JSON, HTML или PDF), чтобы узнать, совпадает ли он с выданным сервисом.",
+    protocol_file: "Файл протокола",
+    check_button: "Проверить протокол",
+    seal_holds: "Печать верна: файл в точности такой, каким его выдал сервис.",
+    seal_broken: "Печать не подтверждена: файл изменён или выдан не этим сервисом.",
+    sealed_at: "Заверен",
+    sealed_by: "Кем заверен",
+    kind: "Протокол",
+    kind_verification: "проверки подписи",
+    kind_delivery: "доставки отправления",
+    format: "Формат",
+    problems: "Что не так",
+    no_file: "Сначала выберите файл.",
 };

@@ -6,6 +6,7 @@ mod cabinet;
 mod chrome;
 mod error;
 mod i18n;
+mod public;
 mod render;
 mod signin;
 
@@ -16,7 +17,8 @@ use actix_web::{HttpResponse, get, web};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(stylesheet)
         .configure(signin::configure)
-        .configure(cabinet::configure);
+        .configure(cabinet::configure)
+        .configure(public::configure);
 }
 
 /// The cabinet's only stylesheet, compiled in (no CDN, no inline style).

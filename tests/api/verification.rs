@@ -3,6 +3,7 @@
 //! and another key's seal caught; saved protocols for the signed-in, and every refusal.
 
 use crate::support::accounts::{get_as, problem, subscriber};
+use crate::support::browser::Browser;
 use crate::support::documents::{check_protocol as check, upload};
 use crate::support::pki::{TestSigner, cades_sign, new_signer, subject};
 use crate::support::{TestApp, spawn_with};
@@ -229,6 +230,82 @@ async fn sealed_protocols_check_and_tampering_is_caught() {
     assert_eq!(problem(r).await.0, 400);
 }
 
+/// The cabinet's "check a protocol" page: a file in through a form, the verdict in words.
+#[tokio::test]
+async fn the_protocol_check_page_says_whether_the_seal_holds() {
+    let (app, _, sig) = app_with_signature().await;
+    let r = post_form(&app, "?protocol=json", form(&sig, Some(DOC)), None).await;
+    let json = r.text().await.unwrap();
+    let forged = json.replacen("\"verdict\":\"passed\"", "\"verdict\":\"failed\"", 1);
+    let with = |token: &str, file: Option<&str>| {
+        let f = Form::new().text("csrf", token.to_owned());
+        match file {
+            Some(body) => f.part(
+                "protocol",
+                Part::bytes(body.as_bytes().to_vec()).file_name("p.json"),
+            ),
+            None => f,
+        }
+    };
+    let mut browser = Browser::new(&app);
+
+    let refused = browser
+        .post_multipart("/verify/protocol", with("no-form-cookie", Some(&json)))
+        .await;
+    assert_eq!(refused.status, 403, "no form cookie: {}", refused.body);
+
+    let page = browser.get("/verify/protocol").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    let token = page.csrf();
+    let good = browser
+        .post_multipart("/verify/protocol", with(&token, Some(&json)))
+        .await;
+    assert_eq!(good.status, 200, "{}", good.body);
+    assert!(good.body.contains("The seal holds"), "{}", good.body);
+    assert!(good.body.contains("signature verification"));
+    assert!(good.body.contains("<dd>JSON</dd>"));
+    assert!(!good.body.contains("The seal does not hold"));
+
+    let bad = browser
+        .post_multipart("/verify/protocol", with(&token, Some(&forged)))
+        .await;
+    assert_eq!(bad.status, 200);
+    assert!(bad.body.contains("The seal does not hold"), "{}", bad.body);
+    assert!(!bad.body.contains("The seal holds"));
+
+    let wrong = browser
+        .post_multipart("/verify/protocol", with("x", Some(&json)))
+        .await;
+    assert_eq!(wrong.status, 403, "a token not the cookie's");
+    let empty = browser
+        .post_multipart("/verify/protocol", with(&token, None))
+        .await;
+    assert_eq!(empty.status, 400);
+    assert!(empty.body.contains("Choose a file first."));
+    let text = browser
+        .post_multipart("/verify/protocol", with(&token, Some("just text")))
+        .await;
+    assert_eq!(text.status, 400, "not a protocol: {}", text.body);
+    let extra = browser
+        .post_multipart(
+            "/verify/protocol",
+            with(&token, Some(&json)).text("more", "x"),
+        )
+        .await;
+    assert_eq!(extra.status, 400, "an unknown field");
+
+    let mut russian = Browser::new(&app);
+    russian.accept_language = Some("ru");
+    let page = russian.get("/verify/protocol").await;
+    assert!(page.body.contains("Проверка протокола"));
+    let good = russian
+        .post_multipart("/verify/protocol", with(&page.csrf(), Some(&json)))
+        .await;
+    assert!(good.body.contains("Печать верна"), "{}", good.body);
+    assert!(good.body.contains("проверки подписи"));
+}
+
 #[tokio::test]
 async fn signed_in_holders_keep_protocols_and_verify_stored_documents() {
     let (app, _, sig) = app_with_signature().await;
@@ -345,6 +422,18 @@ async fn bad_requests_are_refused_and_anonymous_calls_are_limited() {
     let sub = subscriber(&app).await;
     let r = post_form(&app, "", form(b"x", None), Some(&sub.access)).await;
     assert_eq!(problem(r).await.0, 400, "signed-in callers are not limited");
+    let mut browser = Browser::new(&app);
+    let page = browser.get("/verify/protocol").await;
+    let f = Form::new()
+        .text("csrf", page.csrf())
+        .part("protocol", Part::bytes(b"x".to_vec()));
+    let limited = browser.post_multipart("/verify/protocol", f).await;
+    assert_eq!(limited.status, 429, "the page shares the anonymous limit");
+    assert!(
+        limited.body.contains("Too many attempts"),
+        "{}",
+        limited.body
+    );
 
     let page = app
         .http

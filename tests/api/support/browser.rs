@@ -109,6 +109,12 @@ impl<'a> Browser<'a> {
         self.receive(r).await
     }
 
+    pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> Page {
+        let b = self.with_headers(self.http.post(self.app.url(path)).multipart(form));
+        let r = b.send().await.unwrap();
+        self.receive(r).await
+    }
+
     /// Sign in through the pages with the SMS code from the outbox; ends on the cabinet.
     pub async fn sign_in(&mut self, login: &str, password: &str, phone: &str) -> Page {
         let form = self.get("/signin").await;
