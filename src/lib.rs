@@ -31,7 +31,6 @@ pub mod store;
 pub mod telemetry;
 pub mod vault;
 pub mod verification;
-pub mod web;
 
 pub use app::Application;
 pub use config::Config;

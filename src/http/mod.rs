@@ -28,12 +28,13 @@ pub mod sendings;
 pub mod signatures;
 pub mod tsa;
 pub mod verify;
+pub mod web;
 
 use crate::certificates::registry::{Registry, ServiceCertificates};
 use crate::clock::SharedClock;
 use crate::store::Db;
 use crate::vault::Vault;
-use actix_web::web;
+use actix_web::web::ServiceConfig;
 use std::sync::Arc;
 
 /// What every handler can reach.
@@ -69,7 +70,7 @@ pub struct AppState {
 }
 
 /// Register every route.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(health::metrics)
@@ -98,5 +99,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(exports::configure)
         .configure(sendings::configure)
         .configure(docs::configure)
-        .configure(crate::web::configure);
+        .configure(web::configure);
 }

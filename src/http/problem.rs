@@ -421,11 +421,9 @@ impl ResponseError for ApiError {
                     kind: "urn:cloudseal:problem:attachments-refused".into(),
                     title: "Attachments refused".into(),
                     status: status.as_u16(),
-                    detail: Some(
-                        "Nothing was sent: every attachment needs your signature over it that \
-                         passes verification. See `files` for what is wrong with each."
-                            .into(),
-                    ),
+                    detail: self
+                        .public_detail()
+                        .map(|d| format!("{d} See `files` for what is wrong with each.")),
                     oauth_error: None,
                     checks: None,
                     files: Some(files.clone()),

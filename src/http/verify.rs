@@ -1,7 +1,7 @@
 //! Verification over HTTP, open to anyone: a signature (and its document) in, the report or a
 //! sealed protocol out; a protocol file in, whether its seal holds. Signed-in callers (bearer
 //! token) keep their protocols and may verify against their stored documents. The cabinet's
-//! pages `/verify` and `/verify/protocol` (`web/public.rs`) let a browser do both without script.
+//! pages `/verify` and `/verify/protocol` (`http/web/public.rs`) let a browser do both without script.
 
 use super::AppState;
 use super::auth::{Meta, Signed, Visitor};

@@ -4,7 +4,7 @@
 
 use crate::support::accounts::{PASSWORD, get_as, last_code, subscriber};
 use crate::support::browser::Browser;
-use crate::support::registration::holder;
+use crate::support::registration::{first_serial, holder};
 use crate::support::spawn;
 use serde_json::Value;
 
@@ -19,12 +19,7 @@ fn header<'a>(page: &'a crate::support::browser::Page, name: &str) -> &'a str {
 async fn a_holder_signs_in_sees_their_cabinet_switches_language_and_signs_out() {
     let app = spawn().await;
     let (sub, _) = holder(&app, "Berlin").await;
-    let certs: Value = get_as(&app, "/api/v1/me/certificates", &sub.access)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let serial = certs[0]["serial"].as_str().unwrap().to_owned();
+    let serial = first_serial(&app, &sub).await;
     let mut browser = Browser::new(&app);
 
     let form = browser.get("/signin").await;

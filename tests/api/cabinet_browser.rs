@@ -3,10 +3,9 @@
 //! outbox. `make test` installs chromium and the e2e packages; without them this test fails
 //! and says what is missing.
 
-use crate::support::accounts::{PASSWORD, get_as, last_code};
-use crate::support::registration::holder;
+use crate::support::accounts::{PASSWORD, last_code};
+use crate::support::registration::{first_serial, holder};
 use crate::support::spawn;
-use serde_json::Value;
 use std::path::Path;
 use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -28,12 +27,7 @@ async fn the_cabinet_in_a_real_browser_keyboard_only_on_a_phone_in_both_language
     );
     let app = spawn().await;
     let (sub, _) = holder(&app, "Lisbon").await;
-    let certs: Value = get_as(&app, "/api/v1/me/certificates", &sub.access)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let serial = certs[0]["serial"].as_str().unwrap().to_owned();
+    let serial = first_serial(&app, &sub).await;
     let shots = root.join("target/e2e-screenshots");
 
     let mut node = tokio::process::Command::new("node")

@@ -419,3 +419,14 @@ pub fn check(application: &Value, name: &str) -> Value {
         .unwrap_or_else(|| panic!("no check {name}"))
         .clone()
 }
+
+/// The serial of the holder's first certificate, as the API lists it.
+pub async fn first_serial(app: &TestApp, sub: &Session) -> String {
+    let certs: Value =
+        crate::support::accounts::get_as(app, "/api/v1/me/certificates", &sub.access)
+            .await
+            .json()
+            .await
+            .unwrap();
+    certs[0]["serial"].as_str().unwrap().to_owned()
+}

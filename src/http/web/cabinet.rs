@@ -68,7 +68,10 @@ async fn home(
     person: &Person,
     meta: &Meta,
 ) -> Result<HttpResponse, WebError> {
-    let profile = state.identity.profile(person).await?;
+    let profile = match c.profile() {
+        Some(p) => p,
+        None => &state.identity.profile(person).await?,
+    };
     let mut page = Dashboard {
         c,
         name: format!("{} {}", profile.given_name, profile.surname),

@@ -27,5 +27,5 @@ async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("../../static/cabinet.css"))
+        .body(include_str!("../../../static/cabinet.css"))
 }

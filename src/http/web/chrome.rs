@@ -7,6 +7,7 @@ use super::i18n::Tr;
 use crate::http::AppState;
 use crate::http::login::host_cookie;
 use crate::identity::Person;
+use crate::identity::accounts::Profile;
 use crate::identity::codes::same;
 use crate::identity::sessions::COOKIE_NAME;
 use crate::identity::values::Language;
@@ -31,6 +32,7 @@ pub struct Chrome {
     /// Whether someone is signed in (the navigation differs).
     pub signed_in: bool,
     person: Option<Person>,
+    profile: Option<Profile>,
     safe: bool,
     new_form_cookie: Option<Cookie<'static>>,
 }
@@ -87,14 +89,13 @@ impl Chrome {
             if let Ok(crate::identity::Principal::Person(p)) = found
                 && let Ok(csrf) = state.identity.csrf_token(p.session.0)
             {
-                let lang = state
-                    .identity
-                    .profile(&p)
-                    .await
-                    .map(|profile| profile.language)
-                    .unwrap_or_else(|_| browser_language(req));
+                let profile = state.identity.profile(&p).await.ok();
+                let lang = profile
+                    .as_ref()
+                    .map_or_else(|| browser_language(req), |pr| pr.language);
                 return Chrome {
                     t: Tr::of(lang),
+                    profile,
                     csrf,
                     signed_in: true,
                     person: Some(p),
@@ -117,6 +118,7 @@ impl Chrome {
             csrf,
             signed_in: false,
             person: None,
+            profile: None,
             safe,
             new_form_cookie,
         }
@@ -129,6 +131,12 @@ impl Chrome {
             return Err(WebError::FormExpired);
         }
         self.person.as_ref().ok_or(WebError::SignIn)
+    }
+
+    /// The signed-in person's profile, read once per request with the session (the language
+    /// comes from it); `None` when nobody is signed in or it could not be read.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.profile.as_ref()
     }
 
     /// The signed-in person, once the form proves it came from our page (its token is the
