@@ -380,11 +380,6 @@ pub async fn cancel(
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    if reason.is_some_and(|r| r.chars().count() > 1000) {
-        return Err(ApiError::BadRequest(
-            "the reason holds at most 1000 characters".into(),
-        ));
-    }
     Ok(HttpResponse::Ok().json(state.registration.cancel(&actor.0, id, reason).await?))
 }
 

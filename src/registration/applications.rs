@@ -351,6 +351,11 @@ impl Registration {
         id: Uuid,
         reason: Option<&str>,
     ) -> Result<ApplicationView, RegistrationError> {
+        if reason.is_some_and(|r| r.chars().count() > 1000) {
+            return Err(RegistrationError::Invalid(
+                "the reason holds at most 1000 characters".into(),
+            ));
+        }
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         let app = self.locked(&tx, actor, id).await?;

@@ -77,6 +77,9 @@ async fn the_cabinet_in_a_real_browser_keyboard_only_on_a_phone_in_both_language
         "code-en",
         "cabinet-en",
         "cabinet-ru",
+        "application-new-en",
+        "application-en",
+        "application-ru",
         "signin-ru",
     ] {
         assert!(

@@ -2,7 +2,7 @@
 //! marker, activation and issuance on both tracks, checked by openssl.
 
 use crate::support::accounts::{get_as, problem, subscriber};
-use crate::support::pki::{openssl_ok, openssl_verify_chain, write_chain};
+use crate::support::pki::{certificate_request, openssl_ok, openssl_verify_chain, write_chain};
 use crate::support::registration::*;
 use crate::support::spawn;
 use serde_json::{Value, json};
@@ -163,32 +163,7 @@ async fn an_employee_on_the_own_key_track_gets_a_certificate_for_the_key_of_the_
     let op = officer(&app, point).await;
     let sub = subscriber(&app).await;
     let dir = tempfile::tempdir().unwrap();
-    openssl_ok(
-        dir.path(),
-        &[
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-out",
-            "key.pem",
-        ],
-    );
-    openssl_ok(
-        dir.path(),
-        &[
-            "req",
-            "-new",
-            "-key",
-            "key.pem",
-            "-subj",
-            "/CN=whatever",
-            "-out",
-            "req.pem",
-        ],
-    );
-    let csr = std::fs::read_to_string(dir.path().join("req.pem")).unwrap();
+    let csr = String::from_utf8(certificate_request(dir.path(), false)).unwrap();
 
     let a = file(&app, &sub, "qualified-own-key", point, employee()).await;
     assert_eq!(a["track"], "own_key");

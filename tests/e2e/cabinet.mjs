@@ -45,7 +45,7 @@ function watch(page, problems) {
 
 async function fitsTheScreen(page) {
   const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= width, `the page is wider (${scroll}px) than the screen (${width}px)`);
+  assert.ok(scroll <= width, `${page.url()} is wider (${scroll}px) than the screen (${width}px)`);
 }
 
 try {
@@ -76,6 +76,32 @@ try {
   await fitsTheScreen(page);
   await page.screenshot({ path: `${shots}/cabinet-en.png`, fullPage: true });
 
+  // Apply for a certificate through the form, on the phone.
+  await page.getByRole('link', { name: 'Applications' }).first().click();
+  await page.getByRole('link', { name: 'New application' }).click();
+  assert.equal(await page.locator('h1').innerText(), 'New application');
+  await fitsTheScreen(page);
+  await page.getByLabel('Surname').fill('Smirnova');
+  await page.getByLabel('Given name').fill('Olga');
+  await page.getByLabel('Date of birth').fill('1988-07-15');
+  await page.getByLabel('Citizenship').fill('RU');
+  await page.getByLabel('Country of residence').fill('PT');
+  await page.getByLabel('SNILS').fill('112-233-445 95');
+  await page.getByLabel('Series').fill('4509');
+  await page.getByLabel('Number', { exact: true }).fill('123456');
+  await page.getByLabel('Date of issue').fill('2015-03-04');
+  await page.getByLabel('Issued by').fill('OVD Tverskoy');
+  await page.getByLabel('Issuing unit code').fill('770-001');
+  await page.screenshot({ path: `${shots}/application-new-en.png`, fullPage: true });
+  await page.getByRole('button', { name: 'File the application' }).click();
+  await page.waitForURL(/\/cabinet\/applications\/[0-9a-f-]{36}$/);
+  const application = page.url();
+  assert.equal(await page.locator('[aria-current="step"] span').innerText(), 'Checking the data');
+  assert.ok((await page.locator('main').innerText()).includes('Smirnova Olga, 1988-07-15'));
+  await fitsTheScreen(page);
+  await page.screenshot({ path: `${shots}/application-en.png`, fullPage: true });
+  await page.goto(`${base}/cabinet`);
+
   const cookies = await phone.cookies();
   const session = cookies.find((c) => c.name === '__Host-cloudseal');
   assert.ok(session, 'the session cookie is set');
@@ -92,6 +118,11 @@ try {
   assert.equal(await page.locator('h1').innerText(), 'Личный кабинет');
   assert.ok((await page.locator('main').innerText()).includes('Действует'));
   await page.screenshot({ path: `${shots}/cabinet-ru.png`, fullPage: true });
+  await page.goto(application);
+  assert.equal(await page.locator('[aria-current="step"] span').innerText(), 'Проверка данных');
+  assert.ok((await page.locator('main').innerText()).includes('Ход исполнения'));
+  await fitsTheScreen(page);
+  await page.screenshot({ path: `${shots}/application-ru.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Выйти' }).click();
   await page.waitForURL(`${base}/signin`);

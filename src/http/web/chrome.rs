@@ -25,6 +25,8 @@ const LANG_COOKIE: &str = "__Host-cloudseal-lang";
 
 /// The request as a page sees it.
 pub struct Chrome {
+    /// The page's language (the words of other areas are looked up by it).
+    pub lang: Language,
     /// The words of the page's language.
     pub t: &'static Tr,
     /// The token every form on the page carries.
@@ -94,6 +96,7 @@ impl Chrome {
                     .as_ref()
                     .map_or_else(|| browser_language(req), |pr| pr.language);
                 return Chrome {
+                    lang,
                     t: Tr::of(lang),
                     profile,
                     csrf,
@@ -113,8 +116,10 @@ impl Chrome {
                 (value.clone(), Some(host_cookie(FORM_COOKIE, value)))
             }
         };
+        let lang = browser_language(req);
         Chrome {
-            t: Tr::of(browser_language(req)),
+            lang,
+            t: Tr::of(lang),
             csrf,
             signed_in: false,
             person: None,
@@ -159,6 +164,18 @@ impl Chrome {
         } else {
             Err(WebError::FormExpired)
         }
+    }
+
+    /// Whether the signed-in person files applications (a subscriber for themself, a partner
+    /// agent for clients), so the navigation offers them.
+    pub fn applies(&self) -> bool {
+        self.person.as_ref().is_some_and(|p| {
+            matches!(
+                p.role,
+                crate::identity::values::Role::Subscriber
+                    | crate::identity::values::Role::PartnerAgent
+            )
+        })
     }
 
     /// The form cookie to set when this request created it.

@@ -2,6 +2,8 @@
 //! services the API calls, so every rule — limits, visibility, audit — is the API's. No script
 //! is needed; every form carries a CSRF token; every word is in English and Russian.
 
+mod applications;
+mod applications_view;
 mod cabinet;
 mod chrome;
 mod error;
@@ -18,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(stylesheet)
         .configure(signin::configure)
         .configure(cabinet::configure)
+        .configure(applications::configure)
         .configure(public::configure);
 }
 

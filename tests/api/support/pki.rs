@@ -212,6 +212,44 @@ pub fn openssl_ok(dir: &Path, args: &[&str]) -> String {
     text
 }
 
+/// A P-256 key made in `dir` (`key.pem`) and a PKCS#10 request for it, as someone on the
+/// own-key track makes on their token: `req.pem`, or `req.der` when `der`. The request's bytes.
+pub fn certificate_request(dir: &Path, der: bool) -> Vec<u8> {
+    openssl_ok(
+        dir,
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            "key.pem",
+        ],
+    );
+    let (form, out) = if der {
+        ("DER", "req.der")
+    } else {
+        ("PEM", "req.pem")
+    };
+    openssl_ok(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "key.pem",
+            "-subj",
+            "/CN=whatever",
+            "-outform",
+            form,
+            "-out",
+            out,
+        ],
+    );
+    std::fs::read(dir.join(out)).unwrap()
+}
+
 /// The serial number octets of a DER certificate.
 pub fn serial_of(der: &[u8]) -> Vec<u8> {
     cloudseal::pki::parse_certificate(der)

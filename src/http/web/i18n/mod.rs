@@ -1,9 +1,13 @@
-//! Every word the cabinet shows, in English and Russian. One struct holds them so a string
-//! missing in either language is a compile error, not a page in two languages.
+//! Every word the cabinet shows, in English and Russian. One struct per area of pages holds
+//! them (this file the words every page shares), so a string missing in either language is a
+//! compile error, not a page in two languages.
+
+mod applications;
 
 use crate::identity::values::Language;
 use crate::registration::Status;
 use crate::registration::views::CertificateStatus;
+pub use applications::AppWords;
 
 /// The cabinet's words in one language.
 pub struct Tr {
