@@ -3,7 +3,7 @@
 //! application moves, confirming the data, sending an own-key request, withdrawing, and other
 //! people's applications looking like nothing at all.
 
-use crate::support::accounts::{PASSWORD, get_as, member, subscriber};
+use crate::support::accounts::{PASSWORD, get_as, member, partner_agent, subscriber};
 use crate::support::browser::{Browser, Page};
 use crate::support::pki::certificate_request;
 use crate::support::registration::{accept_and_pay, desk, employee, file, individual, operator};
@@ -349,4 +349,72 @@ async fn withdrawing_an_own_key_request_and_other_peoples_applications() {
     let out = nobody.get("/cabinet/applications/new").await;
     assert_eq!(out.status, 303);
     assert_eq!(out.location(), "/signin");
+}
+
+#[tokio::test]
+async fn a_partner_agent_files_for_a_client_who_alone_confirms_it() {
+    let app = spawn().await;
+    let point = desk(&app, "Nicosia").await;
+    let op = operator(&app, point).await;
+    let agent = partner_agent(&app, "Overseas Help Ltd").await;
+    let client = subscriber(&app).await;
+    let mut browser = Browser::new(&app);
+    let home = browser
+        .sign_in(&agent.person.email, PASSWORD, &agent.person.phone)
+        .await;
+    assert!(home.body.contains("href=\"/cabinet/applications\""));
+    let form = browser.get("/cabinet/applications/new").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("name=\"subscriber_email\""));
+
+    let mut typed = filled(&form.csrf(), "simple-cloud", &point.to_string());
+    typed.push(("subscriber_email".into(), "nobody@example.org".into()));
+    let again = send(&mut browser, "/cabinet/applications", &typed).await;
+    assert_eq!(again.status, 400);
+    assert!(again.body.contains("no subscriber account has that email"));
+    assert!(again.body.contains("value=\"nobody@example.org\""));
+    set(&mut typed, "subscriber_email", &client.person.email);
+    let filed = send(&mut browser, "/cabinet/applications", &typed).await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+    let path = filed.location().to_owned();
+    let id = path.rsplit('/').next().unwrap().to_owned();
+    let theirs: Value = get_as(&app, "/api/v1/applications", &client.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["total"], 1, "filed for the client");
+    assert_eq!(theirs["items"][0]["id"], id.as_str());
+    let list = browser.get("/cabinet/applications").await;
+    assert!(list.body.contains("Applications found: 1"));
+    assert!(list.body.contains("Иванова Анна"));
+
+    // Only the applicant confirms what goes into their certificate.
+    accept_and_pay(&app, &op, &id).await;
+    let page = browser.get(&path).await;
+    assert_eq!(current_step(&page), "Awaiting the certificate request");
+    assert!(!page.body.contains("Confirm the data"));
+    let refused = browser
+        .post(&format!("{path}/request"), &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("only the applicant confirms the certificate request")
+    );
+    let mut own = Browser::new(&app);
+    own.sign_in(&client.person.email, PASSWORD, &client.person.phone)
+        .await;
+    let page = own.get(&path).await;
+    assert!(page.body.contains("Confirm the data"));
+    let done = own
+        .post(&format!("{path}/request"), &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(done.status, 303);
+    assert_eq!(
+        current_step(&browser.get(&path).await),
+        "Awaiting identification",
+        "the agent sees the client's progress"
+    );
 }

@@ -212,6 +212,26 @@ pub async fn subscriber(app: &TestApp) -> Session {
 
 /// A staff member made by the service itself (as the CLI does), logged in.
 pub async fn member(app: &TestApp, role: &str, point_of_issue: Option<uuid::Uuid>) -> Session {
+    member_of(app, role, point_of_issue, None).await
+}
+
+/// An agent of a new partner organisation called `name`, logged in.
+pub async fn partner_agent(app: &TestApp, name: &str) -> Session {
+    let partner = app
+        .identity
+        .create_partner(name, cloudseal::audit::AuditEvent::system("partner.create"))
+        .await
+        .unwrap();
+    member_of(app, "partner_agent", None, Some(partner)).await
+}
+
+/// A member of `role`, of a point of issue or a partner, logged in.
+pub async fn member_of(
+    app: &TestApp,
+    role: &str,
+    point_of_issue: Option<uuid::Uuid>,
+    partner: Option<uuid::Uuid>,
+) -> Session {
     use cloudseal::identity::staff::NewMember;
     use cloudseal::identity::values::*;
     let (email, phone) = contact();
@@ -228,7 +248,7 @@ pub async fn member(app: &TestApp, role: &str, point_of_issue: Option<uuid::Uuid
                 phone: Phone::parse(&phone).unwrap(),
                 language: Language::En,
                 point_of_issue,
-                partner: None,
+                partner,
             },
             Some(NewPassword::parse(PASSWORD, &e).unwrap()),
             cloudseal::audit::AuditEvent::system("account.create_member"),
