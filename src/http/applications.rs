@@ -28,7 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(submit_request);
 }
 
-pub(super) fn path_id(raw: &str) -> Result<Uuid, ApiError> {
+/// An id from the path; a malformed one names nothing (404, like someone else's).
+pub(crate) fn path_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
 }
 

@@ -8,6 +8,7 @@ use super::error::{WebError, answer};
 use super::i18n::AppWords;
 use super::render::{html, see_other};
 use crate::http::AppState;
+use crate::http::applications::path_id;
 use crate::http::auth::Meta;
 use crate::http::problem::ApiError;
 use crate::http::verify::read_field;
@@ -21,7 +22,6 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use uuid::Uuid;
 
 /// Applications per page of the list.
 const PAGE: i64 = 20;
@@ -46,10 +46,6 @@ fn actor(person: &Person, meta: &Meta) -> Result<Actor, WebError> {
             .ok_or_else(|| ApiError::forbidden("Applications are for applicants.").into()),
         _ => Err(ApiError::forbidden("Applications are for applicants.").into()),
     }
-}
-
-fn path_id(raw: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(raw).map_err(|_| WebError::Api(ApiError::NotFound))
 }
 
 fn page_number(req: &HttpRequest) -> Result<i64, WebError> {
