@@ -4,6 +4,7 @@
 use super::lifecycle::Status;
 use super::values::{Applicant, ProductKind, Track};
 use super::{RegistrationError, applicant_of, corrupt, kind_of, status_of, track_of};
+use crate::pki::revocation::RevocationReason;
 use crate::store::applications::{ApplicationRow, CheckRow, HistoryRow};
 use crate::store::certificates::CertificateRow;
 use chrono::{DateTime, Utc};
@@ -93,8 +94,10 @@ pub struct CertificateView {
     pub activated_at: Option<DateTime<Utc>>,
     /// When revoked.
     pub revoked_at: Option<DateTime<Utc>>,
-    /// Why.
+    /// The note recorded with the revocation: an operator's words, or "by the holder".
     pub revocation_reason: Option<String>,
+    /// The RFC 5280 reason the CRL and OCSP publish (`keyCompromise`, `superseded`, …).
+    pub revocation_code: Option<String>,
     /// The certificate this one supersedes.
     pub replaces: Option<Uuid>,
 }
@@ -235,6 +238,10 @@ pub(super) fn certificate_view(c: &CertificateRow, now: DateTime<Utc>) -> Certif
         activated_at: c.activated_at,
         revoked_at: c.revoked_at,
         revocation_reason: c.revocation_reason.clone(),
+        revocation_code: c
+            .revocation_code
+            .and_then(RevocationReason::from_code)
+            .map(|r| r.as_str().to_owned()),
         replaces: c.replaces,
     }
 }

@@ -34,12 +34,15 @@ pub struct CertificateRow {
     pub activated_at: Option<DateTime<Utc>>,
     /// Revoked.
     pub revoked_at: Option<DateTime<Utc>>,
-    /// Why.
+    /// The note recorded with the revocation (an operator's words, or who revoked).
     pub revocation_reason: Option<String>,
+    /// The RFC 5280 CRLReason code the CA published (the registry's record).
+    pub revocation_code: Option<i16>,
 }
 
 const COLUMNS: &str = "id, application_id, account_id, status, key_id, serial, der, \
-    not_before, not_after, replaces, created_at, activated_at, revoked_at, revocation_reason";
+    not_before, not_after, replaces, created_at, activated_at, revoked_at, revocation_reason, \
+    (SELECT i.revocation_reason FROM issued_certificates i WHERE i.serial = certificates.serial)";
 
 fn row(r: &tokio_postgres::Row) -> CertificateRow {
     CertificateRow {
@@ -57,6 +60,7 @@ fn row(r: &tokio_postgres::Row) -> CertificateRow {
         activated_at: r.get(11),
         revoked_at: r.get(12),
         revocation_reason: r.get(13),
+        revocation_code: r.get(14),
     }
 }
 

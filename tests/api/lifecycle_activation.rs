@@ -9,20 +9,6 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-async fn identified(
-    app: &crate::support::TestApp,
-    name: &str,
-) -> (crate::support::accounts::Session, Officer, String) {
-    let point = desk(app, name).await;
-    let op = officer(app, point).await;
-    let sub = subscriber(app).await;
-    let a = file(app, &sub, "qualified-cloud", point, individual()).await;
-    let id = a["id"].as_str().unwrap().to_owned();
-    to_identification(app, &sub, &op, &id, None).await;
-    identify(app, &op, &id).await;
-    (sub, op, id)
-}
-
 #[tokio::test]
 async fn wrong_markers_count_lock_after_five_and_a_resent_marker_replaces_the_old() {
     let app = spawn().await;
@@ -333,6 +319,7 @@ async fn an_operator_revokes_with_a_reason_only_on_their_point() {
         .unwrap();
     assert_eq!(v["status"], "revoked");
     assert_eq!(v["revocation_reason"], "left the company");
+    assert_eq!(v["revocation_code"], "affiliationChanged");
 }
 
 fn signed(secret: &str, ts: i64, body: &str) -> String {

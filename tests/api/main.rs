@@ -9,6 +9,7 @@ mod ca_interface;
 mod cabinet;
 mod cabinet_applications;
 mod cabinet_browser;
+mod cabinet_certificates;
 mod cms;
 mod config;
 mod crl;

@@ -3,8 +3,8 @@
 //! or upload the request, withdraw). The same registration service as the API decides.
 
 use super::applications_view::{self as view, Applying};
-use super::chrome::Chrome;
-use super::error::{WebError, answer};
+use super::chrome::{Chrome, Confirmed};
+use super::error::{WebError, answer, refusal};
 use super::i18n::AppWords;
 use super::render::{html, see_other};
 use crate::http::AppState;
@@ -176,16 +176,7 @@ async fn file_application(
         };
         match state.registration.file(&actor, new).await {
             Ok(filed) => Ok(see_other(&format!("/cabinet/applications/{}", filed.id)).finish()),
-            Err(e) => {
-                let api = ApiError::from(e);
-                let status = actix_web::ResponseError::status_code(&api);
-                match api.public_detail() {
-                    Some(detail) if status.is_client_error() => {
-                        form_page(&c, &state, person, &form, Some((status, detail))).await
-                    }
-                    _ => Err(WebError::Api(api)),
-                }
-            }
+            Err(e) => form_page(&c, &state, person, &form, Some(refusal(e)?)).await,
         }
     }
     .await;
@@ -225,12 +216,6 @@ async fn application_page(
     }
     .await;
     answer(&c, result)
-}
-
-/// A form that only proves it came from our page.
-#[derive(Deserialize)]
-struct Confirmed {
-    csrf: String,
 }
 
 #[post("/cabinet/applications/{id}/request")]

@@ -270,6 +270,7 @@ pub struct Check {
 
 /// A certificate issued on the application.
 pub struct Issued {
+    pub id: Uuid,
     pub serial: String,
     pub status: &'static str,
     pub valid: String,
@@ -307,6 +308,8 @@ pub struct Shown {
     pub can_confirm: bool,
     pub can_upload: bool,
     pub can_withdraw: bool,
+    pub can_activate: bool,
+    pub holder: bool,
 }
 
 /// The process panel: every working status in lifecycle order with the last time it was
@@ -424,6 +427,7 @@ impl Shown {
                 .certificates
                 .iter()
                 .map(|k| Issued {
+                    id: k.id,
                     serial: k.serial.clone().unwrap_or_default(),
                     status: c.t.certificate_status(k.status),
                     valid: match (k.not_before, k.not_after) {
@@ -447,6 +451,8 @@ impl Shown {
             can_confirm: awaiting_request && a.track == Track::Cloud,
             can_upload: awaiting_request && a.track == Track::OwnKey,
             can_withdraw: a.status.data_editable(),
+            can_activate: a.status == Status::Issuing && applicant,
+            holder: applicant,
         }
     }
 }

@@ -23,6 +23,13 @@ const FORM_COOKIE: &str = "__Host-cloudseal-form";
 /// Cookie remembering the language chosen before signing in.
 const LANG_COOKIE: &str = "__Host-cloudseal-lang";
 
+/// A form that only proves it came from our page (a button that acts).
+#[derive(serde::Deserialize)]
+pub struct Confirmed {
+    /// The page's token.
+    pub csrf: String,
+}
+
 /// The request as a page sees it.
 pub struct Chrome {
     /// The page's language (the words of other areas are looked up by it).
@@ -174,6 +181,16 @@ impl Chrome {
                 p.role,
                 crate::identity::values::Role::Subscriber
                     | crate::identity::values::Role::PartnerAgent
+            )
+        })
+    }
+
+    /// Whether the signed-in person may hold certificates (the navigation links them).
+    pub fn holds(&self) -> bool {
+        self.person.as_ref().is_some_and(|p| {
+            matches!(
+                p.role,
+                crate::identity::values::Role::Subscriber | crate::identity::values::Role::Operator
             )
         })
     }

@@ -84,3 +84,14 @@ fn page_with(
 pub fn answer(c: &Chrome, result: Result<HttpResponse, WebError>) -> HttpResponse {
     result.unwrap_or_else(|e| e.page(c))
 }
+
+/// A service's refusal that the form it came from shows again (status and public detail), or
+/// the error page for anything else (a failure, or a refusal with nothing to tell).
+pub fn refusal(e: impl Into<ApiError>) -> Result<(StatusCode, String), WebError> {
+    let api = e.into();
+    let status = actix_web::ResponseError::status_code(&api);
+    match api.public_detail() {
+        Some(detail) if status.is_client_error() => Ok((status, detail)),
+        _ => Err(WebError::Api(api)),
+    }
+}

@@ -2,14 +2,17 @@
 //! services the API calls, so every rule — limits, visibility, audit — is the API's. No script
 //! is needed; every form carries a CSRF token; every word is in English and Russian.
 
+mod activation;
 mod applications;
 mod applications_view;
 mod cabinet;
+mod certificates;
 mod chrome;
 mod error;
 mod i18n;
 mod public;
 mod render;
+mod second_factor;
 mod signin;
 
 use actix_web::http::header;
@@ -21,6 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(signin::configure)
         .configure(cabinet::configure)
         .configure(applications::configure)
+        .configure(activation::configure)
+        .configure(certificates::configure)
         .configure(public::configure);
 }
 

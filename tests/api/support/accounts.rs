@@ -62,6 +62,13 @@ pub async fn get_as(app: &TestApp, path: &str, token: &str) -> reqwest::Response
         .unwrap()
 }
 
+/// GET `path` as `token`'s session, which must answer 200; the JSON.
+pub async fn read_as(app: &TestApp, path: &str, token: &str) -> Value {
+    let r = get_as(app, path, token).await;
+    assert_eq!(r.status(), 200, "{path}");
+    r.json().await.unwrap()
+}
+
 pub async fn post_as(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::Response {
     app.http
         .post(app.url(path))

@@ -334,6 +334,19 @@ pub async fn activate(
     .await
 }
 
+/// A subscriber whose cloud application in `city` is identified (its certificate waits for
+/// activation), and the officer who identified them: (subscriber, officer, application id).
+pub async fn identified(app: &TestApp, city: &str) -> (Session, Officer, String) {
+    let point = desk(app, city).await;
+    let op = officer(app, point).await;
+    let sub = crate::support::accounts::subscriber(app).await;
+    let a = file(app, &sub, "qualified-cloud", point, individual()).await;
+    let id = a["id"].as_str().unwrap().to_owned();
+    to_identification(app, &sub, &op, &id, None).await;
+    identify(app, &op, &id).await;
+    (sub, op, id)
+}
+
 /// A subscriber with an active cloud certificate: (application id, certificate JSON).
 pub async fn active_certificate(
     app: &TestApp,

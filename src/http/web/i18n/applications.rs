@@ -141,6 +141,8 @@ pub struct AppWords {
     pub withdraw: &'static str,
     /// Label: why (optional).
     pub reason: &'static str,
+    /// Button: open the activation form.
+    pub activate: &'static str,
     /// Rejected: the reason follows.
     pub rejected_because: &'static str,
 }
@@ -326,6 +328,7 @@ pub static EN: AppWords = AppWords {
     send_request: "Send the request",
     withdraw: "Withdraw the application",
     reason: "Reason (optional)",
+    activate: "Activate the certificate",
     rejected_because: "Reason given:",
 };
 
@@ -398,5 +401,6 @@ pub static RU: AppWords = AppWords {
     send_request: "Отправить запрос",
     withdraw: "Отозвать заявление",
     reason: "Причина (необязательно)",
+    activate: "Активировать сертификат",
     rejected_because: "Причина:",
 };

@@ -3,11 +3,13 @@
 //! compile error, not a page in two languages.
 
 mod applications;
+mod certificates;
 
 use crate::identity::values::Language;
 use crate::registration::Status;
 use crate::registration::views::CertificateStatus;
 pub use applications::AppWords;
+pub use certificates::CertWords;
 
 /// The cabinet's words in one language.
 pub struct Tr {
