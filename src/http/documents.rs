@@ -41,6 +41,23 @@ fn multipart(req: &HttpRequest) -> bool {
         })
 }
 
+/// The document a form part carries: `name`, and the part's media type (octet-stream when it
+/// gives none).
+pub(crate) fn form_document(
+    name: &str,
+    field: &actix_multipart::Field,
+) -> Result<NewDocument, ApiError> {
+    let media_type = match field.content_type() {
+        Some(m) => MediaType::parse(m.essence_str())?,
+        None => MediaType::octet_stream(),
+    };
+    Ok(NewDocument {
+        name: DocumentName::parse(name)?,
+        media_type,
+        declared_size: None,
+    })
+}
+
 /// Upload a document: the raw body with `?name=` and its `Content-Type`, or a
 /// `multipart/form-data` form whose first part is `file`. Larger than the limit → 413 and
 /// nothing stored.
@@ -82,15 +99,7 @@ pub async fn upload(
                     .map(str::to_owned)
             })
             .unwrap_or_default();
-        let media_type = match field.content_type() {
-            Some(m) => MediaType::parse(m.essence_str())?,
-            None => MediaType::octet_stream(),
-        };
-        let new = NewDocument {
-            name: DocumentName::parse(&name)?,
-            media_type,
-            declared_size: None,
-        };
+        let new = form_document(&name, &field)?;
         documents.upload(&who.0, &meta.0, new, field).await?
     } else {
         let media_type = match req

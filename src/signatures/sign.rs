@@ -394,6 +394,20 @@ impl Signatures {
             .collect())
     }
 
+    /// The holder's signatures over one of their documents (the document's page lists them).
+    pub async fn of_document(
+        &self,
+        holder: Uuid,
+        document: crate::documents::DocumentId,
+    ) -> Result<Vec<SignatureView>, SignatureError> {
+        let client = self.0.db.client().await?;
+        Ok(sql::of_document(&**client, holder, document.0)
+            .await?
+            .iter()
+            .map(SignatureView::from)
+            .collect())
+    }
+
     /// One of the holder's signatures.
     pub async fn signature(&self, holder: Uuid, id: Uuid) -> Result<SignatureRow, SignatureError> {
         let client = self.0.db.client().await?;

@@ -103,6 +103,24 @@ pub async fn list_owned(
     Ok(rows.iter().map(row).collect())
 }
 
+/// The holder's signatures over one of their stored documents, newest first.
+pub async fn of_document(
+    c: &impl GenericClient,
+    owner: Uuid,
+    document: Uuid,
+) -> Result<Vec<SignatureRow>, StoreError> {
+    let rows = c
+        .query(
+            &format!(
+                "SELECT {COLUMNS} FROM signatures WHERE owner_id = $1 AND document_id = $2 \
+                 ORDER BY created_at DESC, id"
+            ),
+            &[&owner, &document],
+        )
+        .await?;
+    Ok(rows.iter().map(row).collect())
+}
+
 /// One of the holder's signatures (another holder's is `None`).
 pub async fn get_owned(
     c: &impl GenericClient,

@@ -4,7 +4,7 @@
 //! and says what is missing.
 
 use crate::support::accounts::{PASSWORD, last_code};
-use crate::support::registration::{first_serial, holder};
+use crate::support::registration::{PIN, first_serial, holder};
 use crate::support::spawn;
 use std::path::Path;
 use std::process::Stdio;
@@ -38,6 +38,7 @@ async fn the_cabinet_in_a_real_browser_keyboard_only_on_a_phone_in_both_language
         .env("PASSWORD", PASSWORD)
         .env("PHONE", &sub.person.phone)
         .env("SERIAL", &serial)
+        .env("PIN", PIN)
         .env("CHROMIUM", &chromium)
         .env("SHOTS", &shots)
         .stdin(Stdio::piped())
@@ -78,6 +79,9 @@ async fn the_cabinet_in_a_real_browser_keyboard_only_on_a_phone_in_both_language
         "cabinet-en",
         "cabinet-ru",
         "application-new-en",
+        "documents-en",
+        "sign-en",
+        "document-en",
         "application-en",
         "application-ru",
         "signin-ru",

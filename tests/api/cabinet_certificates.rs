@@ -3,8 +3,8 @@
 //! typed echoed back), the certificate page and its downloads checked by openssl, revocation
 //! confirmed by the second factor, and other people's certificates looking like nothing.
 
-use crate::support::accounts::{PASSWORD, last_code, member, partner_agent, read_as, subscriber};
-use crate::support::browser::{Browser, Page};
+use crate::support::accounts::{PASSWORD, last_code, read_as, subscriber};
+use crate::support::browser::{Browser, Page, only_holders};
 use crate::support::pki::openssl_ok;
 use crate::support::registration::{PIN, identified, marker};
 use crate::support::spawn;
@@ -259,18 +259,5 @@ async fn certificate_pages_answer_only_their_holder() {
     assert_eq!(own.status, 200, "{}", own.body);
 
     // A partner agent, an auditor, nobody: no certificate pages.
-    let agent = partner_agent(&app, "Abroad Help").await;
-    let mut b = Browser::new(&app);
-    b.sign_in(&agent.person.email, PASSWORD, &agent.person.phone)
-        .await;
-    assert_eq!(b.get("/cabinet/certificates").await.status, 403);
-    let auditor = member(&app, "auditor", None).await;
-    let mut b = Browser::new(&app);
-    b.sign_in(&auditor.person.email, PASSWORD, &auditor.person.phone)
-        .await;
-    assert_eq!(b.get("/cabinet/certificates").await.status, 403);
-    let mut nobody = Browser::new(&app);
-    let page = nobody.get("/cabinet/certificates").await;
-    assert_eq!(page.status, 303);
-    assert_eq!(page.location(), "/signin");
+    only_holders(&app, "/cabinet/certificates").await;
 }

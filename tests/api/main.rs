@@ -10,6 +10,7 @@ mod cabinet;
 mod cabinet_applications;
 mod cabinet_browser;
 mod cabinet_certificates;
+mod cabinet_documents;
 mod cms;
 mod config;
 mod crl;

@@ -4,7 +4,7 @@
 // code the outbox holds for that phone. Every check that fails throws; the exit code says it.
 //
 // Environment: CABINET_URL (the server), LOGIN, PASSWORD, PHONE (a holder with an active
-// certificate), SERIAL (its serial), CHROMIUM (the browser binary), SHOTS (a directory for
+// certificate), SERIAL (its serial), PIN (its signing PIN), CHROMIUM (the browser binary), SHOTS (a directory for
 // screenshots of the main pages, for review).
 
 import { chromium } from 'playwright-core';
@@ -100,6 +100,44 @@ try {
   assert.ok((await page.locator('main').innerText()).includes('Smirnova Olga, 1988-07-15'));
   await fitsTheScreen(page);
   await page.screenshot({ path: `${shots}/application-en.png`, fullPage: true });
+
+  // Upload a document through the form; our script shows the progress as the bytes go.
+  await page.getByRole('link', { name: 'Documents' }).first().click();
+  assert.equal(await page.locator('h1').innerText(), 'Documents');
+  await fitsTheScreen(page);
+  await page.evaluate(() => {
+    const bar = document.getElementById('upload-progress');
+    new MutationObserver(() => {
+      sessionStorage.setItem('progress', `${bar.hidden ? 'hidden' : 'shown'} ${bar.value}`);
+    }).observe(bar, { attributes: true });
+  });
+  const contract = Buffer.from('Contract of sale No. 7. The seller sells, the buyer buys.\n'.repeat(40000));
+  await page.setInputFiles('#file', { name: 'contract.txt', mimeType: 'text/plain', buffer: contract });
+  await page.screenshot({ path: `${shots}/documents-en.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await page.waitForURL(/\/cabinet\/documents\/[0-9a-f-]{36}$/);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('progress')), 'shown 100');
+  assert.equal(await page.locator('h1').innerText(), 'contract.txt');
+  assert.ok((await page.locator('main').innerText()).includes('Not signed yet.'));
+
+  // Sign it by keyboard alone: the dialog names the document; PIN, Tab, code, Enter.
+  await page.getByRole('button', { name: 'Sign', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Sign' }).waitFor();
+  const dialog = await page.locator('main').innerText();
+  assert.ok(dialog.includes('contract.txt'), 'the dialog names the document');
+  assert.ok(dialog.includes(env('SERIAL')), 'and the certificate');
+  await fitsTheScreen(page);
+  await page.screenshot({ path: `${shots}/sign-en.png`, fullPage: true });
+  await page.keyboard.type(env('PIN'));
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(await smsCode(env('PHONE')));
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/cabinet\/documents\/[0-9a-f-]{36}$/);
+  const signed = await page.locator('main').innerText();
+  assert.ok(signed.includes('Download the signature'), 'the signature is listed');
+  await fitsTheScreen(page);
+  await page.screenshot({ path: `${shots}/document-en.png`, fullPage: true });
   await page.goto(`${base}/cabinet`);
 
   const cookies = await phone.cookies();

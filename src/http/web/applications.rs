@@ -48,21 +48,6 @@ fn actor(person: &Person, meta: &Meta) -> Result<Actor, WebError> {
     }
 }
 
-fn page_number(req: &HttpRequest) -> Result<i64, WebError> {
-    match req
-        .query_string()
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("page="))
-    {
-        None => Ok(1),
-        Some(raw) => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=100_000).contains(n))
-            .ok_or_else(|| ApiError::BadRequest("The page is a number from 1.".into()).into()),
-    }
-}
-
 #[derive(Template)]
 #[template(path = "applications.html")]
 struct ListPage<'a> {
@@ -79,7 +64,7 @@ async fn list_page(req: HttpRequest, state: web::Data<AppState>, meta: Meta) -> 
     let c = Chrome::of(&req, &state).await;
     let result = async {
         let actor = actor(c.reader()?, &meta)?;
-        let page = page_number(&req)?;
+        let page = super::query::page(&req)?;
         let (items, total) = state
             .registration
             .applications(

@@ -3,15 +3,14 @@
 //! second factor. Holders are subscribers and operators (an officer's own certificate).
 
 use super::applications_view::moment;
-use super::chrome::{Chrome, Confirmed};
-use super::error::{WebError, answer, refusal};
+use super::chrome::{Chrome, Confirmed, holder};
+use super::error::{answer, refusal};
 use super::i18n::CertWords;
 use super::render::{html, see_other};
 use super::second_factor::{Answer, Asked};
 use crate::http::AppState;
 use crate::http::applications::path_id;
-use crate::http::auth::{Authorised, Holders, Meta};
-use crate::identity::Person;
+use crate::http::auth::Meta;
 use crate::pki::revocation::RevocationReason;
 use crate::registration::CertificateView;
 use crate::registration::views::CertificateStatus;
@@ -27,11 +26,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(certificate_page)
         .service(revocation)
         .service(revoke);
-}
-
-/// The holder's capability, as the API's certificate routes take it.
-fn holder(person: &Person) -> Result<Person, WebError> {
-    Ok(Authorised::<Holders>::of(person.clone())?.0)
 }
 
 /// One certificate as the pages show it.

@@ -30,6 +30,12 @@ pub struct Confirmed {
     pub csrf: String,
 }
 
+/// The holder's capability (subscribers and operators), obtained as the API's certificate,
+/// document and signing routes obtain it.
+pub fn holder(person: &Person) -> Result<Person, WebError> {
+    Ok(crate::http::auth::Authorised::<crate::http::auth::Holders>::of(person.clone())?.0)
+}
+
 /// The request as a page sees it.
 pub struct Chrome {
     /// The page's language (the words of other areas are looked up by it).

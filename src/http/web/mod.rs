@@ -8,12 +8,15 @@ mod applications_view;
 mod cabinet;
 mod certificates;
 mod chrome;
+mod documents;
 mod error;
 mod i18n;
 mod public;
+mod query;
 mod render;
 mod second_factor;
 mod signin;
+mod signing;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
@@ -21,11 +24,14 @@ use actix_web::{HttpResponse, get, web};
 /// Register every page.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(stylesheet)
+        .service(upload_script)
         .configure(signin::configure)
         .configure(cabinet::configure)
         .configure(applications::configure)
         .configure(activation::configure)
         .configure(certificates::configure)
+        .configure(documents::configure)
+        .configure(signing::configure)
         .configure(public::configure);
 }
 
@@ -36,4 +42,13 @@ async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../../static/cabinet.css"))
+}
+
+/// The upload form's progress bar, our only script (the form works without it).
+#[get("/static/upload.js")]
+async fn upload_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../../static/upload.js"))
 }

@@ -29,7 +29,7 @@ impl Asked {
 }
 
 /// The confirmation fields of an act's form.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct Answer {
     /// The handle.
     #[serde(default)]

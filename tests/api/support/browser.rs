@@ -103,6 +103,13 @@ impl<'a> Browser<'a> {
         self.receive(r).await
     }
 
+    /// GET a file: the status and the bytes as sent.
+    pub async fn download(&mut self, path: &str) -> (u16, Vec<u8>) {
+        let b = self.with_headers(self.http.get(self.app.url(path)));
+        let r = b.send().await.unwrap();
+        (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let b = self.with_headers(self.http.post(self.app.url(path)).form(form));
         let r = b.send().await.unwrap();
@@ -147,4 +154,25 @@ impl<'a> Browser<'a> {
         assert_eq!(home.status, 200, "{}", home.body);
         home
     }
+}
+
+/// `path` is for holders only: a partner agent and an auditor get 403, nobody is sent to sign
+/// in.
+pub async fn only_holders(app: &TestApp, path: &str) {
+    let agent = super::accounts::partner_agent(app, "Abroad Help").await;
+    let auditor = super::accounts::member(app, "auditor", None).await;
+    for s in [agent, auditor] {
+        let mut b = Browser::new(app);
+        b.sign_in(&s.person.email, super::accounts::PASSWORD, &s.person.phone)
+            .await;
+        assert_eq!(
+            b.get(path).await.status,
+            403,
+            "{path} for {}",
+            s.person.email
+        );
+    }
+    let page = Browser::new(app).get(path).await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location(), "/signin");
 }

@@ -4,12 +4,14 @@
 
 mod applications;
 mod certificates;
+mod documents;
 
 use crate::identity::values::Language;
 use crate::registration::Status;
 use crate::registration::views::CertificateStatus;
 pub use applications::AppWords;
 pub use certificates::CertWords;
+pub use documents::DocWords;
 
 /// The cabinet's words in one language.
 pub struct Tr {
@@ -49,6 +51,8 @@ pub struct Tr {
     pub hello: &'static str,
     /// Certificates heading.
     pub certificates: &'static str,
+    /// The documents link.
+    pub documents: &'static str,
     /// No certificate yet.
     pub no_certificates: &'static str,
     /// Column: serial number.
@@ -204,6 +208,7 @@ pub static EN: Tr = Tr {
     code_label: "Code",
     hello: "Hello,",
     certificates: "Certificates",
+    documents: "Documents",
     no_certificates: "You have no certificates yet.",
     serial: "Serial number",
     valid: "Valid",
@@ -270,6 +275,7 @@ pub static RU: Tr = Tr {
     code_label: "Код",
     hello: "Здравствуйте,",
     certificates: "Сертификаты",
+    documents: "Документы",
     no_certificates: "У вас пока нет сертификатов.",
     serial: "Серийный номер",
     valid: "Срок действия",
