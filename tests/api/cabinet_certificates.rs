@@ -6,7 +6,7 @@
 use crate::support::accounts::{PASSWORD, last_code, read_as, subscriber};
 use crate::support::browser::{Browser, Page, only_holders};
 use crate::support::pki::openssl_ok;
-use crate::support::registration::{PIN, identified, marker};
+use crate::support::registration::{PIN, holder, identified, marker};
 use crate::support::spawn;
 use serde_json::Value;
 
@@ -260,4 +260,100 @@ async fn certificate_pages_answer_only_their_holder() {
 
     // A partner agent, an auditor, nobody: no certificate pages.
     only_holders(&app, "/cabinet/certificates").await;
+}
+
+/// The reissue form's fields with the current PIN, the new PIN twice and the code.
+fn reissuing(
+    page: &Page,
+    pin: &str,
+    new: &str,
+    again: &str,
+    code: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf", page.csrf()),
+        ("pin", pin.to_owned()),
+        ("new_pin", new.to_owned()),
+        ("new_pin_again", again.to_owned()),
+        ("confirmation", page.hidden("confirmation")),
+        ("factor", page.hidden("factor")),
+        ("until", page.hidden("until")),
+        ("code", code.to_owned()),
+    ]
+}
+
+#[tokio::test]
+async fn a_holder_reissues_from_the_certificate_page_with_the_current_pin_and_a_new_one() {
+    let app = spawn().await;
+    let (sub, old) = holder(&app, "Tallinn").await;
+    let mut browser = Browser::new(&app);
+    browser
+        .sign_in(&sub.person.email, PASSWORD, &sub.person.phone)
+        .await;
+    let old_path = format!("/cabinet/certificates/{old}");
+    let page = browser.get(&old_path).await;
+    let start = format!("{old_path}/reissue/start");
+    assert!(page.body.contains(&format!("action=\"{start}\"")));
+    assert_eq!(
+        page.body.matches("id=\"reissue\"").count(),
+        1,
+        "one reissue section"
+    );
+    assert!(page.body.contains("<title>Certificate "), "a plain title");
+    let forged = browser.post(&start, &[("csrf", "forged")]).await;
+    assert_eq!(forged.status, 403);
+
+    let form = browser.post(&start, &[("csrf", &page.csrf())]).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("name=\"new_pin_again\""));
+    let code = last_code(&app, &sub.person.phone).await;
+    let reissue = format!("{old_path}/reissue");
+    let fresh = "harbour-4821";
+
+    // New PINs that differ: refused before the service is asked.
+    let typed = reissuing(&form, PIN, fresh, "harbour-4822", &code);
+    let again = send(&mut browser, &reissue, &typed).await;
+    assert_eq!(again.status, 400);
+    assert!(again.body.contains("The two PINs differ."));
+    assert!(!again.body.contains(fresh) && !again.body.contains(PIN));
+    // A wrong current PIN: refused by the key's custody; the code is spent, so a new one.
+    let typed = reissuing(&again, "not-my-pin-9", fresh, fresh, &code);
+    let wrong = send(&mut browser, &reissue, &typed).await;
+    assert!(
+        wrong.status >= 400 && wrong.status < 500,
+        "{}",
+        wrong.status
+    );
+    assert!(wrong.body.contains("role=\"alert\""));
+    assert_eq!(text_of(&wrong, "status"), "Active");
+    let certs: Value = read_as(&app, "/api/v1/me/certificates", &sub.access).await;
+    assert_eq!(
+        certs.as_array().unwrap().len(),
+        1,
+        "nothing refused was issued"
+    );
+
+    let form = browser.post(&start, &[("csrf", &page.csrf())]).await;
+    let code = last_code(&app, &sub.person.phone).await;
+    let typed = reissuing(&form, PIN, fresh, fresh, &code);
+    let done = send(&mut browser, &reissue, &typed).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let new_path = done.location().to_owned();
+    assert_ne!(new_path, old_path);
+    let new = browser.get(&new_path).await;
+    assert_eq!(text_of(&new, "status"), "Active");
+    assert!(
+        new.body.contains(&format!("href=\"{old_path}\"")),
+        "it names what it replaces"
+    );
+    let old_page = browser.get(&old_path).await;
+    assert_eq!(text_of(&old_page, "status"), "Revoked");
+    assert!(old_page.body.contains("Replaced by a new certificate"));
+    assert!(
+        !old_page.body.contains("/reissue/start\""),
+        "a revoked one is not reissued"
+    );
+    let new_id = new_path.rsplit('/').next().unwrap();
+    let v: Value = read_as(&app, &format!("/api/v1/credentials/{new_id}"), &sub.access).await;
+    assert_eq!(v["can_sign"], true);
 }

@@ -43,6 +43,7 @@ pub struct Shown {
     replaces: Option<Uuid>,
     downloadable: bool,
     revocable: bool,
+    reissuable: bool,
 }
 
 impl Shown {
@@ -68,6 +69,7 @@ impl Shown {
             replaces: v.replaces,
             downloadable: v.pem.is_some(),
             revocable: v.status == CertificateStatus::Active,
+            reissuable: v.status == CertificateStatus::Active && v.key_id.is_some(),
         }
     }
 }
@@ -105,23 +107,33 @@ struct Reason {
     chosen: bool,
 }
 
+/// What the certificate page's form waits for, if anything.
+pub(super) enum Waiting {
+    /// Nothing: the page as it is.
+    Nothing,
+    /// A revocation's code, with the reason chosen.
+    Revocation(Asked, RevocationReason),
+    /// A reissue's PINs and code.
+    Reissue(Asked),
+}
+
 #[derive(Template)]
 #[template(path = "certificate.html")]
 struct CertificatePage<'a> {
     c: &'a Chrome,
     cw: &'static CertWords,
     k: Shown,
-    asked: Option<Asked>,
+    revoking: Option<Asked>,
+    reissuing: Option<Asked>,
     reasons: Vec<Reason>,
     error: Option<String>,
 }
 
-/// The certificate page; with `asked`, its revocation form waits for the code.
-fn certificate_view(
+/// The certificate page, with the form that waits for a code if one does.
+pub(super) fn certificate_view(
     c: &Chrome,
     v: &CertificateView,
-    asked: Option<Asked>,
-    chosen: RevocationReason,
+    waiting: Waiting,
     refusal: Option<(StatusCode, String)>,
 ) -> HttpResponse {
     let cw = CertWords::of(c.lang);
@@ -129,11 +141,17 @@ fn certificate_view(
         Some((s, e)) => (s, Some(e)),
         None => (StatusCode::OK, None),
     };
+    let (revoking, reissuing, chosen) = match waiting {
+        Waiting::Nothing => (None, None, RevocationReason::Unspecified),
+        Waiting::Revocation(asked, chosen) => (Some(asked), None, chosen),
+        Waiting::Reissue(asked) => (None, Some(asked), RevocationReason::Unspecified),
+    };
     let page = CertificatePage {
         c,
         cw,
         k: Shown::of(c, cw, v),
-        asked,
+        revoking,
+        reissuing,
         reasons: RevocationReason::ALL
             .into_iter()
             .map(|r| Reason {
@@ -160,13 +178,7 @@ async fn certificate_page(
             .registration
             .certificate(&person, path_id(&id)?)
             .await?;
-        Ok(certificate_view(
-            &c,
-            &v,
-            None,
-            RevocationReason::Unspecified,
-            None,
-        ))
+        Ok(certificate_view(&c, &v, Waiting::Nothing, None))
     }
     .await;
     answer(&c, result)
@@ -189,14 +201,8 @@ async fn revocation(
             .registration
             .revocation_confirmation(&person, &meta.0, id)
             .await?;
-        let asked = Some(Asked::of(pending));
-        Ok(certificate_view(
-            &c,
-            &v,
-            asked,
-            RevocationReason::Unspecified,
-            None,
-        ))
+        let waiting = Waiting::Revocation(Asked::of(pending), RevocationReason::Unspecified);
+        Ok(certificate_view(&c, &v, waiting, None))
     }
     .await;
     answer(&c, result)
@@ -225,13 +231,13 @@ async fn revoke(
         let person = holder(c.confirm(&form.csrf)?)?;
         let id = path_id(&id)?;
         let v = state.registration.certificate(&person, id).await?;
-        let asked = Some(form.answer.asked());
+        let asked = form.answer.asked();
         let reason = match form.reason.parse::<RevocationReason>() {
             Ok(r) => r,
             Err(e) => {
                 let refused = Some((StatusCode::BAD_REQUEST, e));
-                let chosen = RevocationReason::Unspecified;
-                return Ok(certificate_view(&c, &v, asked, chosen, refused));
+                let waiting = Waiting::Revocation(asked, RevocationReason::Unspecified);
+                return Ok(certificate_view(&c, &v, waiting, refused));
             }
         };
         let done = state
@@ -247,7 +253,10 @@ async fn revoke(
             .await;
         match done {
             Ok(_) => Ok(see_other(&format!("/cabinet/certificates/{id}")).finish()),
-            Err(e) => Ok(certificate_view(&c, &v, asked, reason, Some(refusal(e)?))),
+            Err(e) => {
+                let waiting = Waiting::Revocation(asked, reason);
+                Ok(certificate_view(&c, &v, waiting, Some(refusal(e)?)))
+            }
         }
     }
     .await;

@@ -13,6 +13,7 @@ mod error;
 mod i18n;
 mod public;
 mod query;
+mod reissue;
 mod render;
 mod second_factor;
 mod signin;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(applications::configure)
         .configure(activation::configure)
         .configure(certificates::configure)
+        .configure(reissue::configure)
         .configure(documents::configure)
         .configure(signing::configure)
         .configure(public::configure);

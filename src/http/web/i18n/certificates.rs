@@ -64,6 +64,18 @@ pub struct CertWords {
     pub reason: &'static str,
     /// Button that finally revokes.
     pub revoke_for_good: &'static str,
+    /// Heading and button: reissue.
+    pub reissue: &'static str,
+    /// What a reissue does.
+    pub reissue_note: &'static str,
+    /// Label: the current signing PIN.
+    pub current_pin: &'static str,
+    /// Label: the new signing PIN (optional).
+    pub new_pin: &'static str,
+    /// Label: the new PIN again.
+    pub new_pin_again: &'static str,
+    /// Button that finally reissues.
+    pub reissue_now: &'static str,
     /// Column: the certificate's link.
     pub open: &'static str,
     /// Revocation reasons, in [`RevocationReason::ALL`] order.
@@ -119,6 +131,12 @@ static EN: CertWords = CertWords {
     revoke_warning: "A revoked certificate cannot be restored. Signatures made before the revocation stay valid; the key cannot sign again.",
     reason: "Reason",
     revoke_for_good: "Revoke for good",
+    reissue: "Reissue",
+    reissue_note: "A new key is created in the vault and a new certificate issued with the same data; at the same moment this certificate is revoked as replaced. Your current PIN authorises it. After the certificate expires a new application is needed instead.",
+    current_pin: "Current signing PIN",
+    new_pin: "New signing PIN (leave empty to keep the current one)",
+    new_pin_again: "New signing PIN again",
+    reissue_now: "Reissue now",
     open: "Open",
     reasons: [
         "Not stated",
@@ -159,6 +177,12 @@ static RU: CertWords = CertWords {
     revoke_warning: "Отозванный сертификат нельзя восстановить. Подписи, созданные до отзыва, остаются действительными; ключ больше не сможет подписывать.",
     reason: "Причина",
     revoke_for_good: "Отозвать окончательно",
+    reissue: "Перевыпустить",
+    reissue_note: "В хранилище создаётся новый ключ и выпускается новый сертификат с теми же данными; в тот же момент этот сертификат отзывается как заменённый. Подтверждается текущим ПИН-кодом. После окончания срока действия вместо перевыпуска нужна новая заявка.",
+    current_pin: "Текущий ПИН-код для подписи",
+    new_pin: "Новый ПИН-код для подписи (оставьте пустым, чтобы сохранить текущий)",
+    new_pin_again: "Новый ПИН-код ещё раз",
+    reissue_now: "Перевыпустить сейчас",
     open: "Открыть",
     reasons: [
         "Не указана",
