@@ -3,7 +3,7 @@
 //! and every refusal (no session, a form without its token, a wrong password or code).
 
 use crate::support::accounts::{PASSWORD, get_as, last_code, subscriber};
-use crate::support::browser::Browser;
+use crate::support::browser::{Browser, Page};
 use crate::support::registration::{first_serial, holder};
 use crate::support::spawn;
 use serde_json::Value;
@@ -285,4 +285,108 @@ async fn cabinet_refusals() {
     let css = russian.get("/static/cabinet.css").await;
     assert_eq!(css.status, 200);
     assert!(header(&css, "content-type").starts_with("text/css"));
+}
+
+/// Sign in through the pages from `start` (a sign-in page, maybe with `next`); the last
+/// answer (the redirect after the code).
+async fn sign_in_from(b: &mut Browser<'_>, start: &str, login: &str, phone: &str) -> Page {
+    let app = b.app();
+    let form = b.get(start).await;
+    assert_eq!(form.status, 200);
+    let mut fields = vec![
+        ("csrf", form.csrf()),
+        ("login", login.to_owned()),
+        ("password", PASSWORD.to_owned()),
+    ];
+    if form.body.contains("name=\"next\"") {
+        fields.push(("next", form.hidden("next")));
+    }
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let code_page = b.post("/signin", &pairs).await;
+    assert_eq!(code_page.status, 200, "{}", code_page.body);
+    let code = last_code(app, phone).await;
+    let mut fields = vec![
+        ("csrf", code_page.csrf()),
+        ("challenge", code_page.hidden("challenge")),
+        ("code", code),
+    ];
+    if code_page.body.contains("name=\"next\"") {
+        fields.push(("next", code_page.hidden("next")));
+    }
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post("/signin/code", &pairs).await
+}
+
+#[tokio::test]
+async fn signing_in_leads_back_to_the_page_asked_for_and_never_elsewhere() {
+    let app = spawn().await;
+    let (sub, _) = holder(&app, "Prague").await;
+    let mut browser = Browser::new(&app);
+    let asked = browser.get("/cabinet/documents?page=1").await;
+    assert_eq!(asked.status, 303);
+    assert_eq!(
+        asked.location(),
+        "/signin?next=%2Fcabinet%2Fdocuments%3Fpage%3D1"
+    );
+    let done = sign_in_from(
+        &mut browser,
+        asked.location(),
+        &sub.person.email,
+        &sub.person.phone,
+    )
+    .await;
+    assert_eq!(done.status, 303);
+    assert_eq!(done.location(), "/cabinet/documents?page=1");
+    // Signed in already: the sign-in page leads on at once.
+    let again = browser.get(asked.location()).await;
+    assert_eq!(again.location(), "/cabinet/documents?page=1");
+
+    for evil in [
+        "https%3A%2F%2Fevil.example%2F",
+        "%2F%2Fevil.example%2F",
+        "%2Fcabinet%5C%5Cevil",
+        "%2Fapi%2Fv1%2Fme",
+        "%2Fcabinetx",
+    ] {
+        let mut b = Browser::new(&app);
+        let page = b.get(&format!("/signin?next={evil}")).await;
+        assert!(
+            !page.body.contains("name=\"next\""),
+            "{evil} is not carried"
+        );
+        let done = sign_in_from(
+            &mut b,
+            &format!("/signin?next={evil}"),
+            &sub.person.email,
+            &sub.person.phone,
+        )
+        .await;
+        assert_eq!(done.location(), "/cabinet", "{evil}");
+    }
+    // A forged `next` in the form itself is checked again.
+    let mut b = Browser::new(&app);
+    let form = b.get("/signin").await;
+    let code_page = b
+        .post(
+            "/signin",
+            &[
+                ("csrf", &form.csrf()),
+                ("login", &sub.person.email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let code = last_code(&app, &sub.person.phone).await;
+    let done = b
+        .post(
+            "/signin/code",
+            &[
+                ("csrf", &code_page.csrf()),
+                ("challenge", &code_page.hidden("challenge")),
+                ("code", &code),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(done.location(), "/cabinet");
 }

@@ -348,7 +348,11 @@ async fn withdrawing_an_own_key_request_and_other_peoples_applications() {
     let mut nobody = Browser::new(&app);
     let out = nobody.get("/cabinet/applications/new").await;
     assert_eq!(out.status, 303);
-    assert_eq!(out.location(), "/signin");
+    assert_eq!(
+        out.location(),
+        "/signin?next=%2Fcabinet%2Fapplications%2Fnew",
+        "sign-in leads back"
+    );
 }
 
 #[tokio::test]

@@ -49,6 +49,7 @@ pub struct Chrome {
     person: Option<Person>,
     profile: Option<Profile>,
     safe: bool,
+    here: Option<String>,
     new_form_cookie: Option<Cookie<'static>>,
 }
 
@@ -84,6 +85,15 @@ fn browser_language(req: &HttpRequest) -> Language {
     }
 }
 
+/// Where sign-in may lead back to: a cabinet page of ours (a path under `/cabinet`, never
+/// another origin), at most 2000 characters.
+pub fn next_target(raw: &str) -> Option<&str> {
+    let ours = (raw == "/cabinet" || raw.starts_with("/cabinet/") || raw.starts_with("/cabinet?"))
+        && raw.len() <= 2000
+        && !raw.contains(['\\', '\r', '\n']);
+    ours.then_some(raw)
+}
+
 /// The cookie that remembers a language chosen before signing in.
 pub fn language_cookie(lang: Language) -> Cookie<'static> {
     host_cookie(LANG_COOKIE, lang.as_str().to_owned())
@@ -96,6 +106,11 @@ impl Chrome {
     /// anonymous: the page then asks them to sign in.
     pub async fn of(req: &HttpRequest, state: &web::Data<AppState>) -> Chrome {
         let safe = is_safe(req.method());
+        let here = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .filter(|p| safe && next_target(p).is_some());
         if let Some(cookie) = req.cookie(COOKIE_NAME) {
             let found = state
                 .identity
@@ -116,6 +131,7 @@ impl Chrome {
                     signed_in: true,
                     person: Some(p),
                     safe,
+                    here,
                     new_form_cookie: None,
                 };
             }
@@ -138,6 +154,7 @@ impl Chrome {
             person: None,
             profile: None,
             safe,
+            here,
             new_form_cookie,
         }
     }
@@ -189,6 +206,17 @@ impl Chrome {
                     | crate::identity::values::Role::PartnerAgent
             )
         })
+    }
+
+    /// The sign-in page that leads back here (a GET of a cabinet page), or plain sign-in.
+    pub fn signin_url(&self) -> String {
+        match &self.here {
+            Some(here) if here != "/cabinet" => format!(
+                "/signin?next={}",
+                form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()
+            ),
+            _ => "/signin".to_owned(),
+        }
     }
 
     /// Whether the signed-in person may hold certificates (the navigation links them).

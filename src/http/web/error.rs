@@ -43,7 +43,7 @@ impl WebError {
         let api = match self {
             WebError::SignIn => {
                 return HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, "/signin"))
+                    .insert_header((header::LOCATION, c.signin_url()))
                     .finish();
             }
             WebError::FormExpired => {

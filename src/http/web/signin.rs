@@ -1,7 +1,7 @@
 //! Signing in to the cabinet (password, then the SMS or authenticator code) and out, through
 //! the same identity service and attempt limits as the API's login.
 
-use super::chrome::Chrome;
+use super::chrome::{Chrome, next_target};
 use super::error::{WebError, answer};
 use super::render::{html, see_other};
 use crate::http::AppState;
@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[template(path = "signin.html")]
 struct SigninPage<'a> {
     c: &'a Chrome,
+    next: String,
     login: String,
     error: Option<String>,
 }
@@ -38,6 +39,7 @@ struct SigninPage<'a> {
 #[template(path = "code.html")]
 struct CodePage<'a> {
     c: &'a Chrome,
+    next: String,
     challenge: String,
     sent_to: Option<String>,
     error: Option<String>,
@@ -80,14 +82,30 @@ fn again<T: Template>(
     }
 }
 
+/// Where to go once signed in: `next` when it is a cabinet page of ours, else the cabinet.
+fn after_signin(next: &str) -> &str {
+    next_target(next).unwrap_or("/cabinet")
+}
+
+/// The `next` of the sign-in page's query, decoded.
+fn asked_next(req: &HttpRequest) -> String {
+    form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| next_target(v).is_some())
+        .unwrap_or_default()
+}
+
 #[get("/signin")]
 async fn signin_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
+    let next = asked_next(&req);
     if c.signed_in {
-        return see_other("/cabinet").finish();
+        return see_other(after_signin(&next)).finish();
     }
     let page = SigninPage {
         c: &c,
+        next,
         login: String::new(),
         error: None,
     };
@@ -99,6 +117,8 @@ async fn signin_page(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
 #[derive(Deserialize)]
 struct PasswordForm {
     csrf: String,
+    #[serde(default)]
+    next: String,
     login: String,
     password: String,
 }
@@ -127,6 +147,7 @@ async fn signin_password(
                 };
                 let page = CodePage {
                     c: &c,
+                    next: form.next.clone(),
                     challenge: pending.challenge.handle,
                     sent_to,
                     error: None,
@@ -135,6 +156,7 @@ async fn signin_password(
             }
             Err(e) => again(&c, e, |message| SigninPage {
                 c: &c,
+                next: form.next,
                 login: form.login,
                 error: Some(message),
             }),
@@ -149,6 +171,8 @@ async fn signin_password(
 #[derive(Deserialize)]
 struct CodeForm {
     csrf: String,
+    #[serde(default)]
+    next: String,
     challenge: String,
     code: String,
     sent_to: Option<String>,
@@ -174,12 +198,13 @@ async fn signin_code(
                 let cookie = session.cookie.ok_or_else(|| {
                     WebError::Api(ApiError::Internal("web session without its cookie".into()))
                 })?;
-                Ok(see_other("/cabinet")
+                Ok(see_other(after_signin(&form.next))
                     .cookie(session_cookie(cookie))
                     .finish())
             }
             Err(e) => again(&c, e, |message| CodePage {
                 c: &c,
+                next: form.next,
                 challenge: form.challenge,
                 sent_to: form.sent_to,
                 error: Some(message),

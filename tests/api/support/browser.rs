@@ -61,6 +61,11 @@ impl<'a> Browser<'a> {
         }
     }
 
+    /// The server this browser talks to.
+    pub fn app(&self) -> &'a TestApp {
+        self.app
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .iter()
@@ -174,5 +179,6 @@ pub async fn only_holders(app: &TestApp, path: &str) {
     }
     let page = Browser::new(app).get(path).await;
     assert_eq!(page.status, 303);
-    assert_eq!(page.location(), "/signin");
+    let back: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    assert_eq!(page.location(), format!("/signin?next={back}"));
 }
