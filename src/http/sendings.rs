@@ -77,7 +77,7 @@ pub struct SendingRequest {
 }
 
 /// A sending's id from the path; a malformed one is as unknown as any other.
-pub(super) fn object_id(raw: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn object_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
 }
 

@@ -8,14 +8,18 @@ mod applications_view;
 mod cabinet;
 mod certificates;
 mod chrome;
+mod compose;
 mod documents;
 mod error;
 mod i18n;
 mod public;
 mod query;
+mod receipt;
 mod reissue;
 mod render;
 mod second_factor;
+mod sendings;
+mod sendings_view;
 mod signin;
 mod signing;
 
@@ -34,6 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(reissue::configure)
         .configure(documents::configure)
         .configure(signing::configure)
+        .configure(compose::configure)
+        .configure(sendings::configure_fixed)
+        .configure(sendings::configure)
+        .configure(receipt::configure)
         .configure(public::configure);
 }
 

@@ -89,7 +89,6 @@ impl Form {
 struct SignPage<'a> {
     c: &'a Chrome,
     d: &'static DocWords,
-    cw: &'static super::i18n::CertWords,
     signer: Signer,
     docs: Vec<Doc>,
     asked: Asked,
@@ -129,7 +128,6 @@ async fn dialog(
     let page = SignPage {
         c,
         d: DocWords::of(c.lang),
-        cw: super::i18n::CertWords::of(c.lang),
         signer,
         docs,
         asked,

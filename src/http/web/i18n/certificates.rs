@@ -26,12 +26,6 @@ pub struct CertWords {
     pub own_key_note: &'static str,
     /// Button: activate.
     pub activate: &'static str,
-    /// A code went by SMS to the account's phone.
-    pub code_by_sms: &'static str,
-    /// The code is accepted until (followed by the time).
-    pub code_until: &'static str,
-    /// Button: start again with a new code.
-    pub new_code: &'static str,
     /// Heading of one certificate.
     pub certificate: &'static str,
     /// Label: activated at.
@@ -112,9 +106,6 @@ static EN: CertWords = CertWords {
     pins_differ: "The two PINs differ.",
     own_key_note: "Your key stays on your own token, so no PIN is asked here.",
     activate: "Activate",
-    code_by_sms: "We sent a confirmation code by SMS to your account's phone. The SMS names what you are confirming.",
-    code_until: "The code is accepted until",
-    new_code: "Send a new code",
     certificate: "Certificate",
     activated: "Activated",
     revoked: "Revoked",
@@ -158,9 +149,6 @@ static RU: CertWords = CertWords {
     pins_differ: "ПИН-коды не совпадают.",
     own_key_note: "Ключ остаётся на вашем носителе, поэтому ПИН-код здесь не нужен.",
     activate: "Активировать",
-    code_by_sms: "Мы отправили код подтверждения в SMS на телефон вашей учётной записи. В SMS сказано, что вы подтверждаете.",
-    code_until: "Код действует до",
-    new_code: "Прислать новый код",
     certificate: "Сертификат",
     activated: "Активирован",
     revoked: "Отозван",

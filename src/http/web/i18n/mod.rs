@@ -5,6 +5,7 @@
 mod applications;
 mod certificates;
 mod documents;
+mod sendings;
 
 use crate::identity::values::Language;
 use crate::registration::Status;
@@ -12,6 +13,7 @@ use crate::registration::views::CertificateStatus;
 pub use applications::AppWords;
 pub use certificates::CertWords;
 pub use documents::DocWords;
+pub use sendings::SendWords;
 
 /// The cabinet's words in one language.
 pub struct Tr {
@@ -47,12 +49,20 @@ pub struct Tr {
     pub totp_hint: &'static str,
     /// Label of the code field.
     pub code_label: &'static str,
+    /// A confirmation code went by SMS to the account's phone.
+    pub code_by_sms: &'static str,
+    /// The code is accepted until (followed by the time).
+    pub code_until: &'static str,
+    /// Button: start again with a new code.
+    pub new_code: &'static str,
     /// Greeting (followed by the name).
     pub hello: &'static str,
     /// Certificates heading.
     pub certificates: &'static str,
     /// The documents link.
     pub documents: &'static str,
+    /// The sendings link.
+    pub sendings: &'static str,
     /// No certificate yet.
     pub no_certificates: &'static str,
     /// Column: serial number.
@@ -206,9 +216,13 @@ pub static EN: Tr = Tr {
     sms_sent: "We sent a code by SMS to",
     totp_hint: "Enter the code from your authenticator app, or one of your recovery codes.",
     code_label: "Code",
+    code_by_sms: "We sent a confirmation code by SMS to your account's phone. The SMS names what you are confirming.",
+    code_until: "The code is accepted until",
+    new_code: "Send a new code",
     hello: "Hello,",
     certificates: "Certificates",
     documents: "Documents",
+    sendings: "Sendings",
     no_certificates: "You have no certificates yet.",
     serial: "Serial number",
     valid: "Valid",
@@ -273,9 +287,13 @@ pub static RU: Tr = Tr {
     sms_sent: "Мы отправили код по SMS на номер",
     totp_hint: "Введите код из приложения-аутентификатора или один из резервных кодов.",
     code_label: "Код",
+    code_by_sms: "Мы отправили код подтверждения в SMS на телефон вашей учётной записи. В SMS сказано, что вы подтверждаете.",
+    code_until: "Код действует до",
+    new_code: "Прислать новый код",
     hello: "Здравствуйте,",
     certificates: "Сертификаты",
     documents: "Документы",
+    sendings: "Отправления",
     no_certificates: "У вас пока нет сертификатов.",
     serial: "Серийный номер",
     valid: "Срок действия",

@@ -1,0 +1,244 @@
+//! Writing a sending in the cabinet: recipients typed or picked from the address book, a
+//! subject and a message, and documents with a signature made here. Sent (or saved as a
+//! draft) through the exchange service, which verifies every signature before anything goes;
+//! a refusal comes back as the form, filled in. A key in the form makes a second press send
+//! nothing more.
+
+use super::chrome::{Chrome, holder};
+use super::error::{WebError, answer, refusal};
+use super::i18n::SendWords;
+use super::render::{html, see_other};
+use super::sendings::idempotency_key;
+use crate::documents::DocumentId;
+use crate::exchange::{
+    Attachment, IdempotencyKey, MessageText, Outgoing, SignatureChoice, Subject,
+};
+use crate::http::AppState;
+use crate::http::auth::Meta;
+use crate::http::problem::ApiError;
+use crate::identity::Person;
+use crate::identity::values::Email;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// How many documents, signatures and contacts the form offers.
+const OFFERED: i64 = 200;
+
+/// Register every route of this file (before the `{id}` routes).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(new_page).service(dispatch);
+}
+
+/// The form as sent; `contact` and `attachment` repeat.
+#[derive(Default)]
+struct Writing {
+    csrf: String,
+    recipients: String,
+    contacts: Vec<String>,
+    subject: String,
+    text: String,
+    attachments: Vec<String>,
+    draft: bool,
+    idempotency: String,
+}
+
+impl Writing {
+    fn read(body: &[u8]) -> Writing {
+        let mut f = Writing::default();
+        for (key, value) in form_urlencoded::parse(body) {
+            let value = value.into_owned();
+            match key.as_ref() {
+                "csrf" => f.csrf = value,
+                "recipients" => f.recipients = value,
+                "contact" => f.contacts.push(value),
+                "subject" => f.subject = value,
+                "text" => f.text = value,
+                "attachment" => f.attachments.push(value),
+                "action" => f.draft = value == "draft",
+                "idempotency" => f.idempotency = value,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// What the exchange service takes, or why the form cannot be it.
+    fn outgoing(&self, w: &SendWords) -> Result<Outgoing, ApiError> {
+        let mut recipients = Vec::new();
+        let typed = self
+            .recipients
+            .split(['\n', ',', ';'])
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        for raw in typed.chain(self.contacts.iter().map(String::as_str)) {
+            let email = Email::parse(raw).map_err(|e| ApiError::BadRequest(e.0))?;
+            if !recipients.contains(&email) {
+                recipients.push(email);
+            }
+        }
+        if recipients.is_empty() && !self.draft {
+            return Err(ApiError::BadRequest(w.no_recipient.into()));
+        }
+        let mut attachments = Vec::with_capacity(self.attachments.len());
+        for pair in &self.attachments {
+            let (document, signature) = pair
+                .split_once(':')
+                .and_then(|(d, s)| Some((DocumentId::parse(d).ok()?, Uuid::parse_str(s).ok()?)))
+                .ok_or(ApiError::NotFound)?;
+            attachments.push(Attachment {
+                document,
+                signature: SignatureChoice::Made(signature),
+            });
+        }
+        Ok(Outgoing {
+            subject: Subject::parse(&self.subject)?,
+            text: MessageText::parse(&self.text)?,
+            recipients,
+            attachments,
+        })
+    }
+}
+
+/// A signed document the form offers.
+struct Offer {
+    value: String,
+    name: String,
+    signed: String,
+    chosen: bool,
+}
+
+/// A contact the form offers.
+struct Contact {
+    email: String,
+    name: String,
+    chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "compose.html")]
+struct ComposePage<'a> {
+    c: &'a Chrome,
+    w: &'static SendWords,
+    form: &'a Writing,
+    offers: Vec<Offer>,
+    contacts: Vec<Contact>,
+    key: String,
+    error: Option<String>,
+}
+
+async fn form_page(
+    c: &Chrome,
+    state: &AppState,
+    person: &Person,
+    form: &Writing,
+    refused: Option<(StatusCode, String)>,
+) -> Result<HttpResponse, WebError> {
+    let owner = person.account.0;
+    let names: HashMap<Uuid, String> = state
+        .documents
+        .list(owner, OFFERED, 0)
+        .await?
+        .iter()
+        .map(|d| (d.id, d.name.clone()))
+        .collect();
+    let offers = state
+        .signatures
+        .signatures(owner, OFFERED, 0)
+        .await?
+        .into_iter()
+        .filter(|s| s.format != "raw")
+        .filter_map(|s| {
+            let document = s.document?;
+            let name = names.get(&document)?.clone();
+            let value = format!("{document}:{}", s.id);
+            Some(Offer {
+                chosen: form.attachments.contains(&value),
+                value,
+                name,
+                signed: super::applications_view::moment(s.created_at),
+            })
+        })
+        .collect();
+    let contacts = state
+        .exchange
+        .contacts(person, OFFERED, 0)
+        .await?
+        .into_iter()
+        .map(|k| Contact {
+            chosen: form.contacts.contains(&k.email),
+            email: k.email,
+            name: k.name,
+        })
+        .collect();
+    let (status, error) = match refused {
+        Some((s, e)) => (s, Some(e)),
+        None => (StatusCode::OK, None),
+    };
+    let key = if form.idempotency.is_empty() {
+        idempotency_key()
+    } else {
+        form.idempotency.clone()
+    };
+    let page = ComposePage {
+        c,
+        w: SendWords::of(c.lang),
+        form,
+        offers,
+        contacts,
+        key,
+        error,
+    };
+    Ok(html(c, status, &page))
+}
+
+#[get("/cabinet/sendings/new")]
+async fn new_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let person = holder(c.reader()?)?;
+        form_page(&c, &state, &person, &Writing::default(), None).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[post("/cabinet/sendings")]
+async fn dispatch(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let form = Writing::read(&body);
+    let result = async {
+        let person = holder(c.confirm(&form.csrf)?)?;
+        let outgoing = match form.outgoing(SendWords::of(c.lang)) {
+            Ok(o) => o,
+            Err(e) => return form_page(&c, &state, &person, &form, Some(refusal(e)?)).await,
+        };
+        let made = if form.draft {
+            state
+                .exchange
+                .save_draft(&person, outgoing)
+                .await
+                .map(|v| v.id)
+        } else {
+            let key = IdempotencyKey::parse(&form.idempotency).ok();
+            state
+                .exchange
+                .send(&person, &meta.0, outgoing, key)
+                .await
+                .map(|sent| sent.view.id)
+        };
+        match made {
+            Ok(id) => Ok(see_other(&format!("/cabinet/sendings/{id}")).finish()),
+            Err(e) => form_page(&c, &state, &person, &form, Some(refusal(e)?)).await,
+        }
+    }
+    .await;
+    answer(&c, result)
+}

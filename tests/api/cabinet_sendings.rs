@@ -1,0 +1,247 @@
+//! Sendings in the cabinet through real HTTP as a browser sends it: writing one (refusals come
+//! back as the form; a second press sends nothing more), drafts, the emailed link leading
+//! through sign-in to the sending, and the recipient verifying, failing to reject without a
+//! reason, and acknowledging with PIN and code — while the sender watches the delivery.
+
+use crate::support::accounts::{PASSWORD, last_code, subscriber};
+use crate::support::browser::{Browser, Page};
+use crate::support::exchange::{link, sender_with_documents};
+use crate::support::registration::{PIN, holder};
+use crate::support::spawn;
+
+async fn send(b: &mut Browser<'_>, path: &str, form: &[(&str, String)]) -> Page {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post(path, &pairs).await
+}
+
+/// The text of the first element with class `class`.
+fn step(page: &Page) -> String {
+    let marker = "class=\"delivery-step\">";
+    let at = page.body.find(marker).expect("a delivery row") + marker.len();
+    page.body[at..].split('<').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_sending_goes_from_the_form_through_the_emailed_link_to_an_acknowledgement() {
+    let app = spawn().await;
+    let (sender, _, signed) = sender_with_documents(&app, &[b"%PDF-1.4 the contract"]).await;
+    let (doc, sig) = signed[0].clone();
+    let (recipient, credential) = holder(&app, "Oslo").await;
+
+    let mut out = Browser::new(&app);
+    out.sign_in(&sender.person.email, PASSWORD, &sender.person.phone)
+        .await;
+    let form = out.get("/cabinet/sendings/new").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let attachment = format!("{doc}:{sig}");
+    assert!(form.body.contains(&format!("value=\"{attachment}\"")));
+    let mut fields = vec![
+        ("csrf", form.csrf()),
+        ("idempotency", form.hidden("idempotency")),
+        ("recipients", String::new()),
+        ("subject", "Contract No. 7".to_owned()),
+        ("text", "Please sign and return.".to_owned()),
+        ("attachment", attachment.clone()),
+        ("action", "send".to_owned()),
+    ];
+    let refused = send(&mut out, "/cabinet/sendings", &fields).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("Name at least one recipient."));
+    assert!(refused.body.contains("value=\"Contract No. 7\""), "kept");
+    assert!(
+        refused
+            .body
+            .contains(&format!("value=\"{attachment}\" checked"))
+    );
+    fields[2].1 = "not-an-email".to_owned();
+    let refused = send(&mut out, "/cabinet/sendings", &fields).await;
+    assert_eq!(refused.status, 400);
+    fields[2].1 = recipient.person.email.clone();
+    fields[0].1 = "forged".to_owned();
+    assert_eq!(
+        send(&mut out, "/cabinet/sendings", &fields).await.status,
+        403
+    );
+    fields[0].1 = form.csrf();
+    let sent = send(&mut out, "/cabinet/sendings", &fields).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let path = sent.location().to_owned();
+    let again = send(&mut out, "/cabinet/sendings", &fields).await;
+    assert_eq!(again.location(), path, "a second press sends nothing more");
+    let page = out.get(&path).await;
+    assert!(page.body.contains("file-0.pdf"));
+    assert_eq!(step(&page), "Notified");
+    let list = out.get("/cabinet/sendings?folder=sent").await;
+    assert!(list.body.contains(&path));
+
+    // The recipient follows the emailed link: sign-in first, then back to it.
+    let secret = link(&app, &recipient.person.email).await;
+    let mut inbox = Browser::new(&app);
+    let asked = format!("/cabinet/sendings/open?link={secret}");
+    let first = inbox.get(&asked).await;
+    assert_eq!(first.status, 303);
+    assert!(
+        first
+            .location()
+            .starts_with("/signin?next=%2Fcabinet%2Fsendings%2Fopen")
+    );
+    inbox
+        .sign_in(&recipient.person.email, PASSWORD, &recipient.person.phone)
+        .await;
+    let open = inbox.get(&asked).await;
+    assert_eq!(open.status, 200);
+    let opened = inbox
+        .post(
+            "/cabinet/sendings/open",
+            &[("csrf", &open.csrf()), ("link", &secret)],
+        )
+        .await;
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    assert_eq!(opened.location(), path);
+    let received = inbox.get("/cabinet/sendings").await;
+    assert!(received.body.contains(&path) && received.body.contains("class=\"unread\""));
+    let page = inbox.get(&path).await;
+    assert!(page.body.contains("Please sign and return."));
+    let received = inbox.get("/cabinet/sendings").await;
+    assert!(
+        !received.body.contains("class=\"unread\""),
+        "read once opened"
+    );
+    assert_eq!(step(&out.get(&path).await), "Delivered");
+
+    let csrf = page.csrf();
+    let verified = inbox
+        .post(&format!("{path}/verify"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    assert!(verified.body.contains("file-0.pdf: <strong>valid</strong>"));
+    let no_reason = inbox
+        .post(
+            &format!("{path}/reject"),
+            &[("csrf", &csrf), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status, 400);
+    assert!(no_reason.body.contains("role=\"alert\""));
+
+    let dialog = inbox
+        .post(
+            &format!("{path}/acknowledgement"),
+            &[("csrf", &csrf), ("credential", &credential)],
+        )
+        .await;
+    assert_eq!(dialog.status, 200, "{}", dialog.body);
+    let ack = format!("{path}/acknowledge");
+    let code = last_code(&app, &recipient.person.phone).await;
+    let answer = |pin: &str, code: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("credential", credential.clone()),
+            ("pin", pin.to_owned()),
+            ("confirmation", dialog.hidden("confirmation")),
+            ("factor", dialog.hidden("factor")),
+            ("until", dialog.hidden("until")),
+            ("code", code.to_owned()),
+        ]
+    };
+    let wrong = send(&mut inbox, &ack, &answer("wrong-pin-1", &code)).await;
+    assert!(wrong.status >= 400 && wrong.status < 500);
+    assert!(wrong.body.contains("role=\"alert\""));
+    assert_eq!(step(&out.get(&path).await), "Verified");
+    let dialog = inbox
+        .post(
+            &format!("{path}/acknowledgement"),
+            &[("csrf", &csrf), ("credential", &credential)],
+        )
+        .await;
+    let code = last_code(&app, &recipient.person.phone).await;
+    let fields = vec![
+        ("csrf", csrf.clone()),
+        ("credential", credential.clone()),
+        ("pin", PIN.to_owned()),
+        ("confirmation", dialog.hidden("confirmation")),
+        ("factor", dialog.hidden("factor")),
+        ("until", dialog.hidden("until")),
+        ("code", code),
+    ];
+    let done = send(&mut inbox, &ack, &fields).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let theirs = inbox.get(&path).await;
+    assert!(
+        !theirs.body.contains("/reject\""),
+        "answered: nothing more to do"
+    );
+    assert_eq!(step(&out.get(&path).await), "Acknowledged");
+
+    // Nobody else sees it.
+    let stranger = subscriber(&app).await;
+    let mut other = Browser::new(&app);
+    other
+        .sign_in(&stranger.person.email, PASSWORD, &stranger.person.phone)
+        .await;
+    assert_eq!(other.get(&path).await.status, 404);
+    let home = other.get("/cabinet/sendings").await;
+    assert!(!home.body.contains(&path));
+    let forged = other
+        .post(
+            "/cabinet/sendings/open",
+            &[("csrf", &home.csrf()), ("link", &secret)],
+        )
+        .await;
+    assert_eq!(forged.status, 404, "a link opens only for its recipient");
+}
+
+#[tokio::test]
+async fn a_draft_is_saved_sent_later_or_deleted() {
+    let app = spawn().await;
+    let (sender, _, signed) = sender_with_documents(&app, &[b"%PDF-1.4 a", b"%PDF-1.4 b"]).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&sender.person.email, PASSWORD, &sender.person.phone)
+        .await;
+    let form = b.get("/cabinet/sendings/new").await;
+    let draft = |subject: &str, attachment: String| {
+        vec![
+            ("csrf", form.csrf()),
+            ("idempotency", form.hidden("idempotency")),
+            ("recipients", "someone.abroad@example.org".to_owned()),
+            ("subject", subject.to_owned()),
+            ("attachment", attachment),
+            ("action", "draft".to_owned()),
+        ]
+    };
+    let first = format!("{}:{}", signed[0].0, signed[0].1);
+    let saved = send(&mut b, "/cabinet/sendings", &draft("First", first)).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let path = saved.location().to_owned();
+    let page = b.get(&path).await;
+    assert!(page.body.contains("Draft"));
+    assert!(page.body.contains(&format!("action=\"{path}/send\"")));
+    let drafts = b.get("/cabinet/sendings?folder=drafts").await;
+    assert!(drafts.body.contains(&path));
+    let sent = b
+        .post(
+            &format!("{path}/send"),
+            &[
+                ("csrf", &page.csrf()),
+                ("idempotency", &page.hidden("idempotency")),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let page = b.get(sent.location()).await;
+    assert!(page.body.contains("Sent "));
+    let deleting = b
+        .post(&format!("{path}/delete"), &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(deleting.status, 409, "a sent sending is a record");
+
+    let second = format!("{}:{}", signed[1].0, signed[1].1);
+    let saved = send(&mut b, "/cabinet/sendings", &draft("Second", second)).await;
+    let path = saved.location().to_owned();
+    let deleted = b
+        .post(&format!("{path}/delete"), &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(deleted.status, 303);
+    assert_eq!(b.get(&path).await.status, 404);
+    assert_eq!(b.get("/cabinet/sendings?folder=nonsense").await.status, 400);
+}
