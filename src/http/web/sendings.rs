@@ -10,6 +10,7 @@ use super::query;
 use super::render::{html, see_other};
 use super::second_factor::Asked;
 use super::sendings_view::{Row, Shown};
+use crate::exchange::views::SendingView;
 use crate::exchange::{Folder, IdempotencyKey, VerificationView};
 use crate::http::AppState;
 use crate::http::auth::Meta;
@@ -150,6 +151,18 @@ pub(super) async fn sending_view(
     refused: Option<(StatusCode, String)>,
 ) -> Result<HttpResponse, WebError> {
     let view = state.exchange.sending(person, id).await?;
+    sending_page_of(c, state, person, &view, extra, refused).await
+}
+
+/// The page of `view` (already read for `person`), with `extra` and a refusal to show.
+async fn sending_page_of(
+    c: &Chrome,
+    state: &AppState,
+    person: &Person,
+    view: &SendingView,
+    extra: Extra,
+    refused: Option<(StatusCode, String)>,
+) -> Result<HttpResponse, WebError> {
     let w = SendWords::of(c.lang);
     let (status, error) = match refused {
         Some((s, e)) => (s, Some(e)),
@@ -172,7 +185,7 @@ pub(super) async fn sending_view(
     let page = SendingPage {
         c,
         w,
-        s: Shown::of(w, &view),
+        s: Shown::of(w, view),
         checks,
         acknowledging,
         signers: signers(state, person).await?,
@@ -191,11 +204,11 @@ async fn sending_page(
     let result = async {
         let person = holder(c.reader()?)?;
         let id = object_id(&id)?;
-        let view = state.exchange.sending(&person, id).await?;
+        let mut view = state.exchange.sending(&person, id).await?;
         if view.read == Some(false) {
-            state.exchange.mark_read(&person, id, true).await?;
+            view = state.exchange.mark_read(&person, id, true).await?;
         }
-        sending_view(&c, &state, &person, id, Extra::Nothing, None).await
+        sending_page_of(&c, &state, &person, &view, Extra::Nothing, None).await
     }
     .await;
     answer(&c, result)
