@@ -76,7 +76,8 @@ pub struct Registered {
     pub phone_challenge: ChallengeResponse,
 }
 
-fn parse_registration(r: RegisterRequest) -> Result<Registration, ApiError> {
+/// Parse a registration as typed (the API's body or the cabinet's form) into typed values.
+pub(crate) fn parse_registration(r: RegisterRequest) -> Result<Registration, ApiError> {
     let email = Email::parse(&r.email).map_err(|e| ApiError::BadRequest(e.0))?;
     let bad = |e: crate::identity::values::InvalidValue| ApiError::BadRequest(e.0);
     Ok(Registration {

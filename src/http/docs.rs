@@ -19,7 +19,7 @@ use utoipa::OpenApi;
         accounts::me, accounts::my_sessions, accounts::end_session, accounts::change_password,
         accounts::change_email, accounts::change_phone, accounts::sms_login, accounts::totp_enrol,
         accounts::totp_confirm, login::login, login::login_verify, login::sms_login, login::refresh,
-        login::logout, login::reset_request, login::reset_page, login::reset_confirm, login::jwks,
+        login::logout, login::reset_request, login::reset_confirm, login::jwks,
         login::oauth_token, admin::create_member, admin::create_point, admin::create_partner,
         admin::create_client, admin::rotate_client, admin::unlock, partner::agents,
         applications::products, applications::points, applications::file, applications::list,

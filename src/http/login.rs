@@ -2,7 +2,7 @@
 //! endpoint for partner clients.
 
 use super::AppState;
-use super::accounts::{ChallengeResponse, LinkToken};
+use super::accounts::ChallengeResponse;
 use super::auth::{Meta, Signed};
 use super::problem::{ApiError, Problem};
 use crate::identity::login::Factor;
@@ -28,7 +28,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(refresh)
         .service(logout)
         .service(reset_request)
-        .service(reset_page)
         .service(reset_confirm)
         .service(jwks)
         .service(oauth_token);
@@ -295,42 +294,6 @@ pub async fn reset_request(
     Ok(HttpResponse::Accepted().finish())
 }
 
-fn html_escape(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '&' => "&amp;".into(),
-            '<' => "&lt;".into(),
-            '>' => "&gt;".into(),
-            '"' => "&quot;".into(),
-            '\'' => "&#39;".into(),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
-/// The page an emailed password link opens: a form that posts the new password.
-#[utoipa::path(tag = "auth", params(LinkToken), responses(
-    (status = 200, description = "HTML form", content_type = "text/html")))]
-#[get("/api/v1/auth/password-reset")]
-pub async fn reset_page(q: web::Query<LinkToken>) -> HttpResponse {
-    let token = html_escape(&q.token);
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header(("Referrer-Policy", "no-referrer"))
-        .body(format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <title>Choose a password — cloudseal</title></head><body>\
-             <h1>Choose a password</h1>\
-             <form method=\"post\" action=\"/api/v1/auth/password-reset/confirm\">\
-             <input type=\"hidden\" name=\"token\" value=\"{token}\">\
-             <label>New password (10 to 128 characters) \
-             <input type=\"password\" name=\"new_password\" minlength=\"10\" maxlength=\"128\" \
-             autocomplete=\"new-password\" required></label>\
-             <button type=\"submit\">Save</button></form></body></html>"
-        ))
-}
-
 /// A new password chosen from an emailed link.
 // No `Debug`: it holds a secret.
 #[derive(Deserialize, ToSchema)]
@@ -342,7 +305,8 @@ pub struct ResetConfirm {
     pub new_password: String,
 }
 
-/// Set the new password from an emailed link (JSON or the page's form); every session ends.
+/// Set the new password from an emailed link's token; every session ends. (People use the
+/// cabinet's `/password-reset` page the link opens.)
 #[utoipa::path(tag = "auth", request_body = ResetConfirm, responses(
     (status = 204),
     (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -351,12 +315,8 @@ pub struct ResetConfirm {
 pub async fn reset_confirm(
     state: web::Data<AppState>,
     meta: Meta,
-    body: web::Either<web::Json<ResetConfirm>, web::Form<ResetConfirm>>,
+    body: web::Json<ResetConfirm>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = match body {
-        web::Either::Left(j) => j.into_inner(),
-        web::Either::Right(f) => f.into_inner(),
-    };
     state
         .identity
         .reset_password(&body.token, &body.new_password, &meta.0)

@@ -11,8 +11,9 @@ use crate::store::{self, accounts::AccountRow};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-/// Path of the email confirmation link.
-pub const CONFIRM_EMAIL_PATH: &str = "/api/v1/accounts/email-confirmation";
+/// Path of the email confirmation link: the cabinet's page, whose button confirms (opening the
+/// link changes nothing, so a mail scanner that fetches it spends no token).
+pub const CONFIRM_EMAIL_PATH: &str = "/confirm-email";
 
 /// A registration, parsed.
 #[derive(Debug)]

@@ -11,8 +11,9 @@ use super::{AccountId, Identity, IdentityError, Person, RequestMeta};
 use crate::audit;
 use crate::store::{self, Client, accounts::AccountRow};
 
-/// Path of the password reset link (and of a new staff member's first password).
-pub const PASSWORD_LINK_PATH: &str = "/api/v1/auth/password-reset";
+/// Path of the password reset link (and of a new staff member's first password): the
+/// cabinet's page that asks for the new password twice.
+pub const PASSWORD_LINK_PATH: &str = "/password-reset";
 
 impl Identity {
     /// Check the signed-in person's current password under the attempt limits; on success the

@@ -7,6 +7,7 @@ mod audit_export;
 mod authorisation;
 mod ca_interface;
 mod cabinet;
+mod cabinet_account;
 mod cabinet_applications;
 mod cabinet_browser;
 mod cabinet_certificates;

@@ -12,9 +12,11 @@ mod compose;
 mod documents;
 mod error;
 mod i18n;
+mod links;
 mod public;
 mod query;
 mod receipt;
+mod register;
 mod reissue;
 mod render;
 mod second_factor;
@@ -31,6 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(stylesheet)
         .service(upload_script)
         .configure(signin::configure)
+        .configure(register::configure)
+        .configure(links::configure)
         .configure(cabinet::configure)
         .configure(applications::configure)
         .configure(activation::configure)

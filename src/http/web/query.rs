@@ -1,4 +1,5 @@
-//! Numbers a page reads from its query string (`?page=2`, `?signed=3`).
+//! What a page reads from its query string: numbers (`?page=2`, `?signed=3`) and the token
+//! of an emailed link (`?token=…`).
 
 use super::error::WebError;
 use crate::http::problem::ApiError;
@@ -24,4 +25,12 @@ pub fn number(req: &HttpRequest, key: &str) -> Result<Option<i64>, WebError> {
 /// The page number of a list (1 when absent).
 pub fn page(req: &HttpRequest) -> Result<i64, WebError> {
     Ok(number(req, "page")?.unwrap_or(1))
+}
+
+/// The text `key` in the query, decoded; `None` when absent or empty.
+pub fn text(req: &HttpRequest, key: &str) -> Option<String> {
+    form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty())
 }

@@ -6,6 +6,15 @@ use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use askama::Template;
 
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct Notice<'a> {
+    c: &'a Chrome,
+    title: &'a str,
+    message: &'a str,
+    link: Option<(&'a str, &'a str)>,
+}
+
 /// The page `t` with `status`. A template that fails to render (a bug) answers 500 without
 /// its text.
 pub fn html(c: &Chrome, status: StatusCode, t: &impl Template) -> HttpResponse {
@@ -34,4 +43,19 @@ pub fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
     r.insert_header((header::LOCATION, location.to_owned()))
         .insert_header((header::CACHE_CONTROL, "no-store"));
     r
+}
+
+/// A page that only tells what happened (a step done, a link on its way), with where to go
+/// next.
+pub fn notice(c: &Chrome, title: &str, message: &str, link: Option<(&str, &str)>) -> HttpResponse {
+    html(
+        c,
+        StatusCode::OK,
+        &Notice {
+            c,
+            title,
+            message,
+            link,
+        },
+    )
 }

@@ -3,6 +3,7 @@
 
 use super::chrome::{Chrome, next_target};
 use super::error::{WebError, answer};
+use super::i18n::AccountWords;
 use super::render::{html, see_other};
 use crate::http::AppState;
 use crate::http::auth::Meta;
@@ -12,6 +13,7 @@ use crate::identity::IdentityError;
 use crate::identity::login::Factor;
 use crate::identity::password::Password;
 use crate::identity::sessions::SessionKind;
+use crate::identity::values::Phone;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -23,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(signin_page)
         .service(signin_password)
         .service(signin_code)
+        .service(signin_phone)
         .service(signout);
 }
 
@@ -30,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[template(path = "signin.html")]
 struct SigninPage<'a> {
     c: &'a Chrome,
+    w: &'static AccountWords,
     next: String,
     login: String,
     error: Option<String>,
@@ -39,9 +43,11 @@ struct SigninPage<'a> {
 #[template(path = "code.html")]
 struct CodePage<'a> {
     c: &'a Chrome,
+    w: &'static AccountWords,
     next: String,
     challenge: String,
     sent_to: Option<String>,
+    by_phone: bool,
     error: Option<String>,
 }
 
@@ -57,6 +63,7 @@ fn refusal(c: &Chrome, e: &IdentityError) -> Option<String> {
             until.format("%Y-%m-%d %H:%M")
         )),
         IdentityError::RateLimited { .. } => Some(c.t.slow_down.to_owned()),
+        IdentityError::ResendRefused { .. } => Some(c.t.resend_later.to_owned()),
         IdentityError::NotConfirmed => Some(c.t.not_confirmed.to_owned()),
         IdentityError::Invalid(_) => Some(c.t.bad_credentials.to_owned()),
         _ => None,
@@ -65,7 +72,7 @@ fn refusal(c: &Chrome, e: &IdentityError) -> Option<String> {
 
 /// A refused step: the same form again with the reason and the status the API would give,
 /// when the reason is about what was typed; any other failure is an error page.
-fn again<T: Template>(
+pub(super) fn again<T: Template>(
     c: &Chrome,
     e: IdentityError,
     form: impl FnOnce(String) -> T,
@@ -105,6 +112,7 @@ async fn signin_page(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     }
     let page = SigninPage {
         c: &c,
+        w: AccountWords::of(c.lang),
         next,
         login: String::new(),
         error: None,
@@ -147,15 +155,18 @@ async fn signin_password(
                 };
                 let page = CodePage {
                     c: &c,
+                    w: AccountWords::of(c.lang),
                     next: form.next.clone(),
                     challenge: pending.challenge.handle,
                     sent_to,
+                    by_phone: false,
                     error: None,
                 };
                 Ok(html(&c, StatusCode::OK, &page))
             }
             Err(e) => again(&c, e, |message| SigninPage {
                 c: &c,
+                w: AccountWords::of(c.lang),
                 next: form.next,
                 login: form.login,
                 error: Some(message),
@@ -176,6 +187,8 @@ struct CodeForm {
     challenge: String,
     code: String,
     sent_to: Option<String>,
+    #[serde(default)]
+    by_phone: bool,
 }
 
 #[post("/signin/code")]
@@ -204,9 +217,72 @@ async fn signin_code(
             }
             Err(e) => again(&c, e, |message| CodePage {
                 c: &c,
+                w: AccountWords::of(c.lang),
                 next: form.next,
                 challenge: form.challenge,
                 sent_to: form.sent_to,
+                by_phone: form.by_phone,
+                error: Some(message),
+            }),
+        }
+    }
+    .await;
+    answer(&c, result)
+}
+
+/// The phone step's form.
+#[derive(Deserialize)]
+struct PhoneForm {
+    csrf: String,
+    #[serde(default)]
+    next: String,
+    phone: String,
+}
+
+/// Sign-in by phone: the service sends a code if the number's subscriber chose SMS sign-in
+/// and answers the same either way, so the page cannot tell whose number it is either.
+#[post("/signin/phone")]
+async fn signin_phone(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    form: web::Form<PhoneForm>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let form = form.into_inner();
+    let result = async {
+        c.confirm_anonymous(&form.csrf)?;
+        let phone = match Phone::parse(&form.phone) {
+            Ok(phone) => phone,
+            Err(e) => {
+                let page = SigninPage {
+                    c: &c,
+                    w: AccountWords::of(c.lang),
+                    next: form.next,
+                    login: String::new(),
+                    error: Some(e.0),
+                };
+                return Ok(html(&c, StatusCode::BAD_REQUEST, &page));
+            }
+        };
+        match state.identity.sms_login_start(&phone, &meta.0).await {
+            Ok(issued) => {
+                let page = CodePage {
+                    c: &c,
+                    w: AccountWords::of(c.lang),
+                    next: form.next,
+                    challenge: issued.handle,
+                    sent_to: None,
+                    by_phone: true,
+                    error: None,
+                };
+                Ok(html(&c, StatusCode::OK, &page))
+            }
+            Err(e) => again(&c, e, |message| SigninPage {
+                c: &c,
+                w: AccountWords::of(c.lang),
+                next: form.next,
+                login: String::new(),
                 error: Some(message),
             }),
         }

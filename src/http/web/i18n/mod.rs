@@ -2,6 +2,7 @@
 //! them (this file the words every page shares), so a string missing in either language is a
 //! compile error, not a page in two languages.
 
+mod account;
 mod applications;
 mod certificates;
 mod documents;
@@ -10,6 +11,7 @@ mod sendings;
 use crate::identity::values::Language;
 use crate::registration::Status;
 use crate::registration::views::CertificateStatus;
+pub use account::AccountWords;
 pub use applications::AppWords;
 pub use certificates::CertWords;
 pub use documents::DocWords;
@@ -99,6 +101,8 @@ pub struct Tr {
     pub locked: &'static str,
     /// Too many requests.
     pub slow_down: &'static str,
+    /// A code asked again too soon (or too often).
+    pub resend_later: &'static str,
     /// The account's email or phone is not confirmed yet.
     pub not_confirmed: &'static str,
     /// A form without its token, or with a stale one.
@@ -241,6 +245,7 @@ pub static EN: Tr = Tr {
     bad_code: "The code is wrong or has expired.",
     locked: "Too many failed attempts. Signing in is locked until",
     slow_down: "Too many attempts. Wait a little and try again.",
+    resend_later: "A new code cannot be sent yet. Wait a minute and try again, or start over.",
     not_confirmed: "Confirm your email and phone first: follow the link we emailed you.",
     form_expired: "This form has expired. Reload the page and try again.",
     error_title: "Something went wrong",
@@ -312,6 +317,7 @@ pub static RU: Tr = Tr {
     bad_code: "Код неверный или устарел.",
     locked: "Слишком много неудачных попыток. Вход заблокирован до",
     slow_down: "Слишком много попыток. Подождите немного и попробуйте снова.",
+    resend_later: "Новый код пока нельзя отправить. Подождите минуту и попробуйте снова или начните сначала.",
     not_confirmed: "Сначала подтвердите email и телефон: перейдите по ссылке из письма.",
     form_expired: "Форма устарела. Обновите страницу и попробуйте снова.",
     error_title: "Что-то пошло не так",
