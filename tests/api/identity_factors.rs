@@ -6,23 +6,6 @@ use cloudseal::clock::Clock;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-fn totp_code(secret: &str, at: chrono::DateTime<chrono::Utc>) -> String {
-    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
-        .to_bytes()
-        .unwrap();
-    let t = totp_rs::TOTP::new(
-        totp_rs::Algorithm::SHA1,
-        6,
-        1,
-        30,
-        bytes,
-        None,
-        String::new(),
-    )
-    .unwrap();
-    t.generate(at.timestamp() as u64)
-}
-
 #[tokio::test]
 async fn totp_enrolment_then_login_with_totp_and_recovery_codes() {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));

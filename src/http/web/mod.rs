@@ -20,6 +20,7 @@ mod register;
 mod reissue;
 mod render;
 mod second_factor;
+mod security;
 mod sendings;
 mod sendings_view;
 mod signin;
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(sendings::configure_fixed)
         .configure(sendings::configure)
         .configure(receipt::configure)
+        .configure(security::configure)
         .configure(public::configure);
 }
 

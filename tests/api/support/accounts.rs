@@ -269,3 +269,21 @@ pub async fn member_of(
     };
     login(app, &person).await
 }
+
+/// The code an authenticator app shows at `at` for the base32 `secret`.
+pub fn totp_code(secret: &str, at: chrono::DateTime<chrono::Utc>) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .unwrap();
+    let t = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        None,
+        String::new(),
+    )
+    .unwrap();
+    t.generate(at.timestamp() as u64)
+}

@@ -81,6 +81,80 @@ pub struct AccountWords {
     pub send_code: &'static str,
     /// A phone sign-in code may have been sent.
     pub sms_if_enabled: &'static str,
+    /// The password typed is wrong.
+    pub wrong_password: &'static str,
+    /// Heading: the account's facts.
+    pub account_heading: &'static str,
+    /// Marks a confirmed email or phone.
+    pub confirmed: &'static str,
+    /// Marks an unconfirmed email or phone.
+    pub unconfirmed: &'static str,
+    /// Heading and button: change the password.
+    pub change_password: &'static str,
+    /// Label: the current password.
+    pub current_password: &'static str,
+    /// The password was changed.
+    pub password_changed: &'static str,
+    /// Heading and button: change the email.
+    pub change_email: &'static str,
+    /// Label: the new email.
+    pub new_email: &'static str,
+    /// A link went to the new address.
+    pub email_link_sent: &'static str,
+    /// Heading and button: change the phone.
+    pub change_phone: &'static str,
+    /// Label: the new phone.
+    pub new_phone: &'static str,
+    /// The new phone is confirmed.
+    pub phone_changed: &'static str,
+    /// Heading: the second factor.
+    pub factor_heading: &'static str,
+    /// The second factor is SMS.
+    pub factor_sms: &'static str,
+    /// The second factor is an authenticator.
+    pub factor_totp: &'static str,
+    /// Button: set up an authenticator.
+    pub totp_setup: &'static str,
+    /// What setting up an authenticator does.
+    pub totp_intro: &'static str,
+    /// Scan the QR code.
+    pub totp_scan: &'static str,
+    /// Or type the key.
+    pub totp_key: &'static str,
+    /// Button: confirm the authenticator.
+    pub totp_turn_on: &'static str,
+    /// Title: the recovery codes.
+    pub recovery_title: &'static str,
+    /// What recovery codes are for.
+    pub recovery_note: &'static str,
+    /// Heading: sign-in by SMS.
+    pub sms_signin: &'static str,
+    /// SMS sign-in is on.
+    pub sms_signin_on: &'static str,
+    /// SMS sign-in is off.
+    pub sms_signin_off: &'static str,
+    /// Button: turn on.
+    pub turn_on: &'static str,
+    /// Button: turn off.
+    pub turn_off: &'static str,
+    /// Heading: sessions.
+    pub sessions: &'static str,
+    /// Column: web or API.
+    pub session_kind: &'static str,
+    /// Column: browser or app.
+    pub session_agent: &'static str,
+    /// Column: address.
+    pub session_address: &'static str,
+    /// Column: opened.
+    pub session_opened: &'static str,
+    /// Column: last active.
+    pub session_seen: &'static str,
+    /// Marks the session of this page.
+    pub this_session: &'static str,
+    /// Button: end a session.
+    pub end_session: &'static str,
+    /// A session was ended.
+    pub session_ended: &'static str,
 }
 
 impl AccountWords {
@@ -132,6 +206,43 @@ static EN: AccountWords = AccountWords {
     by_phone_note: "Works when sign-in by SMS is turned on in your security settings.",
     send_code: "Send a code",
     sms_if_enabled: "If sign-in by SMS is on for this number, a code is on its way to it.",
+    wrong_password: "The password is wrong.",
+    account_heading: "Your account",
+    confirmed: "confirmed",
+    unconfirmed: "not confirmed",
+    change_password: "Change the password",
+    current_password: "Current password",
+    password_changed: "The password is changed. Your other sessions have ended.",
+    change_email: "Change the email",
+    new_email: "New email",
+    email_link_sent: "We sent a link to the new address. The change takes effect when you follow it.",
+    change_phone: "Change the phone",
+    new_phone: "New mobile phone",
+    phone_changed: "The new phone number is confirmed and in use.",
+    factor_heading: "Second factor",
+    factor_sms: "Codes come by SMS to your phone.",
+    factor_totp: "Codes come from your authenticator app (TOTP).",
+    totp_setup: "Set up an authenticator app",
+    totp_intro: "Enter your password; then scan the QR code with the app (or type the key) and enter the code it shows. From then on sign-in and signing ask for the app's code instead of an SMS.",
+    totp_scan: "Scan this code with the app",
+    totp_key: "Or type this key",
+    totp_turn_on: "Turn on",
+    recovery_title: "Authenticator on: your recovery codes",
+    recovery_note: "Each code works once instead of the app's code, if you lose the phone. Keep them somewhere safe: they are shown only now.",
+    sms_signin: "Sign-in by SMS",
+    sms_signin_on: "On: your phone number and an SMS code are enough to sign in.",
+    sms_signin_off: "Off: sign-in asks for your password.",
+    turn_on: "Turn on",
+    turn_off: "Turn off",
+    sessions: "Sessions",
+    session_kind: "Kind",
+    session_agent: "Browser or app",
+    session_address: "Address",
+    session_opened: "Opened",
+    session_seen: "Last active",
+    this_session: "this session",
+    end_session: "End",
+    session_ended: "The session has ended.",
 };
 
 static RU: AccountWords = AccountWords {
@@ -173,4 +284,41 @@ static RU: AccountWords = AccountWords {
     by_phone_note: "Работает, если вход по SMS включён в настройках безопасности.",
     send_code: "Получить код",
     sms_if_enabled: "Если для этого номера включён вход по SMS, код уже отправлен.",
+    wrong_password: "Пароль неверный.",
+    account_heading: "Учётная запись",
+    confirmed: "подтверждён",
+    unconfirmed: "не подтверждён",
+    change_password: "Сменить пароль",
+    current_password: "Текущий пароль",
+    password_changed: "Пароль изменён. Остальные сеансы завершены.",
+    change_email: "Сменить адрес почты",
+    new_email: "Новый адрес почты",
+    email_link_sent: "Мы отправили ссылку на новый адрес. Адрес сменится, когда вы по ней перейдёте.",
+    change_phone: "Сменить телефон",
+    new_phone: "Новый мобильный телефон",
+    phone_changed: "Новый номер телефона подтверждён и используется.",
+    factor_heading: "Второй фактор",
+    factor_sms: "Коды приходят в SMS на ваш телефон.",
+    factor_totp: "Коды выдаёт приложение-аутентификатор (TOTP).",
+    totp_setup: "Подключить приложение-аутентификатор",
+    totp_intro: "Введите пароль, затем отсканируйте QR-код приложением (или введите ключ вручную) и введите показанный код. После этого при входе и подписании будет запрашиваться код из приложения вместо SMS.",
+    totp_scan: "Отсканируйте этот код приложением",
+    totp_key: "Или введите ключ",
+    totp_turn_on: "Подключить",
+    recovery_title: "Аутентификатор подключён: коды восстановления",
+    recovery_note: "Каждый код действует один раз вместо кода из приложения, если телефон потерян. Сохраните их в надёжном месте: они показываются только сейчас.",
+    sms_signin: "Вход по SMS",
+    sms_signin_on: "Включён: для входа достаточно номера телефона и кода из SMS.",
+    sms_signin_off: "Выключен: при входе запрашивается пароль.",
+    turn_on: "Включить",
+    turn_off: "Выключить",
+    sessions: "Сеансы",
+    session_kind: "Вид",
+    session_agent: "Браузер или приложение",
+    session_address: "Адрес",
+    session_opened: "Начат",
+    session_seen: "Последняя активность",
+    this_session: "текущий сеанс",
+    end_session: "Завершить",
+    session_ended: "Сеанс завершён.",
 };

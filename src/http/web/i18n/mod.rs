@@ -63,6 +63,8 @@ pub struct Tr {
     pub certificates: &'static str,
     /// The documents link.
     pub documents: &'static str,
+    /// The security page's link and title.
+    pub security: &'static str,
     /// The sendings link.
     pub sendings: &'static str,
     /// No certificate yet.
@@ -226,6 +228,7 @@ pub static EN: Tr = Tr {
     hello: "Hello,",
     certificates: "Certificates",
     documents: "Documents",
+    security: "Security",
     sendings: "Sendings",
     no_certificates: "You have no certificates yet.",
     serial: "Serial number",
@@ -298,6 +301,7 @@ pub static RU: Tr = Tr {
     hello: "Здравствуйте,",
     certificates: "Сертификаты",
     documents: "Документы",
+    security: "Безопасность",
     sendings: "Отправления",
     no_certificates: "У вас пока нет сертификатов.",
     serial: "Серийный номер",
