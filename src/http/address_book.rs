@@ -5,6 +5,7 @@
 use super::AppState;
 use super::auth::{Authorised, Holders, Meta};
 use super::problem::{ApiError, Problem};
+use super::sendings::object_id;
 use super::signatures::Page;
 use crate::exchange::views::{ContactView, CounterpartyView, ExchangeSettings};
 use crate::exchange::{ContactInput, ContactName, Invitation, ShortText};
@@ -12,7 +13,6 @@ use crate::identity::values::Email;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// Register every route of this file.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -31,11 +31,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(set_settings);
 }
 
-/// An id in a path; one that is not a UUID names nothing.
-fn object_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
-}
-
 /// A contact as sent.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -50,7 +45,8 @@ pub struct ContactRequest {
 }
 
 impl ContactRequest {
-    fn parse(&self) -> Result<ContactInput, ApiError> {
+    /// The typed values, as the API and the cabinet's form both send them.
+    pub(crate) fn parse(&self) -> Result<ContactInput, ApiError> {
         Ok(ContactInput {
             email: Email::parse(&self.email).map_err(|e| ApiError::BadRequest(e.0))?,
             name: ContactName::parse(&self.name)?,

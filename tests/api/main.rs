@@ -8,6 +8,7 @@ mod authorisation;
 mod ca_interface;
 mod cabinet;
 mod cabinet_account;
+mod cabinet_address_book;
 mod cabinet_applications;
 mod cabinet_browser;
 mod cabinet_certificates;

@@ -199,7 +199,11 @@ async fn new_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     let c = Chrome::of(&req, &state).await;
     let result = async {
         let person = holder(c.reader()?)?;
-        form_page(&c, &state, &person, &Writing::default(), None).await
+        let to = Writing {
+            recipients: super::query::text(&req, "to").unwrap_or_default(),
+            ..Writing::default()
+        };
+        form_page(&c, &state, &person, &to, None).await
     }
     .await;
     answer(&c, result)

@@ -9,6 +9,8 @@ mod cabinet;
 mod certificates;
 mod chrome;
 mod compose;
+mod contacts;
+mod counterparties;
 mod documents;
 mod error;
 mod i18n;
@@ -47,6 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(sendings::configure_fixed)
         .configure(sendings::configure)
         .configure(receipt::configure)
+        .configure(contacts::configure)
+        .configure(counterparties::configure)
         .configure(security::configure)
         .configure(public::configure);
 }

@@ -4,6 +4,7 @@
 
 mod account;
 mod applications;
+mod book;
 mod certificates;
 mod documents;
 mod sendings;
@@ -13,6 +14,7 @@ use crate::registration::Status;
 use crate::registration::views::CertificateStatus;
 pub use account::AccountWords;
 pub use applications::AppWords;
+pub use book::BookWords;
 pub use certificates::CertWords;
 pub use documents::DocWords;
 pub use sendings::SendWords;
@@ -63,6 +65,8 @@ pub struct Tr {
     pub certificates: &'static str,
     /// The documents link.
     pub documents: &'static str,
+    /// The address book's link.
+    pub address_book: &'static str,
     /// The security page's link and title.
     pub security: &'static str,
     /// The sendings link.
@@ -228,6 +232,7 @@ pub static EN: Tr = Tr {
     hello: "Hello,",
     certificates: "Certificates",
     documents: "Documents",
+    address_book: "Address book",
     security: "Security",
     sendings: "Sendings",
     no_certificates: "You have no certificates yet.",
@@ -301,6 +306,7 @@ pub static RU: Tr = Tr {
     hello: "Здравствуйте,",
     certificates: "Сертификаты",
     documents: "Документы",
+    address_book: "Адресная книга",
     security: "Безопасность",
     sendings: "Отправления",
     no_certificates: "У вас пока нет сертификатов.",
