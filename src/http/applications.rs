@@ -125,7 +125,8 @@ fn text(s: &Option<String>) -> Option<String> {
 }
 
 impl ListQuery {
-    fn parse(&self, max_limit: i64, now: DateTime<Utc>) -> Result<DeskQuery, ApiError> {
+    /// The typed query (the API's and the cabinet queue's), at most `max_limit` rows a page.
+    pub(crate) fn parse(&self, max_limit: i64, now: DateTime<Utc>) -> Result<DeskQuery, ApiError> {
         let originals = match self.originals.as_deref() {
             None => None,
             Some("awaited") => Some(Originals::Awaited),

@@ -12,6 +12,7 @@ mod cabinet_address_book;
 mod cabinet_applications;
 mod cabinet_browser;
 mod cabinet_certificates;
+mod cabinet_desk;
 mod cabinet_documents;
 mod cabinet_security;
 mod cabinet_sendings;

@@ -219,6 +219,13 @@ impl Chrome {
         }
     }
 
+    /// Whether the signed-in person works at the desk (the navigation links the queue).
+    pub fn operates(&self) -> bool {
+        self.person
+            .as_ref()
+            .is_some_and(|p| p.role == crate::identity::values::Role::Operator)
+    }
+
     /// Whether the signed-in person may hold certificates (the navigation links them).
     pub fn holds(&self) -> bool {
         self.person.as_ref().is_some_and(|p| {

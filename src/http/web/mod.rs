@@ -11,6 +11,8 @@ mod chrome;
 mod compose;
 mod contacts;
 mod counterparties;
+mod desk;
+mod desk_application;
 mod documents;
 mod error;
 mod i18n;
@@ -51,6 +53,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(receipt::configure)
         .configure(contacts::configure)
         .configure(counterparties::configure)
+        .configure(desk::configure)
+        .configure(desk_application::configure)
         .configure(security::configure)
         .configure(public::configure);
 }

@@ -6,6 +6,7 @@ mod account;
 mod applications;
 mod book;
 mod certificates;
+mod desk;
 mod documents;
 mod sendings;
 
@@ -16,6 +17,7 @@ pub use account::AccountWords;
 pub use applications::AppWords;
 pub use book::BookWords;
 pub use certificates::CertWords;
+pub use desk::DeskWords;
 pub use documents::DocWords;
 pub use sendings::SendWords;
 
@@ -65,6 +67,8 @@ pub struct Tr {
     pub certificates: &'static str,
     /// The documents link.
     pub documents: &'static str,
+    /// The operator's queue link.
+    pub desk: &'static str,
     /// The address book's link.
     pub address_book: &'static str,
     /// The security page's link and title.
@@ -232,6 +236,7 @@ pub static EN: Tr = Tr {
     hello: "Hello,",
     certificates: "Certificates",
     documents: "Documents",
+    desk: "Application queue",
     address_book: "Address book",
     security: "Security",
     sendings: "Sendings",
@@ -306,6 +311,7 @@ pub static RU: Tr = Tr {
     hello: "Здравствуйте,",
     certificates: "Сертификаты",
     documents: "Документы",
+    desk: "Очередь заявлений",
     address_book: "Адресная книга",
     security: "Безопасность",
     sendings: "Отправления",

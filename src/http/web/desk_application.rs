@@ -1,0 +1,178 @@
+//! One application at the operator desk: the same process panel, details, checks and history
+//! the applicant sees, and the operator's acts for its status (accept the data, record the
+//! payment, reject with a reason, resend the marker, the completion steps), each the
+//! registration service's call the API's desk routes make. Another point's application is a
+//! 404 page.
+
+use super::applications_view::{self as view, product_names};
+use super::chrome::{Chrome, Confirmed};
+use super::desk::operator;
+use super::error::{WebError, answer, refusal};
+use super::i18n::{AppWords, DeskWords};
+use super::render::{html, see_other};
+use crate::http::AppState;
+use crate::http::applications::path_id;
+use crate::http::auth::Meta;
+use crate::http::problem::ApiError;
+use crate::registration::{Operator, RegistrationError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Register every route of this file (the named acts before the generic one).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(application_page)
+        .service(payment)
+        .service(reject)
+        .service(act);
+}
+
+#[derive(Template)]
+#[template(path = "desk_application.html")]
+struct DeskPage<'a> {
+    c: &'a Chrome,
+    w: &'static AppWords,
+    d: &'static DeskWords,
+    a: view::Shown,
+    status: &'static str,
+    error: Option<String>,
+}
+
+/// The page, with the refusal of an act when there was one.
+async fn desk_view(
+    c: &Chrome,
+    state: &AppState,
+    op: &Operator,
+    id: Uuid,
+    refused: Option<(StatusCode, String)>,
+) -> Result<HttpResponse, WebError> {
+    let found = state.registration.application(op.actor(), id).await?;
+    let w = AppWords::of(c.lang);
+    let names = product_names(&state.registration.catalogue().await?, c);
+    let (status, error) = match refused {
+        Some((s, e)) => (s, Some(e)),
+        None => (StatusCode::OK, None),
+    };
+    let page = DeskPage {
+        c,
+        w,
+        d: DeskWords::of(c.lang),
+        a: view::Shown::of(c, w, &names, &found, false),
+        status: found.status.as_str(),
+        error,
+    };
+    Ok(html(c, status, &page))
+}
+
+/// After an act: back to the page (303), or the page with the service's refusal.
+async fn after(
+    c: &Chrome,
+    state: &AppState,
+    op: &Operator,
+    id: Uuid,
+    done: Result<impl Sized, RegistrationError>,
+) -> Result<HttpResponse, WebError> {
+    match done {
+        Ok(_) => Ok(see_other(&format!("/cabinet/desk/{id}")).finish()),
+        Err(e) => desk_view(c, state, op, id, Some(refusal(e)?)).await,
+    }
+}
+
+#[get("/cabinet/desk/{id}")]
+async fn application_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let op = operator(c.reader()?, &meta)?;
+        desk_view(&c, &state, &op, path_id(&id)?, None).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+/// The payment's reference.
+#[derive(Deserialize)]
+struct PaymentForm {
+    csrf: String,
+    reference: String,
+}
+
+#[post("/cabinet/desk/{id}/payment")]
+async fn payment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+    form: web::Form<PaymentForm>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let op = operator(c.confirm(&form.csrf)?, &meta)?;
+        let id = path_id(&id)?;
+        let done = state.registration.mark_paid(&op, id, &form.reference).await;
+        after(&c, &state, &op, id, done).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+/// The reason the applicant reads.
+#[derive(Deserialize)]
+struct RejectForm {
+    csrf: String,
+    reason: String,
+}
+
+#[post("/cabinet/desk/{id}/reject")]
+async fn reject(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+    form: web::Form<RejectForm>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let op = operator(c.confirm(&form.csrf)?, &meta)?;
+        let id = path_id(&id)?;
+        let done = state.registration.reject(&op, id, &form.reason).await;
+        after(&c, &state, &op, id, done).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+/// The acts that take nothing but the button.
+#[post("/cabinet/desk/{id}/{act}")]
+async fn act(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    path: web::Path<(String, String)>,
+    form: web::Form<Confirmed>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let op = operator(c.confirm(&form.csrf)?, &meta)?;
+        let (id, act) = path.into_inner();
+        let id = path_id(&id)?;
+        let r = &state.registration;
+        let done = match act.as_str() {
+            "accept" => r.accept(&op, id).await,
+            "marker" => r.resend_marker(&op, id).await,
+            "documents-prepared" => r.documents_prepared(&op, id).await,
+            "completion-confirmed" => r.completion_confirmed(&op, id).await,
+            "complete" => r.complete(&op, id).await,
+            _ => return Err(ApiError::NotFound.into()),
+        };
+        after(&c, &state, &op, id, done).await
+    }
+    .await;
+    answer(&c, result)
+}

@@ -1,0 +1,243 @@
+//! The words of the operator desk: the application queue with its filters.
+
+use crate::identity::values::Language;
+
+/// The desk pages' words in one language.
+pub struct DeskWords {
+    /// Title: the operator's application queue.
+    pub title: &'static str,
+    /// Heading: the filters.
+    pub filters: &'static str,
+    /// Label: application number.
+    pub number: &'static str,
+    /// Label: invoice number.
+    pub invoice: &'static str,
+    /// Legend: statuses.
+    pub statuses: &'static str,
+    /// Label: filed on or after.
+    pub from: &'static str,
+    /// Label: filed on or before.
+    pub until: &'static str,
+    /// Label and column: the owner's name.
+    pub owner: &'static str,
+    /// Label and column: organisation.
+    pub organisation: &'static str,
+    /// Label: INN.
+    pub inn: &'static str,
+    /// Label: KPP.
+    pub kpp: &'static str,
+    /// Label: SNILS.
+    pub snils: &'static str,
+    /// Label and column: the service type.
+    pub track: &'static str,
+    /// Choice: any value.
+    pub any: &'static str,
+    /// Service: the key in our vault.
+    pub cloud: &'static str,
+    /// Service: the applicant's own key.
+    pub own_key: &'static str,
+    /// Label and column: the certificate.
+    pub product: &'static str,
+    /// Label: region.
+    pub region: &'static str,
+    /// Label: paper originals.
+    pub originals: &'static str,
+    /// Originals awaited.
+    pub awaited: &'static str,
+    /// Originals overdue.
+    pub overdue: &'static str,
+    /// Originals received.
+    pub received: &'static str,
+    /// Label: sort by.
+    pub sort: &'static str,
+    /// Sort: filing time.
+    pub by_created: &'static str,
+    /// Sort: number.
+    pub by_number: &'static str,
+    /// Sort: owner's name.
+    pub by_owner: &'static str,
+    /// Sort: status.
+    pub by_status: &'static str,
+    /// Label: order.
+    pub order: &'static str,
+    /// Order: descending.
+    pub desc: &'static str,
+    /// Order: ascending.
+    pub asc: &'static str,
+    /// Label: page size.
+    pub page_size: &'static str,
+    /// Button: apply the filters.
+    pub apply: &'static str,
+    /// Link: reset the filters.
+    pub reset: &'static str,
+    /// Link: download the report.
+    pub report: &'static str,
+    /// Before the count.
+    pub found: &'static str,
+    /// Nothing matches.
+    pub none: &'static str,
+    /// Column: filed.
+    pub filed: &'static str,
+    /// Column: status.
+    pub status: &'static str,
+    /// Column: paid.
+    pub paid: &'static str,
+    /// Link: previous page.
+    pub previous: &'static str,
+    /// Link: next page.
+    pub next_page: &'static str,
+    /// Between the page and the count of pages.
+    pub page_of: &'static str,
+    /// Before the page number.
+    pub page_label: &'static str,
+    /// Link back to the queue.
+    pub back: &'static str,
+    /// Heading: what the operator can do now.
+    pub acts: &'static str,
+    /// Button: accept the data.
+    pub accept: &'static str,
+    /// Heading and button: reject.
+    pub reject: &'static str,
+    /// Label: the reason the applicant reads.
+    pub reason: &'static str,
+    /// Button: record the payment.
+    pub pay: &'static str,
+    /// Label: the payment's reference.
+    pub reference: &'static str,
+    /// Button: send the marker again.
+    pub marker: &'static str,
+    /// Button: the shipping documents are ready.
+    pub prepared: &'static str,
+    /// Button: completion confirmed.
+    pub confirmed: &'static str,
+    /// Button: complete.
+    pub complete: &'static str,
+    /// Identification is the next step.
+    pub identify_next: &'static str,
+}
+
+impl DeskWords {
+    /// The words of `lang`.
+    pub fn of(lang: Language) -> &'static DeskWords {
+        match lang {
+            Language::En => &EN,
+            Language::Ru => &RU,
+        }
+    }
+}
+
+static EN: DeskWords = DeskWords {
+    title: "Application queue",
+    filters: "Filters",
+    number: "Application No.",
+    invoice: "Invoice No.",
+    statuses: "Status (any of those ticked)",
+    from: "Filed from",
+    until: "Filed until",
+    owner: "Owner's name",
+    organisation: "Organisation",
+    inn: "INN",
+    kpp: "KPP",
+    snils: "SNILS",
+    track: "Service",
+    any: "any",
+    cloud: "key in the vault",
+    own_key: "own key",
+    product: "Certificate",
+    region: "Region",
+    originals: "Paper originals",
+    awaited: "awaited",
+    overdue: "overdue",
+    received: "received",
+    sort: "Sort by",
+    by_created: "filing time",
+    by_number: "number",
+    by_owner: "owner's name",
+    by_status: "status",
+    order: "Order",
+    desc: "descending",
+    asc: "ascending",
+    page_size: "Per page",
+    apply: "Show",
+    reset: "Reset filter",
+    report: "Download report (CSV)",
+    found: "Applications found:",
+    none: "No application matches the filters.",
+    filed: "Filed",
+    status: "Status",
+    paid: "Paid",
+    previous: "Previous",
+    next_page: "Next",
+    page_of: "of",
+    page_label: "Page",
+    back: "Back to the queue",
+    acts: "At the desk",
+    accept: "Accept the data",
+    reject: "Reject the application",
+    reason: "Reason (the applicant reads it)",
+    pay: "Record the payment",
+    reference: "Payment reference",
+    marker: "Send the activation marker again",
+    prepared: "Shipping documents are prepared",
+    confirmed: "Completion confirmed",
+    complete: "Complete the application",
+    identify_next: "The applicant is identified in person with the originals; the identification is signed with your officer certificate.",
+};
+
+static RU: DeskWords = DeskWords {
+    title: "Очередь заявлений",
+    filters: "Фильтры",
+    number: "№ заявления",
+    invoice: "№ счёта",
+    statuses: "Статус (любой из отмеченных)",
+    from: "Подано с",
+    until: "Подано по",
+    owner: "ФИО владельца",
+    organisation: "Организация",
+    inn: "ИНН",
+    kpp: "КПП",
+    snils: "СНИЛС",
+    track: "Тип услуги",
+    any: "любой",
+    cloud: "ключ в облаке",
+    own_key: "собственный ключ",
+    product: "Сертификат",
+    region: "Регион",
+    originals: "Оригиналы документов",
+    awaited: "ожидаются",
+    overdue: "просрочены",
+    received: "получены",
+    sort: "Сортировать по",
+    by_created: "дате подачи",
+    by_number: "номеру",
+    by_owner: "ФИО владельца",
+    by_status: "статусу",
+    order: "Порядок",
+    desc: "по убыванию",
+    asc: "по возрастанию",
+    page_size: "На странице",
+    apply: "Показать",
+    reset: "Сбросить фильтр",
+    report: "Скачать отчёт (CSV)",
+    found: "Найдено заявлений:",
+    none: "Нет заявлений, подходящих под условия.",
+    filed: "Подано",
+    status: "Статус",
+    paid: "Оплачено",
+    previous: "Назад",
+    next_page: "Далее",
+    page_of: "из",
+    page_label: "Страница",
+    back: "К очереди заявлений",
+    acts: "Действия оператора",
+    accept: "Принять данные",
+    reject: "Отклонить заявление",
+    reason: "Причина (её увидит заявитель)",
+    pay: "Отметить оплату",
+    reference: "Реквизиты платежа",
+    marker: "Отправить код активации повторно",
+    prepared: "Отгрузочные документы сформированы",
+    confirmed: "Завершение подтверждено",
+    complete: "Завершить заявление",
+    identify_next: "Заявитель идентифицируется лично по оригиналам документов; идентификация подписывается вашим сертификатом.",
+};
