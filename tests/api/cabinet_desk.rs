@@ -3,9 +3,11 @@
 //! CSV report of the same filter, refusals of a bad filter shown with the form kept, and the
 //! queue closed to anyone but operators.
 
-use crate::support::accounts::{PASSWORD, subscriber};
+use crate::support::accounts::{PASSWORD, read_as, subscriber};
 use crate::support::browser::Browser;
-use crate::support::registration::{accept_and_pay, desk, employee, file, individual, operator};
+use crate::support::registration::{
+    PIN, accept_and_pay, desk, employee, file, individual, officer, operator, to_identification,
+};
 use crate::support::spawn;
 
 /// The count the queue says it found.
@@ -294,5 +296,172 @@ async fn the_operator_moves_an_application_on_from_its_desk_page() {
     assert_eq!(
         applicant.get(&format!("/cabinet/desk/{id}")).await.status,
         403
+    );
+}
+
+/// The wizard's first form: the originals ticked, the data confirmed or not, the certificate.
+fn wizard<'a>(
+    csrf: &'a str,
+    originals: &[&'a str],
+    confirmed: bool,
+    credential: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    let mut form = vec![("csrf", csrf), ("credential", credential), ("other", "")];
+    form.extend(originals.iter().map(|o| ("original", *o)));
+    if confirmed {
+        form.push(("data_confirmed", "true"));
+    }
+    form
+}
+
+#[tokio::test]
+async fn the_identification_wizard_signs_the_statement_with_the_officers_certificate() {
+    let app = spawn().await;
+    let point = desk(&app, "Nicosia").await;
+    let op = officer(&app, point).await;
+    let sub = subscriber(&app).await;
+    let a = file(&app, &sub, "qualified-cloud", point, employee()).await;
+    let id = a["id"].as_str().unwrap().to_owned();
+    to_identification(&app, &sub, &op, &id, None).await;
+
+    let mut b = Browser::new(&app);
+    b.sign_in(&op.person.email, PASSWORD, &op.person.phone)
+        .await;
+    let page = b.get(&format!("/cabinet/desk/{id}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("1. Register extract"));
+    assert!(
+        page.body.contains("7707083893"),
+        "the organisation's extract"
+    );
+    assert!(
+        page.body.contains(&format!("value=\"{}\"", op.credential)),
+        "the officer certificate offered"
+    );
+    let csrf = page.csrf();
+    let path = format!("/cabinet/desk/{id}/identification");
+
+    let unconfirmed = b
+        .post(&path, &wizard(&csrf, &["passport"], false, &op.credential))
+        .await;
+    assert_eq!(unconfirmed.status, 400);
+    assert!(
+        unconfirmed
+            .body
+            .contains("confirm that the data matches the originals presented")
+    );
+    let nothing = b
+        .post(&path, &wizard(&csrf, &[], true, &op.credential))
+        .await;
+    assert_eq!(nothing.status, 400);
+    assert!(
+        nothing
+            .body
+            .contains("name the originals the applicant presented")
+    );
+    let strangers = b
+        .post(
+            &path,
+            &wizard(
+                &csrf,
+                &["passport"],
+                true,
+                &uuid::Uuid::new_v4().to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(
+        strangers.status, 404,
+        "a certificate that is not the officer's"
+    );
+
+    let step = b
+        .post(
+            &path,
+            &wizard(&csrf, &["passport", "snils"], true, &op.credential),
+        )
+        .await;
+    assert_eq!(step.status, 200, "{}", step.body);
+    assert!(step.body.contains("cloudseal identification in person, v1"));
+    let hash = {
+        let marker = "id=\"statement-hash\">";
+        let at = step.body.find(marker).unwrap() + marker.len();
+        step.body[at..].split('<').next().unwrap().to_owned()
+    };
+    let sms = crate::support::accounts::outbox(&app, &op.person.phone).await;
+    assert!(
+        sms[0].contains(&hash[..8]),
+        "the SMS names the hash: {}",
+        sms[0]
+    );
+    let code = crate::support::accounts::last_code(&app, &op.person.phone).await;
+    let signing = |pin: &'static str, code: String| {
+        let mut form: Vec<(&'static str, String)> = vec![
+            ("csrf", csrf.clone()),
+            ("credential", op.credential.clone()),
+            ("data_confirmed", "true".into()),
+            ("other", String::new()),
+            ("original", "passport".into()),
+            ("original", "snils".into()),
+            ("pin", pin.into()),
+            ("code", code),
+        ];
+        for name in ["confirmation", "factor", "until"] {
+            form.push((name, step.hidden(name)));
+        }
+        form
+    };
+    let identify = format!("/cabinet/desk/{id}/identify");
+    let form = signing("wrong-pin-1", code.clone());
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let wrong = b.post(&identify, &pairs).await;
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    assert!(wrong.body.contains("role=\"alert\""));
+    assert!(!wrong.body.contains("wrong-pin-1"), "the PIN is not echoed");
+    assert!(wrong.body.contains(&hash), "the same statement");
+    let view = read_as(&app, &format!("/api/v1/applications/{id}"), &sub.access).await;
+    assert_eq!(
+        view["status"], "awaiting_identification",
+        "nothing identified"
+    );
+
+    let again = b
+        .post(
+            &path,
+            &wizard(&csrf, &["passport", "snils"], true, &op.credential),
+        )
+        .await;
+    assert_eq!(again.status, 200);
+    let code = crate::support::accounts::last_code(&app, &op.person.phone).await;
+    let form: Vec<(&'static str, String)> = {
+        let mut f = signing(PIN, code);
+        for name in ["confirmation", "factor", "until"] {
+            f.retain(|(k, _)| *k != name);
+            f.push((name, again.hidden(name)));
+        }
+        f
+    };
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let done = b.post(&identify, &pairs).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let view = read_as(&app, &format!("/api/v1/applications/{id}"), &sub.access).await;
+    assert_eq!(view["status"], "issuing");
+    let ident = read_as(
+        &app,
+        &format!("/api/v1/applications/{id}/identification"),
+        &sub.access,
+    )
+    .await;
+    assert_eq!(ident["originals"], serde_json::json!(["passport", "snils"]));
+    assert!(
+        ident["signature"].is_string(),
+        "signed with the officer's key"
+    );
+    assert_eq!(ident["operator"], op.person.id.as_str());
+    let page = b.get(&format!("/cabinet/desk/{id}")).await;
+    assert!(page.body.contains("Send the activation marker again"));
+    assert!(
+        !page.body.contains("1. Register extract"),
+        "the wizard is done"
     );
 }

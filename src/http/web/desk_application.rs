@@ -7,6 +7,7 @@
 use super::applications_view::{self as view, product_names};
 use super::chrome::{Chrome, Confirmed};
 use super::desk::operator;
+use super::documents::{Signer, signers};
 use super::error::{WebError, answer, refusal};
 use super::i18n::{AppWords, DeskWords};
 use super::render::{html, see_other};
@@ -14,7 +15,9 @@ use crate::http::AppState;
 use crate::http::applications::path_id;
 use crate::http::auth::Meta;
 use crate::http::problem::ApiError;
-use crate::registration::{Operator, RegistrationError};
+use crate::identity::Person;
+use crate::registration::{Operator, RegistrationError, Status};
+use crate::registries::wire::{EntityStatus, LegalEntity};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -26,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(application_page)
         .service(payment)
         .service(reject)
+        .configure(super::identification::configure)
         .service(act);
 }
 
@@ -37,13 +41,44 @@ struct DeskPage<'a> {
     d: &'static DeskWords,
     a: view::Shown,
     status: &'static str,
+    extract: Option<Extract>,
+    signers: Vec<Signer>,
     error: Option<String>,
 }
 
-/// The page, with the refusal of an act when there was one.
-async fn desk_view(
+/// The register extract of an employee's organisation, as the wizard's first step shows it.
+struct Extract {
+    name: String,
+    active: bool,
+    ogrn: String,
+    inn: String,
+    kpp: String,
+    address: String,
+    head: String,
+    date: String,
+}
+
+impl Extract {
+    fn of(e: &LegalEntity) -> Extract {
+        Extract {
+            name: format!("{} ({})", e.full_name, e.short_name),
+            active: e.status == EntityStatus::Active,
+            ogrn: e.ogrn.clone(),
+            inn: e.inn.clone(),
+            kpp: e.kpp.clone(),
+            address: e.address.clone(),
+            head: format!("{}, {}", e.head.name, e.head.position),
+            date: e.extract_date.to_string(),
+        }
+    }
+}
+
+/// The page, with the refusal of an act when there was one. The wizard offers the
+/// operator's own certificates that can sign now.
+pub(super) async fn desk_view(
     c: &Chrome,
     state: &AppState,
+    person: &Person,
     op: &Operator,
     id: Uuid,
     refused: Option<(StatusCode, String)>,
@@ -61,6 +96,12 @@ async fn desk_view(
         d: DeskWords::of(c.lang),
         a: view::Shown::of(c, w, &names, &found, false),
         status: found.status.as_str(),
+        extract: found.legal_entity_extract.as_ref().map(Extract::of),
+        signers: if found.status == Status::AwaitingIdentification {
+            signers(state, person).await?
+        } else {
+            Vec::new()
+        },
         error,
     };
     Ok(html(c, status, &page))
@@ -70,13 +111,14 @@ async fn desk_view(
 async fn after(
     c: &Chrome,
     state: &AppState,
+    person: &Person,
     op: &Operator,
     id: Uuid,
     done: Result<impl Sized, RegistrationError>,
 ) -> Result<HttpResponse, WebError> {
     match done {
         Ok(_) => Ok(see_other(&format!("/cabinet/desk/{id}")).finish()),
-        Err(e) => desk_view(c, state, op, id, Some(refusal(e)?)).await,
+        Err(e) => desk_view(c, state, person, op, id, Some(refusal(e)?)).await,
     }
 }
 
@@ -89,8 +131,9 @@ async fn application_page(
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
-        let op = operator(c.reader()?, &meta)?;
-        desk_view(&c, &state, &op, path_id(&id)?, None).await
+        let person = c.reader()?;
+        let op = operator(person, &meta)?;
+        desk_view(&c, &state, person, &op, path_id(&id)?, None).await
     }
     .await;
     answer(&c, result)
@@ -113,10 +156,11 @@ async fn payment(
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
-        let op = operator(c.confirm(&form.csrf)?, &meta)?;
+        let person = c.confirm(&form.csrf)?;
+        let op = operator(person, &meta)?;
         let id = path_id(&id)?;
         let done = state.registration.mark_paid(&op, id, &form.reference).await;
-        after(&c, &state, &op, id, done).await
+        after(&c, &state, person, &op, id, done).await
     }
     .await;
     answer(&c, result)
@@ -139,10 +183,11 @@ async fn reject(
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
-        let op = operator(c.confirm(&form.csrf)?, &meta)?;
+        let person = c.confirm(&form.csrf)?;
+        let op = operator(person, &meta)?;
         let id = path_id(&id)?;
         let done = state.registration.reject(&op, id, &form.reason).await;
-        after(&c, &state, &op, id, done).await
+        after(&c, &state, person, &op, id, done).await
     }
     .await;
     answer(&c, result)
@@ -159,7 +204,8 @@ async fn act(
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
-        let op = operator(c.confirm(&form.csrf)?, &meta)?;
+        let person = c.confirm(&form.csrf)?;
+        let op = operator(person, &meta)?;
         let (id, act) = path.into_inner();
         let id = path_id(&id)?;
         let r = &state.registration;
@@ -171,7 +217,7 @@ async fn act(
             "complete" => r.complete(&op, id).await,
             _ => return Err(ApiError::NotFound.into()),
         };
-        after(&c, &state, &op, id, done).await
+        after(&c, &state, person, &op, id, done).await
     }
     .await;
     answer(&c, result)

@@ -16,6 +16,7 @@ mod desk_application;
 mod documents;
 mod error;
 mod i18n;
+mod identification;
 mod links;
 mod public;
 mod query;

@@ -114,6 +114,56 @@ pub struct DeskWords {
     pub complete: &'static str,
     /// Identification is the next step.
     pub identify_next: &'static str,
+    /// Heading: identification in person.
+    pub identification: &'static str,
+    /// Wizard step 1.
+    pub step_extract: &'static str,
+    /// No legal entity to show.
+    pub extract_individual: &'static str,
+    /// Label: OGRN.
+    pub ogrn: &'static str,
+    /// Label: the legal entity.
+    pub entity: &'static str,
+    /// Label: registered address.
+    pub address: &'static str,
+    /// Label: its head.
+    pub head: &'static str,
+    /// Label: the extract's date.
+    pub extract_date: &'static str,
+    /// The entity operates.
+    pub entity_active: &'static str,
+    /// The entity is being wound up or struck off.
+    pub entity_closing: &'static str,
+    /// Wizard step 2.
+    pub step_originals: &'static str,
+    /// Original: passport.
+    pub orig_passport: &'static str,
+    /// Original: SNILS.
+    pub orig_snils: &'static str,
+    /// Original: INN.
+    pub orig_inn: &'static str,
+    /// Original: power of attorney.
+    pub orig_attorney: &'static str,
+    /// Label: another original.
+    pub orig_other: &'static str,
+    /// The operator's confirmation.
+    pub data_confirmed: &'static str,
+    /// Wizard step 3.
+    pub step_sign: &'static str,
+    /// No officer certificate.
+    pub no_officer: &'static str,
+    /// Button: prepare the statement.
+    pub prepare: &'static str,
+    /// Heading: the statement signed.
+    pub statement: &'static str,
+    /// Label: its hash.
+    pub statement_hash: &'static str,
+    /// Label: the certificate.
+    pub certificate: &'static str,
+    /// Label: the signing PIN.
+    pub pin: &'static str,
+    /// Button: sign and identify.
+    pub identify: &'static str,
 }
 
 impl DeskWords {
@@ -182,6 +232,31 @@ static EN: DeskWords = DeskWords {
     confirmed: "Completion confirmed",
     complete: "Complete the application",
     identify_next: "The applicant is identified in person with the originals; the identification is signed with your officer certificate.",
+    identification: "Identification in person",
+    step_extract: "1. Register extract",
+    extract_individual: "The applicant applies as an individual: the register checks are in the checks panel below.",
+    ogrn: "OGRN",
+    entity: "Legal entity",
+    address: "Registered address",
+    head: "Head",
+    extract_date: "Extract of",
+    entity_active: "operating",
+    entity_closing: "being wound up or struck off",
+    step_originals: "2. Documents presented",
+    orig_passport: "Passport",
+    orig_snils: "SNILS card",
+    orig_inn: "INN certificate",
+    orig_attorney: "Power of attorney",
+    orig_other: "Another original (name it)",
+    data_confirmed: "I compared the application's data with the originals and the register extract",
+    step_sign: "3. Your certificate and signature",
+    no_officer: "You need an active officer certificate with its key in the vault to sign an identification.",
+    prepare: "Prepare the statement and ask for the code",
+    statement: "The statement you sign",
+    statement_hash: "SHA-256 (hex)",
+    certificate: "Certificate",
+    pin: "Signing PIN",
+    identify: "Sign and identify",
 };
 
 static RU: DeskWords = DeskWords {
@@ -240,4 +315,29 @@ static RU: DeskWords = DeskWords {
     confirmed: "Завершение подтверждено",
     complete: "Завершить заявление",
     identify_next: "Заявитель идентифицируется лично по оригиналам документов; идентификация подписывается вашим сертификатом.",
+    identification: "Идентификация заявителя",
+    step_extract: "1. Выписка из реестра",
+    extract_individual: "Заявитель — физическое лицо: результаты проверок по реестрам — в панели проверок ниже.",
+    ogrn: "ОГРН",
+    entity: "Юридическое лицо",
+    address: "Адрес",
+    head: "Руководитель",
+    extract_date: "Дата выписки",
+    entity_active: "действующее",
+    entity_closing: "в стадии ликвидации или ликвидировано",
+    step_originals: "2. Предъявленные документы",
+    orig_passport: "Паспорт",
+    orig_snils: "СНИЛС",
+    orig_inn: "Свидетельство ИНН",
+    orig_attorney: "Доверенность",
+    orig_other: "Другой документ (укажите)",
+    data_confirmed: "Я сверил данные заявления с оригиналами документов и выпиской из реестра",
+    step_sign: "3. Ваш сертификат и подпись",
+    no_officer: "Чтобы подписать идентификацию, нужен действующий сертификат сотрудника с ключом в хранилище.",
+    prepare: "Сформировать заявление и запросить код",
+    statement: "Подписываемое заявление",
+    statement_hash: "SHA-256 (hex)",
+    certificate: "Сертификат",
+    pin: "ПИН-код для подписи",
+    identify: "Подписать и идентифицировать",
 };
