@@ -55,11 +55,7 @@ impl Wizard {
                 "data_confirmed" => f.data_confirmed = value == "true",
                 "credential" => f.credential = value,
                 "pin" => f.pin = value,
-                "confirmation" => f.answer.confirmation = value,
-                "factor" => f.answer.factor = value,
-                "until" => f.answer.until = value,
-                "code" => f.answer.code = value,
-                _ => {}
+                k => f.answer.read(k, &value),
             }
         }
         f

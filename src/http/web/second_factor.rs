@@ -46,6 +46,19 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// Keep `value` when `key` is one of the confirmation's fields (for forms read pair by
+    /// pair); any other key is left to the caller.
+    pub fn read(&mut self, key: &str, value: &str) {
+        let field = match key {
+            "confirmation" => &mut self.confirmation,
+            "factor" => &mut self.factor,
+            "until" => &mut self.until,
+            "code" => &mut self.code,
+            _ => return,
+        };
+        *field = value.to_owned();
+    }
+
     /// The confirmation again, for the page shown after a refusal.
     pub fn asked(&self) -> Asked {
         Asked {

@@ -52,11 +52,7 @@ impl Form {
                 "format" => f.format = value,
                 "level" => f.level = value,
                 "label" => f.label = value,
-                "confirmation" => f.answer.confirmation = value,
-                "factor" => f.answer.factor = value,
-                "until" => f.answer.until = value,
-                "code" => f.answer.code = value,
-                _ => {}
+                k => f.answer.read(k, &value),
             }
         }
         f
