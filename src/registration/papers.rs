@@ -55,8 +55,9 @@ impl Paper {
         Self::ALL.into_iter().find(|p| p.slug() == s)
     }
 
-    /// Whether it describes an issued certificate (and so waits for one).
-    fn needs_certificate(self) -> bool {
+    /// The certificate form and the act describe the issued certificate, so they exist only
+    /// once there is one; the pages say so instead of offering a link that answers 409.
+    pub fn needs_certificate(self) -> bool {
         matches!(self, Paper::CertificateForm | Paper::Act)
     }
 }

@@ -273,10 +273,7 @@ async fn simple_certificates_owe_their_originals_within_a_month_and_the_holder_i
     let sub = subscriber(&app).await;
     let a = file(&app, &sub, "simple-cloud", point, individual()).await;
     let id = a["id"].as_str().unwrap().to_owned();
-    to_identification(&app, &sub, &op, &id, None).await;
-    identify(&app, &op, &id).await;
-    let m = marker(&app, &sub.person.phone).await;
-    assert_eq!(activate(&app, &sub, &id, &m, Some(PIN)).await.status(), 201);
+    identify_and_activate(&app, &sub, &op, &id).await;
     let v: Value = get_as(&app, &format!("/api/v1/applications/{id}"), &sub.access)
         .await
         .json()

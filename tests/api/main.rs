@@ -9,6 +9,7 @@ mod ca_interface;
 mod cabinet;
 mod cabinet_account;
 mod cabinet_address_book;
+mod cabinet_application_documents;
 mod cabinet_applications;
 mod cabinet_browser;
 mod cabinet_certificates;

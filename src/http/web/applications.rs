@@ -5,7 +5,7 @@
 use super::applications_view::{self as view, Applying};
 use super::chrome::{Chrome, Confirmed};
 use super::error::{WebError, answer, refusal};
-use super::i18n::AppWords;
+use super::i18n::{AppWords, PaperWords};
 use super::render::{html, see_other};
 use crate::http::AppState;
 use crate::http::applications::path_id;
@@ -173,6 +173,7 @@ async fn file_application(
 struct ApplicationPage<'a> {
     c: &'a Chrome,
     w: &'static AppWords,
+    p: &'static PaperWords,
     a: view::Shown,
 }
 
@@ -196,6 +197,7 @@ async fn application_page(
             c: &c,
             w,
             a: view::Shown::of(&c, w, &names, &found, applicant),
+            p: PaperWords::of(c.lang),
         };
         Ok(html(&c, StatusCode::OK, &page))
     }

@@ -241,3 +241,27 @@ impl Chrome {
         self.new_form_cookie.clone()
     }
 }
+
+/// A multipart form's CSRF token, which the pages send as its first field so that a forged
+/// form is refused before any file is read. A form without it is an expired one.
+pub async fn multipart_token(form: &mut actix_multipart::Multipart) -> Result<String, WebError> {
+    use futures_util::StreamExt;
+    match form.next().await {
+        Some(field) => {
+            let field = field.map_err(malformed)?;
+            if field.name() != Some("csrf") {
+                return Err(WebError::FormExpired);
+            }
+            let raw = crate::http::verify::read_field(field, 256).await?;
+            Ok(String::from_utf8_lossy(&raw).into_owned())
+        }
+        None => Err(WebError::FormExpired),
+    }
+}
+
+/// A multipart stream that broke off, as the 400 it is.
+pub fn malformed(e: actix_multipart::MultipartError) -> WebError {
+    WebError::from(crate::http::problem::ApiError::BadRequest(format!(
+        "malformed form: {e}"
+    )))
+}

@@ -9,7 +9,7 @@ use super::chrome::{Chrome, Confirmed};
 use super::desk::operator;
 use super::documents::{Signer, signers};
 use super::error::{WebError, answer, refusal};
-use super::i18n::{AppWords, DeskWords};
+use super::i18n::{AppWords, DeskWords, PaperWords};
 use super::render::{html, see_other};
 use crate::http::AppState;
 use crate::http::applications::path_id;
@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(payment)
         .service(reject)
         .configure(super::identification::configure)
+        .configure(super::application_documents::configure)
         .service(act);
 }
 
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 struct DeskPage<'a> {
     c: &'a Chrome,
     w: &'static AppWords,
+    p: &'static PaperWords,
     d: &'static DeskWords,
     a: view::Shown,
     status: &'static str,
@@ -94,6 +96,7 @@ pub(super) async fn desk_view(
         c,
         w,
         d: DeskWords::of(c.lang),
+        p: PaperWords::of(c.lang),
         a: view::Shown::of(c, w, &names, &found, false),
         status: found.status.as_str(),
         extract: found.legal_entity_extract.as_ref().map(Extract::of),

@@ -3,7 +3,7 @@
 //! from for signing, one document with its signatures and downloads, and deletion.
 
 use super::applications_view::moment;
-use super::chrome::{Chrome, Confirmed, holder};
+use super::chrome::{Chrome, Confirmed, holder, malformed, multipart_token};
 use super::error::{WebError, answer};
 use super::i18n::DocWords;
 use super::query;
@@ -13,7 +13,6 @@ use crate::http::AppState;
 use crate::http::auth::Meta;
 use crate::http::documents::form_document;
 use crate::http::problem::ApiError;
-use crate::http::verify::read_field;
 use crate::identity::Person;
 use crate::signatures::{CredentialView, SignatureView};
 use actix_multipart::Multipart;
@@ -158,20 +157,7 @@ async fn upload(
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
-        let malformed = |e: actix_multipart::MultipartError| {
-            WebError::from(ApiError::BadRequest(format!("malformed form: {e}")))
-        };
-        // The token comes first, so a forged form stores nothing.
-        let token = match form.next().await {
-            Some(field) => {
-                let field = field.map_err(malformed)?;
-                if field.name() != Some("csrf") {
-                    return Err(WebError::FormExpired);
-                }
-                String::from_utf8_lossy(&read_field(field, 256).await?).into_owned()
-            }
-            None => return Err(WebError::FormExpired),
-        };
+        let token = multipart_token(&mut form).await?;
         let person = holder(c.confirm(&token)?)?;
         let field = match form.next().await {
             Some(field) => field.map_err(malformed)?,

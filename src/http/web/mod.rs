@@ -3,6 +3,7 @@
 //! is needed; every form carries a CSRF token; every word is in English and Russian.
 
 mod activation;
+mod application_documents;
 mod applications;
 mod applications_view;
 mod cabinet;

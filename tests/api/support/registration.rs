@@ -367,12 +367,19 @@ pub async fn active_certificate_as(
 ) -> (String, Value) {
     let a = file(app, sub, "qualified-cloud", point, applicant).await;
     let id = a["id"].as_str().unwrap().to_owned();
-    to_identification(app, sub, op, &id, None).await;
-    identify(app, op, &id).await;
+    let certificate = identify_and_activate(app, sub, op, &id).await;
+    (id, certificate)
+}
+
+/// Take the cloud application `id` of `sub` through identification by `op` and activation
+/// with [`PIN`]; the certificate JSON.
+pub async fn identify_and_activate(app: &TestApp, sub: &Session, op: &Officer, id: &str) -> Value {
+    to_identification(app, sub, op, id, None).await;
+    identify(app, op, id).await;
     let m = marker(app, &sub.person.phone).await;
-    let r = activate(app, sub, &id, &m, Some(PIN)).await;
+    let r = activate(app, sub, id, &m, Some(PIN)).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-    (id, r.json().await.unwrap())
+    r.json().await.unwrap()
 }
 
 /// A partner organisation's API client token with both application scopes.

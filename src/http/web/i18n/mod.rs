@@ -8,6 +8,7 @@ mod book;
 mod certificates;
 mod desk;
 mod documents;
+mod papers;
 mod sendings;
 
 use crate::identity::values::Language;
@@ -19,6 +20,7 @@ pub use book::BookWords;
 pub use certificates::CertWords;
 pub use desk::DeskWords;
 pub use documents::DocWords;
+pub use papers::PaperWords;
 pub use sendings::SendWords;
 
 /// The cabinet's words in one language.
