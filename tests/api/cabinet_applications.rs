@@ -421,4 +421,26 @@ async fn a_partner_agent_files_for_a_client_who_alone_confirms_it() {
         "Awaiting identification",
         "the agent sees the client's progress"
     );
+
+    // The agent brings the client's signed paper set; the client sees who uploaded it.
+    let tab = browser.get(&format!("{path}/documents")).await;
+    assert_eq!(tab.status, 200, "{}", tab.body);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", tab.csrf())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"%PDF-1.7\nsigned by the client".to_vec())
+                .file_name("application.pdf"),
+        );
+    let done = browser
+        .post_multipart(&format!("{path}/scans/application_form"), form)
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), format!("{path}/documents"));
+    let seen = own.get(&format!("{path}/documents")).await;
+    assert!(
+        seen.body.contains("uploaded by the partner"),
+        "{}",
+        seen.body
+    );
 }
