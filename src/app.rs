@@ -201,6 +201,17 @@ impl Application {
                 },
                 config.exchange.clone(),
             ),
+            audit: crate::audit::trail::Trail::new(
+                db.clone(),
+                vault.clone(),
+                clock.clone(),
+                config.audit.clone(),
+                vec![
+                    certificates.seal.clone(),
+                    certificates.issuing.clone(),
+                    certificates.root.clone(),
+                ],
+            ),
         });
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);

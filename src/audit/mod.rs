@@ -10,6 +10,7 @@
 pub mod canonical;
 pub mod export;
 pub mod sealer;
+pub mod trail;
 pub mod verify;
 
 use crate::store::{self, StoreError};
@@ -45,7 +46,8 @@ impl ActorKind {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    /// From the stored spelling (an auditor's filter names it so).
+    pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "system" => ActorKind::System,
             "anonymous" => ActorKind::Anonymous,
@@ -79,7 +81,8 @@ impl Outcome {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    /// From the stored spelling (an auditor's filter names it so).
+    pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "success" => Outcome::Success,
             "failure" => Outcome::Failure,

@@ -3,8 +3,8 @@
 
 use super::problem::Problem;
 use super::{
-    accounts, address_book, admin, applications, audit, certificates, csc, desk, documents,
-    exports, health, identification, login, ocsp, papers, partner, pki, scans, sendings,
+    accounts, address_book, admin, applications, audit, audit_trail, certificates, csc, desk,
+    documents, exports, health, identification, login, ocsp, papers, partner, pki, scans, sendings,
     signatures, tsa, verify,
 };
 use actix_web::{HttpResponse, get, web};
@@ -14,7 +14,7 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "cloudseal API", description = "Cloud electronic signatures: registration, key vault, signing and document exchange."),
-    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export, pki::ca_certificate, pki::crl, ocsp::ocsp_post, ocsp::ocsp_get, tsa::time_stamp,
+    paths(health::healthz, health::readyz, health::metrics, health::info, audit::verify_export, audit_trail::entries, audit_trail::status, audit_trail::chain, pki::ca_certificate, pki::crl, ocsp::ocsp_post, ocsp::ocsp_get, tsa::time_stamp,
         accounts::register, accounts::confirm_email, accounts::confirm_phone, accounts::resend_code,
         accounts::me, accounts::my_sessions, accounts::end_session, accounts::change_password,
         accounts::change_email, accounts::change_phone, accounts::sms_login, accounts::totp_enrol,
@@ -51,6 +51,8 @@ use utoipa::OpenApi;
         exports::export_own, exports::export_for_auditor, exports::auditor_protocol),
     components(schemas(Problem, health::Health, health::Ready, health::ServiceInfo,
         audit::VerifyExportRequest, audit::VerifyExportReport, audit::VerifyFailure,
+        crate::audit::trail::TrailPage, crate::audit::trail::TrailEntry, crate::audit::trail::ChainStatus,
+        crate::audit::trail::CheckpointView, crate::audit::trail::SegmentCheck,
         exports::OwnExportBody, exports::AuditorExportBody,
         accounts::RegisterRequest, accounts::ChallengeResponse, accounts::Registered, accounts::LinkToken,
         accounts::Confirmed, accounts::CodeAnswer, accounts::ResendRequest, accounts::PasswordChange,

@@ -50,7 +50,8 @@ pub struct AuditorExportBody {
     pub lang: Option<String>,
 }
 
-fn zip_response(archive: Archive) -> HttpResponse {
+/// The archive as a download; shared with the cabinet's audit page.
+pub(crate) fn zip_response(archive: Archive) -> HttpResponse {
     let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(archive.file));
     HttpResponse::Ok()
         .content_type("application/zip")
@@ -105,7 +106,22 @@ pub async fn export_for_auditor(
     body: web::Json<AuditorExportBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let org_inn = match body.org_inn.as_deref() {
+    let request = auditor_request(body.from, body.to, body.org_inn.as_deref(), body.lang)?;
+    let archive = state
+        .exchange
+        .export_for_auditor(&who.0, &meta.0, request)
+        .await?;
+    Ok(zip_response(archive))
+}
+
+/// An auditor's selection, checked: the API's body and the cabinet's form both come here.
+pub(crate) fn auditor_request(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    org_inn: Option<&str>,
+    lang: Option<String>,
+) -> Result<ExportRequest, ApiError> {
+    let org_inn = match org_inn {
         Some(text) => {
             let inn = Inn::parse(text).map_err(|e| ApiError::BadRequest(e.to_string()))?;
             if !inn.is_legal_entity() {
@@ -117,17 +133,12 @@ pub async fn export_for_auditor(
         }
         None => None,
     };
-    let request = ExportRequest {
-        from: body.from,
-        to: body.to,
+    Ok(ExportRequest {
+        from,
+        to,
         org_inn,
-        lang: super::verify::lang(body.lang.as_deref())?,
-    };
-    let archive = state
-        .exchange
-        .export_for_auditor(&who.0, &meta.0, request)
-        .await?;
-    Ok(zip_response(archive))
+        lang: super::verify::lang(lang.as_deref())?,
+    })
 }
 
 /// One sent sending's delivery protocol with every recipient (auditors; each read audited).

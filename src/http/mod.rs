@@ -5,6 +5,7 @@ pub mod address_book;
 pub mod admin;
 pub mod applications;
 pub mod audit;
+pub mod audit_trail;
 pub mod auth;
 pub mod body;
 pub mod certificates;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub verification: crate::verification::Verification,
     /// The document exchange and its address book.
     pub exchange: crate::exchange::Exchange,
+    /// The audit trail as auditors read and export it.
+    pub audit: crate::audit::trail::Trail,
 }
 
 /// Register every route.
@@ -76,6 +79,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::metrics)
         .service(health::info)
         .service(audit::verify_export)
+        .configure(audit_trail::configure)
         .service(pki::ca_certificate)
         .service(pki::crl)
         .service(ocsp::ocsp_post)

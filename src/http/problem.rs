@@ -711,7 +711,15 @@ impl From<crate::exchange::ExchangeError> for ApiError {
             X::Internal(i) => ApiError::Internal(i),
             X::Store(s) => s.into(),
             X::Forbidden(d) => ApiError::forbidden(d),
-            X::Audit(crate::audit::AuditError::Behind(secs)) => ApiError::refused(
+            X::Audit(a) => a.into(),
+        }
+    }
+}
+
+impl From<crate::audit::AuditError> for ApiError {
+    fn from(e: crate::audit::AuditError) -> Self {
+        match e {
+            crate::audit::AuditError::Behind(secs) => ApiError::refused(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "audit-chain-behind",
                 "Try again shortly",
@@ -720,7 +728,23 @@ impl From<crate::exchange::ExchangeError> for ApiError {
                      export would not cover itself; try again in a minute."
                 ),
             ),
-            X::Audit(a) => ApiError::Internal(a.to_string()),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::audit::export::ExportError> for ApiError {
+    fn from(e: crate::audit::export::ExportError) -> Self {
+        match e {
+            crate::audit::export::ExportError::NothingSigned => ApiError::refused(
+                StatusCode::CONFLICT,
+                "nothing-signed",
+                "Nothing signed there yet",
+                "No signed checkpoint lies in the requested part of the chain: a segment ends on one, \
+                 so that every entry in it is covered by a signature. Widen `to`, or leave it \
+                 out.",
+            ),
+            crate::audit::export::ExportError::Audit(a) => a.into(),
         }
     }
 }

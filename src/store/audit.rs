@@ -330,3 +330,111 @@ pub async fn first_seq_about(
     .await?
     .get(0))
 }
+
+/// What an auditor narrows the trail to; every part optional.
+#[derive(Debug, Default, Clone)]
+pub struct TrailFilter {
+    /// Occurred at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Occurred before.
+    pub until: Option<DateTime<Utc>>,
+    /// The action starts with this (`application.` for every application act).
+    pub action: Option<String>,
+    /// Actor kind as stored.
+    pub actor_kind: Option<String>,
+    /// Actor id.
+    pub actor_id: Option<String>,
+    /// Object type.
+    pub object_type: Option<String>,
+    /// Object id.
+    pub object_id: Option<String>,
+    /// Outcome as stored.
+    pub outcome: Option<String>,
+    /// Chain position at or after (only linked entries then).
+    pub seq_from: Option<i64>,
+    /// Chain position at or before (only linked entries then).
+    pub seq_to: Option<i64>,
+}
+
+/// An entry as the trail lists it: its chain position and hash once linked.
+#[derive(Debug)]
+pub struct TrailRow {
+    /// Chain position, none while not linked yet.
+    pub seq: Option<i64>,
+    /// Chain hash at seq.
+    pub hash: Option<Vec<u8>>,
+    /// The entry.
+    pub entry: EntryRow,
+}
+
+/// One page of the filtered trail, newest first (unlinked entries before every linked one),
+/// and how many entries match in all.
+pub async fn search(
+    c: &impl GenericClient,
+    f: &TrailFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<TrailRow>, i64), StoreError> {
+    const WHERE: &str = "WHERE ($1::timestamptz IS NULL OR e.occurred_at >= $1) \
+         AND ($2::timestamptz IS NULL OR e.occurred_at < $2) \
+         AND ($3::text IS NULL OR starts_with(e.action, $3)) \
+         AND ($4::text IS NULL OR e.actor_kind = $4) \
+         AND ($5::text IS NULL OR e.actor_id = $5) \
+         AND ($6::text IS NULL OR e.object_type = $6) \
+         AND ($7::text IS NULL OR e.object_id = $7) \
+         AND ($8::text IS NULL OR e.outcome = $8) \
+         AND ($9::bigint IS NULL OR c.seq >= $9) \
+         AND ($10::bigint IS NULL OR c.seq <= $10)";
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 10] = [
+        &f.from,
+        &f.until,
+        &f.action,
+        &f.actor_kind,
+        &f.actor_id,
+        &f.object_type,
+        &f.object_id,
+        &f.outcome,
+        &f.seq_from,
+        &f.seq_to,
+    ];
+    let total: i64 = c
+        .query_one(
+            &format!(
+                "SELECT count(*) FROM audit_entries e \
+                 LEFT JOIN audit_chain c ON c.entry_pos = e.pos {WHERE}"
+            ),
+            &params,
+        )
+        .await?
+        .get(0);
+    let sql = format!(
+        "SELECT c.seq, c.hash, {ENTRY_COLUMNS} FROM audit_entries e \
+         LEFT JOIN audit_chain c ON c.entry_pos = e.pos {WHERE} \
+         ORDER BY c.seq DESC NULLS FIRST, e.pos DESC LIMIT $11 OFFSET $12"
+    );
+    let mut all: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params.to_vec();
+    all.push(&limit);
+    all.push(&offset);
+    let rows = c
+        .query(&sql, &all)
+        .await?
+        .iter()
+        .map(|r| TrailRow {
+            seq: r.get(0),
+            hash: r.get(1),
+            entry: entry_from(r, 2),
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+/// How many entries the trail holds and how many of them are linked into the chain.
+pub async fn counts(c: &impl GenericClient) -> Result<(i64, i64), StoreError> {
+    let r = c
+        .query_one(
+            "SELECT (SELECT count(*) FROM audit_entries), (SELECT count(*) FROM audit_chain)",
+            &[],
+        )
+        .await?;
+    Ok((r.get(0), r.get(1)))
+}

@@ -4,6 +4,7 @@
 mod address_book;
 mod audit_chain;
 mod audit_export;
+mod audit_trail;
 mod authorisation;
 mod ca_interface;
 mod cabinet;
@@ -11,6 +12,7 @@ mod cabinet_account;
 mod cabinet_address_book;
 mod cabinet_application_documents;
 mod cabinet_applications;
+mod cabinet_audit;
 mod cabinet_browser;
 mod cabinet_certificates;
 mod cabinet_desk;

@@ -226,6 +226,16 @@ impl Chrome {
             .is_some_and(|p| p.role == crate::identity::values::Role::Operator)
     }
 
+    /// Whether the signed-in person reads the audit trail (the navigation links it).
+    pub fn audits(&self) -> bool {
+        self.person.as_ref().is_some_and(|p| {
+            matches!(
+                p.role,
+                crate::identity::values::Role::Auditor | crate::identity::values::Role::Admin
+            )
+        })
+    }
+
     /// Whether the signed-in person may hold certificates (the navigation links them).
     pub fn holds(&self) -> bool {
         self.person.as_ref().is_some_and(|p| {

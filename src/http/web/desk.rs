@@ -7,6 +7,7 @@ use super::applications_view::{moment, product_names};
 use super::chrome::Chrome;
 use super::error::{WebError, answer, refusal};
 use super::i18n::DeskWords;
+use super::query::{Choice, Filters};
 use super::render::html;
 use crate::http::AppState;
 use crate::http::applications::ListQuery;
@@ -17,7 +18,6 @@ use crate::registration::{ApplicationView, Operator, Status};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
-use chrono::NaiveDate;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -37,50 +37,7 @@ pub(super) fn operator(person: &Person, meta: &Meta) -> Result<Operator, WebErro
         .ok_or_else(|| ApiError::forbidden("The desk is for operators.").into())
 }
 
-/// The filter as the form sent it (GET): the non-empty fields, to parse and to show again.
-struct Filters(Vec<(String, String)>);
-
 impl Filters {
-    fn of(req: &HttpRequest) -> Filters {
-        Filters(
-            form_urlencoded::parse(req.query_string().as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
-                .filter(|(k, v)| !v.is_empty() && k != "page")
-                .collect(),
-        )
-    }
-
-    /// The value of `key` ("" when absent), for the form.
-    fn get(&self, key: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    /// Whether `key` was sent with `value` (a ticked box, a chosen option).
-    fn has(&self, key: &str, value: &str) -> bool {
-        self.0.iter().any(|(k, v)| k == key && v == value)
-    }
-
-    fn opt(&self, key: &str) -> Option<String> {
-        Some(self.get(key).to_owned()).filter(|v| !v.is_empty())
-    }
-
-    fn number(&self, key: &str) -> Result<Option<i64>, ApiError> {
-        self.opt(key)
-            .map(|v| v.parse::<i64>())
-            .transpose()
-            .map_err(|_| ApiError::BadRequest(format!("{key} is a whole number")))
-    }
-
-    fn date(&self, key: &str) -> Result<Option<NaiveDate>, ApiError> {
-        self.opt(key)
-            .map(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d"))
-            .transpose()
-            .map_err(|_| ApiError::BadRequest(format!("{key} is a date, YYYY-MM-DD")))
-    }
-
     /// The statuses ticked, as the API writes them (comma-separated).
     fn statuses(&self) -> Option<String> {
         let all: Vec<&str> = self
@@ -147,13 +104,6 @@ impl Filters {
         }
         out.finish()
     }
-}
-
-/// A choice in a select or a box, as the form shows it.
-struct Choice {
-    value: String,
-    label: String,
-    chosen: bool,
 }
 
 /// A row of the queue.
@@ -268,14 +218,7 @@ async fn queue(req: HttpRequest, state: web::Data<AppState>, meta: Meta) -> Http
                     chosen: f.has("product", &p.code),
                 })
                 .collect(),
-            sizes: SIZES
-                .iter()
-                .map(|n| Choice {
-                    value: n.to_string(),
-                    label: n.to_string(),
-                    chosen: *n == size,
-                })
-                .collect(),
+            sizes: Choice::sizes(&SIZES, size),
             rows,
             total,
             page,

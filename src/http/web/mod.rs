@@ -6,6 +6,7 @@ mod activation;
 mod application_documents;
 mod applications;
 mod applications_view;
+mod audit;
 mod cabinet;
 mod certificates;
 mod chrome;
@@ -57,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(counterparties::configure)
         .configure(desk::configure)
         .configure(desk_application::configure)
+        .configure(audit::configure)
         .configure(security::configure)
         .configure(public::configure);
 }

@@ -4,6 +4,7 @@
 use super::error::WebError;
 use crate::http::problem::ApiError;
 use actix_web::HttpRequest;
+use chrono::NaiveDate;
 
 /// The number `key` in the query: absent is `None`; present, it must be 1 to 100 000.
 pub fn number(req: &HttpRequest, key: &str) -> Result<Option<i64>, WebError> {
@@ -33,4 +34,85 @@ pub fn text(req: &HttpRequest, key: &str) -> Option<String> {
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// The filter as the form sent it (GET): the non-empty fields, to parse and to show again.
+pub(super) struct Filters(pub(super) Vec<(String, String)>);
+
+impl Filters {
+    pub(super) fn of(req: &HttpRequest) -> Filters {
+        Filters(
+            form_urlencoded::parse(req.query_string().as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
+                .filter(|(k, v)| !v.is_empty() && k != "page")
+                .collect(),
+        )
+    }
+
+    /// The value of `key` ("" when absent), for the form.
+    pub(super) fn get(&self, key: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Whether `key` was sent with `value` (a ticked box, a chosen option).
+    pub(super) fn has(&self, key: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == key && v == value)
+    }
+
+    /// The value of `key` when it was filled in.
+    pub(super) fn opt(&self, key: &str) -> Option<String> {
+        Some(self.get(key).to_owned()).filter(|v| !v.is_empty())
+    }
+
+    /// The whole number `key`, or the 400 that names it.
+    pub(super) fn number(&self, key: &str) -> Result<Option<i64>, ApiError> {
+        self.opt(key)
+            .map(|v| v.parse::<i64>())
+            .transpose()
+            .map_err(|_| ApiError::BadRequest(format!("{key} is a whole number")))
+    }
+
+    /// The date `key` (`YYYY-MM-DD`, as a date input sends it), or the 400 that names it.
+    pub(super) fn date(&self, key: &str) -> Result<Option<NaiveDate>, ApiError> {
+        self.opt(key)
+            .map(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d"))
+            .transpose()
+            .map_err(|_| ApiError::BadRequest(format!("{key} is a date, YYYY-MM-DD")))
+    }
+
+    /// The filter as a query string, for the links to other pages of the same list.
+    pub(super) fn encoded(&self) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.0 {
+            out.append_pair(k, v);
+        }
+        out.finish()
+    }
+}
+
+/// A choice in a select or a box, as the form shows it.
+pub(super) struct Choice {
+    /// What the form sends.
+    pub value: String,
+    /// What the person reads.
+    pub label: String,
+    /// Whether it is the one chosen now.
+    pub chosen: bool,
+}
+
+impl Choice {
+    /// The page sizes of a list, `chosen` marked.
+    pub(super) fn sizes(sizes: &[i64], chosen: i64) -> Vec<Choice> {
+        sizes
+            .iter()
+            .map(|n| Choice {
+                value: n.to_string(),
+                label: n.to_string(),
+                chosen: *n == chosen,
+            })
+            .collect()
+    }
 }

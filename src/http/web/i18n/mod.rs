@@ -4,6 +4,7 @@
 
 mod account;
 mod applications;
+mod audit;
 mod book;
 mod certificates;
 mod desk;
@@ -16,6 +17,7 @@ use crate::registration::Status;
 use crate::registration::views::CertificateStatus;
 pub use account::AccountWords;
 pub use applications::AppWords;
+pub use audit::AuditWords;
 pub use book::BookWords;
 pub use certificates::CertWords;
 pub use desk::DeskWords;
@@ -71,6 +73,8 @@ pub struct Tr {
     pub documents: &'static str,
     /// The operator's queue link.
     pub desk: &'static str,
+    /// The auditor's link to the audit trail.
+    pub audit: &'static str,
     /// The address book's link.
     pub address_book: &'static str,
     /// The security page's link and title.
@@ -239,6 +243,7 @@ pub static EN: Tr = Tr {
     certificates: "Certificates",
     documents: "Documents",
     desk: "Application queue",
+    audit: "Audit trail",
     address_book: "Address book",
     security: "Security",
     sendings: "Sendings",
@@ -314,6 +319,7 @@ pub static RU: Tr = Tr {
     certificates: "Сертификаты",
     documents: "Документы",
     desk: "Очередь заявлений",
+    audit: "Журнал аудита",
     address_book: "Адресная книга",
     security: "Безопасность",
     sendings: "Отправления",
