@@ -10,6 +10,7 @@ mod ca_interface;
 mod cabinet;
 mod cabinet_account;
 mod cabinet_address_book;
+mod cabinet_admin;
 mod cabinet_application_documents;
 mod cabinet_applications;
 mod cabinet_audit;

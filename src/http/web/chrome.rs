@@ -236,6 +236,13 @@ impl Chrome {
         })
     }
 
+    /// Whether the signed-in person administers the service (the navigation links it).
+    pub fn administers(&self) -> bool {
+        self.person
+            .as_ref()
+            .is_some_and(|p| p.role == crate::identity::values::Role::Admin)
+    }
+
     /// Whether the signed-in person may hold certificates (the navigation links them).
     pub fn holds(&self) -> bool {
         self.person.as_ref().is_some_and(|p| {

@@ -3,6 +3,7 @@
 //! is needed; every form carries a CSRF token; every word is in English and Russian.
 
 mod activation;
+mod admin;
 mod application_documents;
 mod applications;
 mod applications_view;
@@ -59,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(desk::configure)
         .configure(desk_application::configure)
         .configure(audit::configure)
+        .configure(admin::configure)
         .configure(security::configure)
         .configure(public::configure);
 }

@@ -69,6 +69,13 @@ pub async fn read_as(app: &TestApp, path: &str, token: &str) -> Value {
     r.json().await.unwrap()
 }
 
+/// GET an open route (no credentials) and read its JSON answer.
+pub async fn open_json<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> T {
+    let r = app.http.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.json().await.unwrap()
+}
+
 pub async fn post_as(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::Response {
     app.http
         .post(app.url(path))

@@ -3,6 +3,7 @@
 //! compile error, not a page in two languages.
 
 mod account;
+mod admin;
 mod applications;
 mod audit;
 mod book;
@@ -16,6 +17,7 @@ use crate::identity::values::Language;
 use crate::registration::Status;
 use crate::registration::views::CertificateStatus;
 pub use account::AccountWords;
+pub use admin::AdminWords;
 pub use applications::AppWords;
 pub use audit::AuditWords;
 pub use book::BookWords;
@@ -75,6 +77,8 @@ pub struct Tr {
     pub desk: &'static str,
     /// The auditor's link to the audit trail.
     pub audit: &'static str,
+    /// The administrator's link.
+    pub admin: &'static str,
     /// The address book's link.
     pub address_book: &'static str,
     /// The security page's link and title.
@@ -244,6 +248,7 @@ pub static EN: Tr = Tr {
     documents: "Documents",
     desk: "Application queue",
     audit: "Audit trail",
+    admin: "Administration",
     address_book: "Address book",
     security: "Security",
     sendings: "Sendings",
@@ -320,6 +325,7 @@ pub static RU: Tr = Tr {
     documents: "Документы",
     desk: "Очередь заявлений",
     audit: "Журнал аудита",
+    admin: "Администрирование",
     address_book: "Адресная книга",
     security: "Безопасность",
     sendings: "Отправления",

@@ -1,0 +1,132 @@
+//! The administrator's page through real HTTP as a browser sends it: the token, the database,
+//! the service certificates (the same fingerprints the service publishes), the CRLs and the
+//! audit verdict; a point of issue added with each refusal shown and the form kept; products
+//! and prices; closed to everyone else.
+
+use crate::support::accounts::{PASSWORD, member, open_json, subscriber};
+use crate::support::browser::Browser;
+use crate::support::spawn;
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_admin_page_shows_the_ca_and_hsm_and_adds_points_of_issue() {
+    let app = spawn().await;
+    let admin = member(&app, "admin", None).await;
+    crate::support::registration::desk(&app, "Limassol").await;
+    let mut b = Browser::new(&app);
+    let home = b
+        .sign_in(&admin.person.email, PASSWORD, &admin.person.phone)
+        .await;
+    assert!(home.body.contains("href=\"/cabinet/admin\""), "navigation");
+    let page = b.get("/cabinet/admin").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("<dd id=\"hsm\">answers"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<dd id=\"database\">answers"));
+    let info: Value = open_json(&app, "/api/v1/info").await;
+    for key in ["root_ca_fingerprint", "seal_fingerprint"] {
+        let fingerprint = info[key].as_str().unwrap();
+        assert!(page.body.contains(fingerprint), "{key} {fingerprint}");
+    }
+    for name in [
+        "Root CA",
+        "Issuing CA",
+        "Time-stamping authority",
+        "Service seal",
+    ] {
+        assert!(
+            page.body.contains(&format!("<th scope=\"row\">{name}")),
+            "{name}"
+        );
+    }
+    assert!(page.body.contains("days left"));
+    assert!(page.body.contains("qualified-cloud"), "products listed");
+
+    // A point of issue: refusals keep what was typed; the new one is offered to applicants.
+    let csrf = page.csrf();
+    let empty = b
+        .post(
+            "/cabinet/admin/points",
+            &[
+                ("csrf", &csrf),
+                ("name", " "),
+                ("region", "Cyprus"),
+                ("address", "1 Harbour St"),
+            ],
+        )
+        .await;
+    assert_eq!(empty.status, 400, "{}", empty.body);
+    assert!(
+        empty
+            .body
+            .contains("The name must have 1 to 200 printable characters.")
+    );
+    assert!(empty.body.contains("value=\"1 Harbour St\""), "kept");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("name", "Paphos office"),
+        ("region", "Cyprus"),
+        ("address", "1 Harbour St"),
+    ];
+    let added = b.post("/cabinet/admin/points", &form).await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let page = b.get("/cabinet/admin").await;
+    assert!(page.body.contains("<td>Paphos office</td><td>Cyprus</td>"));
+    let points: Vec<Value> = open_json(&app, "/api/v1/points-of-issue").await;
+    assert!(points.iter().any(|p| p["name"] == "Paphos office"));
+    let twice = b.post("/cabinet/admin/points", &form).await;
+    assert_eq!(twice.status, 409);
+    assert!(
+        twice
+            .body
+            .contains("A point of issue with this name exists.")
+    );
+    let forged = b
+        .post(
+            "/cabinet/admin/points",
+            &[
+                ("csrf", "forged"),
+                ("name", "Larnaca"),
+                ("region", "Cyprus"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+
+    // In Russian.
+    b.post(
+        "/language",
+        &[("csrf", &csrf), ("lang", "ru"), ("back", "/cabinet/admin")],
+    )
+    .await;
+    let ru = b.get("/cabinet/admin").await;
+    assert!(ru.body.contains("<h1>Администрирование</h1>"));
+    assert!(ru.body.contains("Корневой УЦ"));
+
+    // Nobody else.
+    let auditor = member(&app, "auditor", None).await;
+    let sub = subscriber(&app).await;
+    for (email, phone) in [
+        (&auditor.person.email, &auditor.person.phone),
+        (&sub.person.email, &sub.person.phone),
+    ] {
+        let mut other = Browser::new(&app);
+        let home = other.sign_in(email, PASSWORD, phone).await;
+        assert!(!home.body.contains("href=\"/cabinet/admin\""));
+        assert_eq!(other.get("/cabinet/admin").await.status, 403);
+        let post = other
+            .post(
+                "/cabinet/admin/points",
+                &[
+                    ("csrf", &home.csrf()),
+                    ("name", "Nicosia"),
+                    ("region", "Cyprus"),
+                ],
+            )
+            .await;
+        assert_eq!(post.status, 403);
+    }
+}
