@@ -55,6 +55,27 @@ pub struct NewMemberRequest {
     pub partner: Option<Uuid>,
 }
 
+impl NewMemberRequest {
+    /// The typed member: the API's body and the cabinet's form both come here.
+    pub(crate) fn parse(self) -> Result<NewMember, ApiError> {
+        let bad = |e: crate::identity::values::InvalidValue| ApiError::BadRequest(e.0);
+        Ok(NewMember {
+            role: self.role,
+            surname: NamePart::parse(&self.surname, "surname").map_err(bad)?,
+            given_name: NamePart::parse(&self.given_name, "given name").map_err(bad)?,
+            patronymic: match self.patronymic.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(p) => Some(NamePart::parse(p, "patronymic").map_err(bad)?),
+            },
+            email: Email::parse(&self.email).map_err(bad)?,
+            phone: Phone::parse(&self.phone).map_err(bad)?,
+            language: self.language,
+            point_of_issue: self.point_of_issue,
+            partner: self.partner,
+        })
+    }
+}
+
 /// A created object's id.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
@@ -75,22 +96,7 @@ pub async fn create_member(
     meta: Meta,
     body: web::Json<NewMemberRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let bad = |e: crate::identity::values::InvalidValue| ApiError::BadRequest(e.0);
-    let member = NewMember {
-        role: b.role,
-        surname: NamePart::parse(&b.surname, "surname").map_err(bad)?,
-        given_name: NamePart::parse(&b.given_name, "given name").map_err(bad)?,
-        patronymic: match b.patronymic.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(p) => Some(NamePart::parse(p, "patronymic").map_err(bad)?),
-        },
-        email: Email::parse(&b.email).map_err(bad)?,
-        phone: Phone::parse(&b.phone).map_err(bad)?,
-        language: b.language,
-        point_of_issue: b.point_of_issue,
-        partner: b.partner,
-    };
+    let member = body.into_inner().parse()?;
     let id = state
         .identity
         .create_member(

@@ -58,6 +58,27 @@ fn text(raw: &str, field: &str, max: usize) -> Result<String, IdentityError> {
     Ok(t.to_owned())
 }
 
+/// A staff member or partner agent as the admin's page lists them.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Account id.
+    pub id: Uuid,
+    /// Role.
+    pub role: Role,
+    /// Surname, given name, patronymic.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// Operators: their point of issue.
+    pub point_of_issue: Option<Uuid>,
+    /// Partner agents: their organisation.
+    pub partner: Option<Uuid>,
+    /// Whether they have chosen a password (followed the emailed link).
+    pub ready: bool,
+}
+
 impl Identity {
     /// Create a staff member or partner agent. With `password` (CLI only) the account is ready
     /// at once — and may then also be a subscriber (the demo seed); otherwise a link to choose a
@@ -226,6 +247,37 @@ impl Identity {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The staff and partner agents, by role and name.
+    pub async fn members(&self) -> Result<Vec<Member>, IdentityError> {
+        let client = self.0.db.client().await?;
+        Ok(store::accounts::members(&**client)
+            .await?
+            .into_iter()
+            .filter_map(|a| {
+                Some(Member {
+                    id: a.id,
+                    role: Role::parse(&a.role)?,
+                    name: [Some(a.surname), Some(a.given_name), a.patronymic]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    email: a.email,
+                    phone: a.phone,
+                    point_of_issue: a.point_of_issue,
+                    partner: a.partner,
+                    ready: a.password_hash.is_some(),
+                })
+            })
+            .collect())
+    }
+
+    /// The partner organisations by name: (id, name).
+    pub async fn partners(&self) -> Result<Vec<(Uuid, String)>, IdentityError> {
+        let client = self.0.db.client().await?;
+        Ok(store::partners::partners(&**client).await?)
     }
 
     /// Lift the attempt locks of an account (its login names and its second factor).

@@ -416,3 +416,12 @@ pub async fn set_language(
     .await?;
     Ok(())
 }
+
+/// Every account that is not a subscriber's: staff and partner agents, by role and name.
+pub async fn members(c: &impl GenericClient) -> Result<Vec<AccountRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM accounts WHERE role <> 'subscriber' \
+         ORDER BY role, surname, given_name"
+    );
+    Ok(c.query(&sql, &[]).await?.iter().map(row).collect())
+}

@@ -224,3 +224,12 @@ pub async fn count_request(
         .await?;
     Ok(r.get(0))
 }
+
+/// Every partner organisation by name: (id, name).
+pub async fn partners(c: &impl GenericClient) -> Result<Vec<(Uuid, String)>, StoreError> {
+    Ok(c.query("SELECT id, name FROM partners ORDER BY name", &[])
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}

@@ -4,14 +4,17 @@
 //! API calls, and the products with their prices.
 
 use super::applications_view::{moment, price};
-use super::chrome::Chrome;
+use super::chrome::{Chrome, Confirmed};
 use super::error::{WebError, answer, refusal};
 use super::i18n::AdminWords;
 use super::render::{html, see_other};
 use crate::audit::trail::Inspector;
 use crate::http::AppState;
+use crate::http::admin::NewMemberRequest;
 use crate::http::auth::{Admins, Authorised, Meta};
-use crate::identity::Person;
+use crate::http::problem::ApiError;
+use crate::identity::values::{Language, Role};
+use crate::identity::{AccountId, Person};
 use crate::pki::Ca;
 use crate::registration::values::{ProductKind, Track};
 use actix_web::http::StatusCode;
@@ -23,7 +26,11 @@ use std::time::Duration;
 
 /// Register every route of this file.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(admin_page).service(add_point);
+    cfg.service(admin_page)
+        .service(add_point)
+        .service(add_member)
+        .service(unlock)
+        .service(add_partner);
 }
 
 /// The administrator's capability, or 403.
@@ -58,6 +65,7 @@ struct Product {
 
 /// A point of issue.
 struct Point {
+    id: uuid::Uuid,
     name: String,
     region: String,
     address: String,
@@ -76,6 +84,83 @@ struct PointForm {
     address: String,
 }
 
+/// What the add-a-member form held.
+#[derive(Default, Deserialize)]
+struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    surname: String,
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    patronymic: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    point_of_issue: String,
+    #[serde(default)]
+    partner: String,
+}
+
+impl MemberForm {
+    /// The API's request for this form, so the API's parser decides.
+    fn request(&self) -> Result<NewMemberRequest, ApiError> {
+        let role = match Role::parse(&self.role) {
+            Some(r) if r != Role::Subscriber => r,
+            _ => {
+                return Err(ApiError::BadRequest(
+                    "The role is operator, auditor, admin or partner_agent.".into(),
+                ));
+            }
+        };
+        let id = |raw: &str, name: &str| {
+            Some(raw.trim())
+                .filter(|v| !v.is_empty())
+                .map(uuid::Uuid::parse_str)
+                .transpose()
+                .map_err(|_| ApiError::BadRequest(format!("{name} is not one of those offered.")))
+        };
+        Ok(NewMemberRequest {
+            role,
+            surname: self.surname.clone(),
+            given_name: self.given_name.clone(),
+            patronymic: Some(self.patronymic.clone()),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            language: Language::parse(&self.language).unwrap_or_default(),
+            point_of_issue: id(&self.point_of_issue, "The point of issue")?,
+            partner: id(&self.partner, "The partner")?,
+        })
+    }
+}
+
+/// A member as the table shows them.
+struct MemberRow {
+    id: uuid::Uuid,
+    role: &'static str,
+    name: String,
+    email: String,
+    belongs: String,
+    ready: bool,
+}
+
+/// The forms as typed, the refusal and the notice of one answer.
+#[derive(Default)]
+struct Answered {
+    point: PointForm,
+    member: MemberForm,
+    partner: String,
+    refused: Option<(StatusCode, String)>,
+    notice: Option<&'static str>,
+}
+
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage<'a> {
@@ -90,8 +175,24 @@ struct AdminPage<'a> {
     audit_intact: Option<bool>,
     points: Vec<Point>,
     products: Vec<Product>,
+    members: Vec<MemberRow>,
+    partners: Vec<(uuid::Uuid, String)>,
+    roles: Vec<(&'static str, &'static str)>,
     form: PointForm,
+    member: MemberForm,
+    partner: String,
     error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+fn role_word(w: &AdminWords, role: Role) -> &'static str {
+    match role {
+        Role::Operator => w.role_operator,
+        Role::Auditor => w.role_auditor,
+        Role::Admin => w.role_admin,
+        Role::PartnerAgent => w.role_partner_agent,
+        Role::Subscriber => "",
+    }
 }
 
 fn cert(now: chrono::DateTime<chrono::Utc>, name: &'static str, der_bytes: &[u8]) -> Cert {
@@ -126,8 +227,7 @@ async fn admin_view(
     state: &AppState,
     person: &Person,
     meta: &Meta,
-    form: PointForm,
-    refused: Option<(StatusCode, String)>,
+    answered: Answered,
 ) -> Result<HttpResponse, WebError> {
     let w = AdminWords::of(c.lang);
     let limit = Duration::from_secs(3);
@@ -161,12 +261,13 @@ async fn admin_view(
         Some(who) => state.audit.status(&who).await?.check.map(|k| k.valid),
         None => None,
     };
-    let points = state
+    let points: Vec<Point> = state
         .registration
         .points_of_issue()
         .await?
         .into_iter()
         .map(|p| Point {
+            id: p.id,
             name: p.name,
             region: p.region,
             address: p.address,
@@ -188,7 +289,31 @@ async fn admin_view(
             price: price(p.price_minor, &p.currency),
         })
         .collect();
-    let (status, error) = match refused {
+    let partners = state.identity.partners().await?;
+    let members = state
+        .identity
+        .members()
+        .await?
+        .into_iter()
+        .map(|m| MemberRow {
+            id: m.id,
+            role: role_word(w, m.role),
+            name: m.name,
+            email: m.email,
+            belongs: m
+                .point_of_issue
+                .and_then(|id| points.iter().find(|p: &&Point| p.id == id))
+                .map(|p| p.name.clone())
+                .or_else(|| {
+                    m.partner
+                        .and_then(|id| partners.iter().find(|p| p.0 == id))
+                        .map(|p| p.1.clone())
+                })
+                .unwrap_or_default(),
+            ready: m.ready,
+        })
+        .collect();
+    let (status, error) = match answered.refused {
         Some((s, e)) => (s, Some(e)),
         None => (StatusCode::OK, None),
     };
@@ -204,10 +329,46 @@ async fn admin_view(
         audit_intact,
         points,
         products,
-        form,
+        members,
+        partners,
+        roles: [
+            Role::Operator,
+            Role::Auditor,
+            Role::Admin,
+            Role::PartnerAgent,
+        ]
+        .into_iter()
+        .map(|r| (r.as_str(), role_word(w, r)))
+        .collect(),
+        form: answered.point,
+        member: answered.member,
+        partner: answered.partner,
         error,
+        notice: answered.notice,
     };
     Ok(html(c, status, &page))
+}
+
+/// After a form: back to its section (303), or the page with the refusal and the form kept.
+async fn after(
+    c: &Chrome,
+    state: &AppState,
+    person: &Person,
+    meta: &Meta,
+    done: Result<(), impl Into<ApiError>>,
+    section: &str,
+    kept: Answered,
+) -> Result<HttpResponse, WebError> {
+    match done {
+        Ok(()) => Ok(see_other(&format!("/cabinet/admin#{section}")).finish()),
+        Err(e) => {
+            let answered = Answered {
+                refused: Some(refusal(e)?),
+                ..kept
+            };
+            admin_view(c, state, person, meta, answered).await
+        }
+    }
 }
 
 #[get("/cabinet/admin")]
@@ -216,7 +377,7 @@ async fn admin_page(req: HttpRequest, state: web::Data<AppState>, meta: Meta) ->
     let result = async {
         let person = c.reader()?;
         admin(person)?;
-        admin_view(&c, &state, person, &meta, PointForm::default(), None).await
+        admin_view(&c, &state, person, &meta, Answered::default()).await
     }
     .await;
     answer(&c, result)
@@ -243,13 +404,102 @@ async fn add_point(
                 who.0.event(&meta.0, "point_of_issue.create"),
             )
             .await;
-        match done {
-            Ok(_) => Ok(see_other("/cabinet/admin#points").finish()),
-            Err(e) => {
-                let refused = refusal(e)?;
-                admin_view(&c, &state, person, &meta, form, Some(refused)).await
-            }
-        }
+        let kept = Answered {
+            point: form,
+            ..Answered::default()
+        };
+        after(&c, &state, person, &meta, done.map(drop), "points", kept).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[post("/cabinet/admin/members")]
+async fn add_member(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    form: web::Form<MemberForm>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let person = c.confirm(&form.csrf)?;
+        let who = admin(person)?;
+        let form = form.into_inner();
+        let done = match form.request().and_then(NewMemberRequest::parse) {
+            Ok(member) => state
+                .identity
+                .create_member(member, None, who.0.event(&meta.0, "account.create_member"))
+                .await
+                .map_err(ApiError::from),
+            Err(e) => Err(e),
+        };
+        let kept = Answered {
+            member: form,
+            ..Answered::default()
+        };
+        after(&c, &state, person, &meta, done.map(drop), "members", kept).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[post("/cabinet/admin/accounts/{id}/unlock")]
+async fn unlock(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+    form: web::Form<Confirmed>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let person = c.confirm(&form.csrf)?;
+        let who = admin(person)?;
+        let id = crate::http::applications::path_id(&id)?;
+        let was_locked = state
+            .identity
+            .unlock_account(AccountId(id), who.0.event(&meta.0, "auth.unlock"))
+            .await?;
+        let w = AdminWords::of(c.lang);
+        let answered = Answered {
+            notice: Some(if was_locked { w.unlocked } else { w.not_locked }),
+            ..Answered::default()
+        };
+        admin_view(&c, &state, person, &meta, answered).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+/// The add-a-partner form.
+#[derive(Deserialize)]
+struct PartnerForm {
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+#[post("/cabinet/admin/partners")]
+async fn add_partner(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    form: web::Form<PartnerForm>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let person = c.confirm(&form.csrf)?;
+        let who = admin(person)?;
+        let done = state
+            .identity
+            .create_partner(&form.name, who.0.event(&meta.0, "partner.create"))
+            .await;
+        let kept = Answered {
+            partner: form.name.clone(),
+            ..Answered::default()
+        };
+        after(&c, &state, person, &meta, done.map(drop), "partners", kept).await
     }
     .await;
     answer(&c, result)

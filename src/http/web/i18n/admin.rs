@@ -86,6 +86,56 @@ pub struct AdminWords {
     pub own_key: &'static str,
     /// Column: price.
     pub price: &'static str,
+    /// Heading: staff and partner agents.
+    pub members: &'static str,
+    /// Label and column: role.
+    pub role: &'static str,
+    /// Role: operator.
+    pub role_operator: &'static str,
+    /// Role: auditor.
+    pub role_auditor: &'static str,
+    /// Role: admin.
+    pub role_admin: &'static str,
+    /// Role: partner agent.
+    pub role_partner_agent: &'static str,
+    /// Label: surname.
+    pub surname: &'static str,
+    /// Label: given name.
+    pub given_name: &'static str,
+    /// Label: patronymic.
+    pub patronymic: &'static str,
+    /// Label and column: email.
+    pub email: &'static str,
+    /// Label: phone.
+    pub phone: &'static str,
+    /// Label: language.
+    pub language: &'static str,
+    /// Label: point of issue.
+    pub point: &'static str,
+    /// Label: partner.
+    pub partner: &'static str,
+    /// Choice: none.
+    pub none: &'static str,
+    /// Button: add a member.
+    pub add_member: &'static str,
+    /// The member chose a password.
+    pub ready: &'static str,
+    /// The member has not yet.
+    pub invited: &'static str,
+    /// Column: state.
+    pub state: &'static str,
+    /// Button: lift the locks.
+    pub unlock: &'static str,
+    /// Locks lifted.
+    pub unlocked: &'static str,
+    /// Nothing was locked.
+    pub not_locked: &'static str,
+    /// Heading: partners.
+    pub partners: &'static str,
+    /// Button: add a partner.
+    pub add_partner: &'static str,
+    /// No partner yet.
+    pub no_partners: &'static str,
 }
 
 impl AdminWords {
@@ -140,6 +190,31 @@ static EN: AdminWords = AdminWords {
     cloud: "in the vault",
     own_key: "own token",
     price: "Price",
+    members: "Staff and partner agents",
+    role: "Role",
+    role_operator: "operator",
+    role_auditor: "auditor",
+    role_admin: "administrator",
+    role_partner_agent: "partner agent",
+    surname: "Surname",
+    given_name: "Given name",
+    patronymic: "Patronymic (if any)",
+    email: "Email",
+    phone: "Phone (international, +…)",
+    language: "Language of messages",
+    point: "Point of issue (operators)",
+    partner: "Partner (partner agents)",
+    none: "—",
+    add_member: "Add and email a set-password link",
+    ready: "password chosen",
+    invited: "invited, link sent",
+    state: "State",
+    unlock: "Lift locks",
+    unlocked: "The account's locks are lifted.",
+    not_locked: "The account was not locked.",
+    partners: "Partner organisations",
+    add_partner: "Add the partner",
+    no_partners: "No partner yet.",
 };
 
 static RU: AdminWords = AdminWords {
@@ -184,4 +259,29 @@ static RU: AdminWords = AdminWords {
     cloud: "в облаке",
     own_key: "на своём носителе",
     price: "Цена",
+    members: "Сотрудники и агенты партнёров",
+    role: "Роль",
+    role_operator: "оператор",
+    role_auditor: "аудитор",
+    role_admin: "администратор",
+    role_partner_agent: "агент партнёра",
+    surname: "Фамилия",
+    given_name: "Имя",
+    patronymic: "Отчество (при наличии)",
+    email: "Эл. почта",
+    phone: "Телефон (в международном формате, +…)",
+    language: "Язык сообщений",
+    point: "Пункт выдачи (для операторов)",
+    partner: "Партнёр (для агентов)",
+    none: "—",
+    add_member: "Добавить и отправить ссылку для выбора пароля",
+    ready: "пароль выбран",
+    invited: "приглашён, ссылка отправлена",
+    state: "Состояние",
+    unlock: "Снять блокировку",
+    unlocked: "Блокировка учётной записи снята.",
+    not_locked: "Учётная запись не была заблокирована.",
+    partners: "Организации-партнёры",
+    add_partner: "Добавить партнёра",
+    no_partners: "Партнёров пока нет.",
 };
