@@ -4,7 +4,7 @@
 //! counts the wrong ones; the page never echoes the marker or the PIN back.
 
 use super::chrome::{Chrome, Confirmed};
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::CertWords;
 use super::render::{html, see_other};
 use super::second_factor::{Answer, Asked};
@@ -56,10 +56,7 @@ fn page(
     asked: Asked,
     refusal: Option<(StatusCode, String)>,
 ) -> HttpResponse {
-    let (status, error) = match refusal {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refusal);
     let page = ActivatePage {
         c,
         cw: CertWords::of(c.lang),

@@ -5,7 +5,7 @@
 
 use super::applications_view::{moment, price};
 use super::chrome::{Chrome, Confirmed};
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::AdminWords;
 use super::render::{html, see_other};
 use crate::audit::trail::Inspector;
@@ -313,10 +313,7 @@ async fn admin_view(
             ready: m.ready,
         })
         .collect();
-    let (status, error) = match answered.refused {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(answered.refused);
     let page = AdminPage {
         c,
         w,

@@ -9,7 +9,7 @@ use super::applications_view::moment;
 use super::chrome::{Chrome, Confirmed, malformed, multipart_token};
 use super::desk::operator;
 use super::documents::size;
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::{AppWords, PaperWords};
 use super::render::{html, see_other};
 use crate::http::AppState;
@@ -169,10 +169,7 @@ async fn documents_view(
         .filter(|r| r.required && r.scan.is_none())
         .map(|r| r.name)
         .collect();
-    let (status, error) = match refused {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refused);
     let page = DocumentsPage {
         c,
         w: AppWords::of(c.lang),

@@ -4,7 +4,7 @@
 
 use super::applications_view::{self as view, Applying};
 use super::chrome::{Chrome, Confirmed};
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::{AppWords, PaperWords};
 use super::render::{html, see_other};
 use crate::http::AppState;
@@ -111,10 +111,7 @@ async fn form_page(
     form: &Applying,
     refusal: Option<(StatusCode, String)>,
 ) -> Result<HttpResponse, WebError> {
-    let (status, error) = match refusal {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refusal);
     let page = FormPage {
         c,
         w: AppWords::of(c.lang),

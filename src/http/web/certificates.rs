@@ -4,7 +4,7 @@
 
 use super::applications_view::moment;
 use super::chrome::{Chrome, Confirmed, holder};
-use super::error::{answer, refusal};
+use super::error::{answer, refusal, shown};
 use super::i18n::CertWords;
 use super::render::{html, see_other};
 use super::second_factor::{Answer, Asked};
@@ -137,10 +137,7 @@ pub(super) fn certificate_view(
     refusal: Option<(StatusCode, String)>,
 ) -> HttpResponse {
     let cw = CertWords::of(c.lang);
-    let (status, error) = match refusal {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refusal);
     let (revoking, reissuing, chosen) = match waiting {
         Waiting::Nothing => (None, None, RevocationReason::Unspecified),
         Waiting::Revocation(asked, chosen) => (Some(asked), None, chosen),

@@ -5,7 +5,7 @@
 //! nothing more.
 
 use super::chrome::{Chrome, holder};
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::SendWords;
 use super::render::{html, see_other};
 use super::sendings::idempotency_key;
@@ -173,10 +173,7 @@ async fn form_page(
             name: k.name,
         })
         .collect();
-    let (status, error) = match refused {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refused);
     let key = if form.idempotency.is_empty() {
         idempotency_key()
     } else {

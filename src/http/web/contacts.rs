@@ -3,7 +3,7 @@
 //! page, as in the API.
 
 use super::chrome::{Chrome, Confirmed, holder};
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::BookWords;
 use super::query;
 use super::render::{html, see_other};
@@ -110,10 +110,7 @@ async fn list_view(
     let more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
     let w = BookWords::of(c.lang);
-    let (status, error) = match refused {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refused);
     let list = ListPage {
         c,
         w,

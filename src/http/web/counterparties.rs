@@ -4,7 +4,7 @@
 
 use super::applications_view::moment;
 use super::chrome::{Chrome, Confirmed, holder};
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::BookWords;
 use super::query;
 use super::render::{html, see_other};
@@ -119,10 +119,7 @@ async fn list_view(
         .settings(person)
         .await?
         .accept_only_counterparties;
-    let (status, error) = match refused {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refused);
     let list = ListPage {
         c,
         w,

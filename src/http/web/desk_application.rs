@@ -8,7 +8,7 @@ use super::applications_view::{self as view, product_names};
 use super::chrome::{Chrome, Confirmed};
 use super::desk::operator;
 use super::documents::{Signer, signers};
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::{AppWords, DeskWords, PaperWords};
 use super::render::{html, see_other};
 use crate::http::AppState;
@@ -88,10 +88,7 @@ pub(super) async fn desk_view(
     let found = state.registration.application(op.actor(), id).await?;
     let w = AppWords::of(c.lang);
     let names = product_names(&state.registration.catalogue().await?, c);
-    let (status, error) = match refused {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refused);
     let page = DeskPage {
         c,
         w,

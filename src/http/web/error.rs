@@ -95,3 +95,12 @@ pub fn refusal(e: impl Into<ApiError>) -> Result<(StatusCode, String), WebError>
         _ => Err(WebError::Api(api)),
     }
 }
+
+/// A page's status and the refusal it shows: the refusal's own status when there was one,
+/// 200 otherwise.
+pub fn shown(refused: Option<(StatusCode, String)>) -> (StatusCode, Option<String>) {
+    match refused {
+        Some((status, detail)) => (status, Some(detail)),
+        None => (StatusCode::OK, None),
+    }
+}

@@ -10,7 +10,7 @@ use super::chrome::{Chrome, holder};
 use super::desk::operator;
 use super::desk_application::desk_view;
 use super::documents::{Signer, signers};
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::DeskWords;
 use super::render::{html, see_other};
 use super::second_factor::{Answer, Asked};
@@ -131,10 +131,7 @@ async fn signing_step(
     let statement = serde_json::from_str::<serde_json::Value>(&st.statement)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .unwrap_or(st.statement);
-    let (status, error) = match refused {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refused);
     let page = IdentifyPage {
         c,
         d: DeskWords::of(c.lang),

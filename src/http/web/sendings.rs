@@ -4,7 +4,7 @@
 
 use super::chrome::{Chrome, Confirmed, holder};
 use super::documents::{Signer, signers};
-use super::error::{WebError, answer};
+use super::error::{WebError, answer, shown};
 use super::i18n::SendWords;
 use super::query;
 use super::render::{html, see_other};
@@ -164,10 +164,7 @@ async fn sending_page_of(
     refused: Option<(StatusCode, String)>,
 ) -> Result<HttpResponse, WebError> {
     let w = SendWords::of(c.lang);
-    let (status, error) = match refused {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refused);
     let (checks, acknowledging) = match extra {
         Extra::Nothing => (Vec::new(), None),
         Extra::Checked(v) => (

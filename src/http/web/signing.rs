@@ -5,7 +5,7 @@
 
 use super::chrome::{Chrome, holder};
 use super::documents::{Doc, Signer, signers};
-use super::error::{WebError, answer, refusal};
+use super::error::{WebError, answer, refusal, shown};
 use super::i18n::DocWords;
 use super::render::{html, see_other};
 use super::second_factor::{Answer, Asked};
@@ -117,10 +117,7 @@ async fn dialog(
             .await?;
         docs.push(Doc::of(&DocumentView::from(&row)));
     }
-    let (status, error) = match refused {
-        Some((s, e)) => (s, Some(e)),
-        None => (StatusCode::OK, None),
-    };
+    let (status, error) = shown(refused);
     let page = SignPage {
         c,
         d: DocWords::of(c.lang),
