@@ -90,6 +90,11 @@ async fn a_sending_goes_from_the_form_through_the_emailed_link_to_an_acknowledge
         .await;
     let open = inbox.get(&asked).await;
     assert_eq!(open.status, 200);
+    assert_eq!(
+        open.hidden("back"),
+        asked,
+        "switching the language stays on this page"
+    );
     let opened = inbox
         .post(
             "/cabinet/sendings/open",

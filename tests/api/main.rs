@@ -18,6 +18,7 @@ mod cabinet_browser;
 mod cabinet_certificates;
 mod cabinet_desk;
 mod cabinet_documents;
+mod cabinet_journey;
 mod cabinet_security;
 mod cabinet_sendings;
 mod cms;

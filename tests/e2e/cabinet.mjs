@@ -7,46 +7,10 @@
 // certificate), SERIAL (its serial), PIN (its signing PIN), CHROMIUM (the browser binary), SHOTS (a directory for
 // screenshots of the main pages, for review).
 
-import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import readline from 'node:readline';
+import { base, env, fitsTheScreen, finish, launch, shots, smsCode, watch } from './common.mjs';
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-};
-const base = env('CABINET_URL');
-const shots = env('SHOTS');
-mkdirSync(shots, { recursive: true });
-
-const questions = readline.createInterface({ input: process.stdin });
-const answers = questions[Symbol.asyncIterator]();
-async function smsCode(phone) {
-  console.log(`code? ${phone}`);
-  const { value, done } = await answers.next();
-  assert.ok(!done, 'the suite stopped answering');
-  return value.trim();
-}
-
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM'),
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
-
-// Anything the page's policy blocks, any script error, any failed request: a defect.
-function watch(page, problems) {
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()}: ${r.url()}`); });
-}
-
-async function fitsTheScreen(page) {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= width, `${page.url()} is wider (${scroll}px) than the screen (${width}px)`);
-}
+const browser = await launch();
 
 try {
   // A phone, English, keyboard only.
@@ -180,7 +144,5 @@ try {
   assert.deepEqual(otherProblems, []);
   console.log('ok');
 } finally {
-  await browser.close();
-  questions.close();
-  process.stdin.destroy();
+  await finish(browser);
 }

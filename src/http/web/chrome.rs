@@ -208,6 +208,12 @@ impl Chrome {
         })
     }
 
+    /// Where the language switch returns to when the page names no place of its own: this
+    /// cabinet page if it was a GET (a person switching stays where they are), else the home.
+    pub fn back(&self) -> &str {
+        self.here.as_deref().unwrap_or("/cabinet")
+    }
+
     /// The sign-in page that leads back here (a GET of a cabinet page), or plain sign-in.
     pub fn signin_url(&self) -> String {
         match &self.here {

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod browser;
 pub mod documents;
+pub mod e2e;
 pub mod exchange;
 pub mod http_sink;
 pub mod pdf;
