@@ -4,11 +4,11 @@
 use super::AppState;
 use super::auth::{AdminCtx, Meta};
 use super::problem::{ApiError, Problem};
-use crate::identity::clients::ClientCredentials;
+use crate::identity::clients::{ClientCredentials, ClientSummary};
 use crate::identity::staff::{NewMember, PointOfIssue};
 use crate::identity::values::{Email, Language, NamePart, Phone};
 use crate::identity::{AccountId, Role};
-use actix_web::{HttpResponse, delete, post, web};
+use actix_web::{HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -20,6 +20,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(create_partner)
         .service(create_client)
         .service(rotate_client)
+        .service(clients)
+        .service(disable_client)
         .service(unlock);
 }
 
@@ -235,6 +237,37 @@ pub async fn rotate_client(
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .json(c))
+}
+
+/// Every partner's API clients (never a secret or its hash).
+#[utoipa::path(tag = "admin", responses(
+    (status = 200, body = Vec<ClientSummary>),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/admin/clients")]
+pub async fn clients(
+    state: web::Data<AppState>,
+    _admin: AdminCtx,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(state.identity.clients().await?))
+}
+
+/// Disable an API client at once: its secrets and the tokens it holds stop working.
+#[utoipa::path(tag = "admin", params(("id" = Uuid, Path)), responses(
+    (status = 204),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[delete("/api/v1/admin/clients/{id}")]
+pub async fn disable_client(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .identity
+        .disable_client(path_id(&id)?, admin.0.event(&meta.0, "api_client.disable"))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Whether a lock was lifted.

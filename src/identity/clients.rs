@@ -66,6 +66,45 @@ impl std::fmt::Debug for ClientCredentials {
     }
 }
 
+/// An API client as an administrator reviews it: never its secret or the secret's hash.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ClientSummary {
+    /// Internal id (for admin URLs).
+    pub id: Uuid,
+    /// The public client id.
+    pub client_id: String,
+    /// Its organisation.
+    pub partner: Uuid,
+    /// What the partner calls it.
+    pub name: String,
+    /// Scopes it may ask for.
+    pub scopes: Vec<String>,
+    /// Requests per minute allowed.
+    pub requests_per_minute: i32,
+    /// Created.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// After a rotation: until when the previous secret still works.
+    pub previous_secret_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Once disabled: when (no secret or token of it works any more).
+    pub disabled_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<ClientRow> for ClientSummary {
+    fn from(r: ClientRow) -> Self {
+        ClientSummary {
+            id: r.id,
+            client_id: r.client_id,
+            partner: r.partner,
+            name: r.name,
+            scopes: r.scopes,
+            requests_per_minute: r.requests_per_minute,
+            created_at: r.created_at,
+            previous_secret_until: r.previous_until,
+            disabled_at: r.disabled_at,
+        }
+    }
+}
+
 /// A client-credentials token.
 #[derive(Clone)]
 pub struct ClientToken {
@@ -191,6 +230,37 @@ impl Identity {
             scopes: row.scopes,
             requests_per_minute: row.requests_per_minute,
         })
+    }
+
+    /// Every partner's API clients, for the administrator's review.
+    pub async fn clients(&self) -> Result<Vec<ClientSummary>, IdentityError> {
+        let client = self.0.db.client().await?;
+        let rows = store::partners::clients(&**client).await?;
+        Ok(rows.into_iter().map(ClientSummary::from).collect())
+    }
+
+    /// Disable client `id` at once: a leaked secret must stop working now, not after the
+    /// rotation's grace day; the tokens it already holds stop with it (each request reads the
+    /// client). Kept, not deleted, so the audit trail's references still resolve.
+    pub async fn disable_client(&self, id: Uuid, actor: AuditEvent) -> Result<(), IdentityError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        if store::partners::client(&*tx, id).await?.is_none() {
+            return Err(IdentityError::NotFound);
+        }
+        if !store::partners::disable_client(&*tx, id, self.0.clock.now()).await? {
+            return Err(IdentityError::Conflict(
+                "The client is disabled already.".into(),
+            ));
+        }
+        audit::record(
+            &tx,
+            self.0.clock.as_ref(),
+            actor.on("api_client", id.to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Exchange client credentials for an access token with the scopes asked for (all the

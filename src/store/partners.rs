@@ -171,6 +171,40 @@ pub async fn client(c: &impl GenericClient, id: Uuid) -> Result<Option<ClientRow
     Ok(r.as_ref().map(client_row))
 }
 
+/// Every API client, grouped by partner, newest first within one.
+pub async fn clients(c: &impl GenericClient) -> Result<Vec<ClientRow>, StoreError> {
+    let rows = c
+        .query(
+            &format!(
+                "SELECT {} FROM api_clients k JOIN partners p ON p.id = k.partner \
+                 ORDER BY p.name, k.created_at DESC",
+                CLIENT_COLUMNS
+                    .split(", ")
+                    .map(|col| format!("k.{col}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &[],
+        )
+        .await?;
+    Ok(rows.iter().map(client_row).collect())
+}
+
+/// Disable client `id` at `at`; false when it was disabled already.
+pub async fn disable_client(
+    tx: &impl GenericClient,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .execute(
+            "UPDATE api_clients SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL",
+            &[&id, &at],
+        )
+        .await?
+        == 1)
+}
+
 /// Replace the secret, keeping the old one valid until `previous_until`.
 pub async fn rotate_secret(
     tx: &impl GenericClient,

@@ -1,9 +1,11 @@
 //! The administrator's page through real HTTP as a browser sends it: the token, the database,
 //! the service certificates (the same fingerprints the service publishes), the CRLs and the
 //! audit verdict; a point of issue added with each refusal shown and the form kept; products
-//! and prices; closed to everyone else.
+//! and prices; staff, partners and their API clients; closed to everyone else.
 
-use crate::support::accounts::{PASSWORD, member, open_json, subscriber};
+use crate::support::accounts::{
+    PASSWORD, client_token, create_partner, member, open_json, read_as, subscriber,
+};
 use crate::support::browser::Browser;
 use crate::support::spawn;
 use serde_json::Value;
@@ -254,4 +256,185 @@ async fn the_admin_adds_staff_and_partners_and_lifts_locks_from_the_page() {
         )
         .await;
     assert_eq!(unknown.status, 404);
+}
+
+/// The text of the element with `id`.
+fn by_id(body: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\">");
+    let at = body.find(&marker).unwrap_or_else(|| panic!("#{id} shown")) + marker.len();
+    body[at..].split('<').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_admin_gives_a_partner_an_api_client_rotates_its_secret_and_disables_it() {
+    let app = spawn().await;
+    let admin = member(&app, "admin", None).await;
+    let partner = create_partner(&app, &admin, "Visa desk Ltd").await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&admin.person.email, PASSWORD, &admin.person.phone)
+        .await;
+    let page = b.get("/cabinet/admin").await;
+    assert!(page.body.contains("No API client yet."));
+    assert!(page.body.contains("value=\"600\""), "the default rate");
+    let csrf = page.csrf();
+    let form = |name: &'static str, scopes: &[&'static str], rate: &'static str| {
+        let mut f = vec![
+            ("csrf", csrf.clone()),
+            ("partner", partner.clone()),
+            ("name", name.to_owned()),
+            ("requests_per_minute", rate.to_owned()),
+        ];
+        f.extend(scopes.iter().map(|s| ("scope", (*s).to_owned())));
+        f
+    };
+    for (fields, status, words) in [
+        (
+            form("portal", &["applications:read"], "many"),
+            400,
+            "Requests per minute must be a whole number.",
+        ),
+        (
+            form(" ", &["applications:read"], "60"),
+            400,
+            "The client name must have 1 to 200 characters.",
+        ),
+        (
+            form("portal", &["applications:read"], "0"),
+            400,
+            "requests_per_minute must be between 1 and 100000.",
+        ),
+        (form("portal", &["everything"], "60"), 400, "Unknown scope"),
+    ] {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = b.post("/cabinet/admin/clients", &pairs).await;
+        assert_eq!(refused.status, status, "{words}");
+        assert!(refused.body.contains(words), "{words}: {}", refused.body);
+        assert!(!refused.body.contains("id=\"issued\""), "nothing made");
+    }
+    let kept = {
+        let fields = form("portal", &["applications:read"], "many");
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post("/cabinet/admin/clients", &pairs).await
+    };
+    assert!(kept.body.contains("value=\"portal\""), "the name kept");
+    assert!(
+        kept.body.contains("value=\"applications:read\" checked"),
+        "the scope kept"
+    );
+    assert!(
+        read_as(&app, "/api/v1/admin/clients", &admin.access)
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let forged = {
+        let mut fields = form("portal", &["applications:read"], "60");
+        fields[0].1 = "forged".into();
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post("/cabinet/admin/clients", &pairs).await
+    };
+    assert_eq!(forged.status, 403);
+
+    let fields = form("portal", &["agents:read", "applications:read"], "60");
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let made = b.post("/cabinet/admin/clients", &pairs).await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let client_id = by_id(&made.body, "issued-client-id");
+    let secret = by_id(&made.body, "issued-secret");
+    assert!(made.body.contains("It is shown only this once"));
+    let token = client_token(&app, &client_id, &secret, None).await;
+    assert_eq!(token.status(), 200, "the secret shown works");
+    let token: Value = token.json().await.unwrap();
+    assert_eq!(token["scope"], "agents:read applications:read");
+    let again = b.get("/cabinet/admin").await;
+    assert!(!again.body.contains(&secret), "shown once only");
+    assert!(again.body.contains(&client_id));
+    assert!(again.body.contains("agents:read, applications:read"));
+    let id = read_as(&app, "/api/v1/admin/clients", &admin.access).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let rotated = b
+        .post(
+            &format!("/cabinet/admin/clients/{id}/secret"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(rotated.status, 200, "{}", rotated.body);
+    let fresh = by_id(&rotated.body, "issued-secret");
+    assert_ne!(fresh, secret);
+    assert!(rotated.body.contains("keeps working for 24 hours"));
+    assert!(rotated.body.contains("the previous secret works until"));
+    for s in [&fresh, &secret] {
+        assert_eq!(
+            client_token(&app, &client_id, s, None).await.status(),
+            200,
+            "the new one, and the old one for a day"
+        );
+    }
+
+    let disabled = b
+        .post(
+            &format!("/cabinet/admin/clients/{id}/disable"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(disabled.status, 200, "{}", disabled.body);
+    assert!(
+        disabled
+            .body
+            .contains("The client is disabled: its secrets and tokens no longer work.")
+    );
+    assert!(disabled.body.contains("Disabled "));
+    assert!(
+        !disabled
+            .body
+            .contains(&format!("/cabinet/admin/clients/{id}/secret")),
+        "nothing more to do with it"
+    );
+    for s in [&fresh, &secret] {
+        assert_eq!(client_token(&app, &client_id, s, None).await.status(), 401);
+    }
+    let twice = b
+        .post(
+            &format!("/cabinet/admin/clients/{id}/disable"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(twice.status, 409);
+    assert!(twice.body.contains("The client is disabled already."));
+    let gone = b
+        .post(
+            &format!("/cabinet/admin/clients/{}/secret", uuid::Uuid::new_v4()),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(gone.status, 404);
+
+    let russian = b
+        .post(
+            "/language",
+            &[("csrf", &csrf), ("lang", "ru"), ("back", "/cabinet/admin")],
+        )
+        .await;
+    assert_eq!(russian.status, 303);
+    let page = b.get("/cabinet/admin").await;
+    assert!(page.body.contains("API-клиенты партнёров"));
+    assert!(page.body.contains("Отключён "));
+
+    let auditor = member(&app, "auditor", None).await;
+    let mut other = Browser::new(&app);
+    other
+        .sign_in(&auditor.person.email, PASSWORD, &auditor.person.phone)
+        .await;
+    let theirs = other.get("/cabinet").await.csrf();
+    let refused = other
+        .post(
+            &format!("/cabinet/admin/clients/{id}/secret"),
+            &[("csrf", &theirs)],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "only administrators");
 }

@@ -108,25 +108,6 @@ async fn staff_endpoints_refuse_subscribers_and_admins_create_operators() {
     );
 }
 
-async fn client_token(
-    app: &crate::support::TestApp,
-    id: &str,
-    secret: &str,
-    scope: Option<&str>,
-) -> reqwest::Response {
-    let mut form = vec![("grant_type", "client_credentials")];
-    if let Some(s) = scope {
-        form.push(("scope", s));
-    }
-    app.http
-        .post(app.url("/oauth/token"))
-        .basic_auth(id, Some(secret))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn partner_clients_get_scoped_tokens_and_a_request_budget() {
     let clock = std::sync::Arc::new(crate::support::ManualClock::new(chrono::Utc::now()));
@@ -370,4 +351,110 @@ async fn the_cli_creates_the_first_admin() {
     ])
     .await;
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn an_admin_reviews_and_disables_a_partners_client() {
+    let app = spawn().await;
+    let admin = member(&app, "admin", None).await;
+    let partner = create_partner(&app, &admin, "Visa desk Ltd").await;
+    let r = post_as(
+        &app,
+        &format!("/api/v1/admin/partners/{partner}/clients"),
+        &admin.access,
+        json!({"name": "portal", "scopes": ["applications:read"]}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let c: Value = r.json().await.unwrap();
+    let (id, client_id, secret) = (
+        c["id"].as_str().unwrap(),
+        c["client_id"].as_str().unwrap(),
+        c["client_secret"].as_str().unwrap(),
+    );
+    let token: Value = client_token(&app, client_id, secret, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+
+    let list = get_as(&app, "/api/v1/admin/clients", &admin.access).await;
+    assert_eq!(list.status(), 200);
+    let text = list.text().await.unwrap();
+    assert!(!text.contains(secret), "never the secret");
+    assert!(!text.contains("hash"), "nor its hash: {text}");
+    let list: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(list[0]["client_id"], client_id);
+    assert_eq!(list[0]["partner"], partner.as_str());
+    assert_eq!(list[0]["scopes"], json!(["applications:read"]));
+    assert_eq!(list[0]["requests_per_minute"], 600);
+    assert!(list[0]["disabled_at"].is_null());
+    let sub = subscriber(&app).await;
+    assert_eq!(
+        problem(get_as(&app, "/api/v1/admin/clients", &sub.access).await)
+            .await
+            .0,
+        403
+    );
+
+    let disable = |path: String| {
+        let app = &app;
+        let token = admin.access.clone();
+        async move {
+            app.http
+                .delete(app.url(&path))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = disable(format!("/api/v1/admin/clients/{id}")).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        get_as(&app, "/api/v1/partner/agents", &token)
+            .await
+            .status(),
+        401,
+        "the token it held stops at once"
+    );
+    let (status, slug, _) = problem(client_token(&app, client_id, secret, None).await).await;
+    assert_eq!((status, slug.as_str()), (401, "invalid-client"));
+    assert_eq!(
+        problem(disable(format!("/api/v1/admin/clients/{id}")).await)
+            .await
+            .0,
+        409,
+        "disabled already"
+    );
+    assert_eq!(
+        problem(
+            post_as(
+                &app,
+                &format!("/api/v1/admin/clients/{id}/secret"),
+                &admin.access,
+                json!({}),
+            )
+            .await
+        )
+        .await
+        .0,
+        404,
+        "a disabled client gets no new secret"
+    );
+    for other in [uuid::Uuid::new_v4().to_string(), "not-an-id".to_owned()] {
+        assert_eq!(
+            problem(disable(format!("/api/v1/admin/clients/{other}")).await)
+                .await
+                .0,
+            404
+        );
+    }
+    let list = read_as(&app, "/api/v1/admin/clients", &admin.access).await;
+    assert!(list[0]["disabled_at"].is_string());
+    assert_eq!(
+        crate::support::exchange::audit_count(&app, "api_client.disable").await,
+        1
+    );
 }

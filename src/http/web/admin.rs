@@ -1,7 +1,8 @@
 //! The administrator's page: the CA and HSM as they stand (the token and the database
 //! answering, the service certificates with their expiry, the CRLs, the audit chain's
 //! verdict), the points of issue with a form that adds one through the identity service the
-//! API calls, and the products with their prices.
+//! API calls, the products with their prices, staff and partner agents, partners, and the
+//! partners' API clients (created or given a new secret with the secret shown once, disabled).
 
 use super::applications_view::{moment, price};
 use super::chrome::{Chrome, Confirmed};
@@ -13,6 +14,7 @@ use crate::http::AppState;
 use crate::http::admin::NewMemberRequest;
 use crate::http::auth::{Admins, Authorised, Meta};
 use crate::http::problem::ApiError;
+use crate::identity::clients::{ClientCredentials, SCOPES};
 use crate::identity::values::{Language, Role};
 use crate::identity::{AccountId, Person};
 use crate::pki::Ca;
@@ -30,12 +32,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(add_point)
         .service(add_member)
         .service(unlock)
-        .service(add_partner);
+        .service(add_partner)
+        .service(add_client)
+        .service(rotate_client)
+        .service(disable_client);
 }
 
 /// The administrator's capability, or 403.
 fn admin(person: &Person) -> Result<Authorised<Admins>, WebError> {
     Ok(Authorised::<Admins>::of(person.clone())?)
+}
+
+/// The administrator pressing a row's one-button form about object `id`: the person, their
+/// capability and the id (malformed → 404).
+fn acting<'c>(
+    c: &'c Chrome,
+    form: &Confirmed,
+    id: &str,
+) -> Result<(&'c Person, Authorised<Admins>, uuid::Uuid), WebError> {
+    let person = c.confirm(&form.csrf)?;
+    let who = admin(person)?;
+    Ok((person, who, crate::http::applications::path_id(id)?))
 }
 
 /// A service certificate as the table shows it.
@@ -151,12 +168,90 @@ struct MemberRow {
     ready: bool,
 }
 
+/// A partner's API client as the table shows it.
+struct ClientView {
+    id: uuid::Uuid,
+    partner: String,
+    name: String,
+    client_id: String,
+    scopes: String,
+    rate: i32,
+    previous_until: Option<String>,
+    disabled: Option<String>,
+}
+
+/// What the new-client form held: `scope` repeats, so it is read pair by pair.
+struct ClientForm {
+    csrf: String,
+    partner: String,
+    name: String,
+    scopes: Vec<String>,
+    rate: String,
+}
+
+impl Default for ClientForm {
+    fn default() -> Self {
+        ClientForm {
+            csrf: String::new(),
+            partner: String::new(),
+            name: String::new(),
+            scopes: Vec::new(),
+            rate: "600".into(),
+        }
+    }
+}
+
+impl ClientForm {
+    fn read(body: &[u8]) -> ClientForm {
+        let mut f = ClientForm {
+            rate: String::new(),
+            ..ClientForm::default()
+        };
+        for (key, value) in form_urlencoded::parse(body) {
+            let value = value.into_owned();
+            match key.as_ref() {
+                "csrf" => f.csrf = value,
+                "partner" => f.partner = value,
+                "name" => f.name = value,
+                "scope" => f.scopes.push(value),
+                "requests_per_minute" => f.rate = value,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The partner and the rate as the service takes them; the rest the service checks.
+    fn parsed(&self, w: &AdminWords) -> Result<(uuid::Uuid, i32), ApiError> {
+        let partner = uuid::Uuid::parse_str(self.partner.trim())
+            .map_err(|_| ApiError::BadRequest("The partner is not one of those offered.".into()))?;
+        let rate = self
+            .rate
+            .trim()
+            .parse()
+            .map_err(|_| ApiError::BadRequest(w.bad_rate.into()))?;
+        Ok((partner, rate))
+    }
+
+    fn chose(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}
+
+/// A client's secret, shown once right after it was made.
+struct Issued {
+    credentials: ClientCredentials,
+    rotated: bool,
+}
+
 /// The forms as typed, the refusal and the notice of one answer.
 #[derive(Default)]
 struct Answered {
     point: PointForm,
     member: MemberForm,
     partner: String,
+    client: ClientForm,
+    issued: Option<Issued>,
     refused: Option<(StatusCode, String)>,
     notice: Option<&'static str>,
 }
@@ -177,6 +272,10 @@ struct AdminPage<'a> {
     products: Vec<Product>,
     members: Vec<MemberRow>,
     partners: Vec<(uuid::Uuid, String)>,
+    clients: Vec<ClientView>,
+    scopes: Vec<(&'static str, &'static str)>,
+    client: ClientForm,
+    issued: Option<Issued>,
     roles: Vec<(&'static str, &'static str)>,
     form: PointForm,
     member: MemberForm,
@@ -192,6 +291,14 @@ fn role_word(w: &AdminWords, role: Role) -> &'static str {
         Role::Admin => w.role_admin,
         Role::PartnerAgent => w.role_partner_agent,
         Role::Subscriber => "",
+    }
+}
+
+fn scope_word(w: &AdminWords, scope: &str) -> &'static str {
+    match scope {
+        "agents:read" => w.scope_agents_read,
+        "applications:read" => w.scope_applications_read,
+        _ => w.scope_applications_write,
     }
 }
 
@@ -313,6 +420,26 @@ async fn admin_view(
             ready: m.ready,
         })
         .collect();
+    let clients = state
+        .identity
+        .clients()
+        .await?
+        .into_iter()
+        .map(|k| ClientView {
+            id: k.id,
+            partner: partners
+                .iter()
+                .find(|p| p.0 == k.partner)
+                .map(|p| p.1.clone())
+                .unwrap_or_default(),
+            name: k.name,
+            client_id: k.client_id,
+            scopes: k.scopes.join(", "),
+            rate: k.requests_per_minute,
+            previous_until: k.previous_secret_until.filter(|u| *u > now).map(moment),
+            disabled: k.disabled_at.map(moment),
+        })
+        .collect();
     let (status, error) = shown(answered.refused);
     let page = AdminPage {
         c,
@@ -328,6 +455,10 @@ async fn admin_view(
         products,
         members,
         partners,
+        clients,
+        scopes: SCOPES.iter().map(|s| (*s, scope_word(w, s))).collect(),
+        client: answered.client,
+        issued: answered.issued,
         roles: [
             Role::Operator,
             Role::Auditor,
@@ -451,9 +582,7 @@ async fn unlock(
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
-        let person = c.confirm(&form.csrf)?;
-        let who = admin(person)?;
-        let id = crate::http::applications::path_id(&id)?;
+        let (person, who, id) = acting(&c, &form, &id)?;
         let was_locked = state
             .identity
             .unlock_account(AccountId(id), who.0.event(&meta.0, "auth.unlock"))
@@ -497,6 +626,124 @@ async fn add_partner(
             ..Answered::default()
         };
         after(&c, &state, person, &meta, done.map(drop), "partners", kept).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[post("/cabinet/admin/clients")]
+async fn add_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    body: web::Bytes,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let form = ClientForm::read(&body);
+    let result = async {
+        let person = c.confirm(&form.csrf)?;
+        let who = admin(person)?;
+        let made = match form.parsed(AdminWords::of(c.lang)) {
+            Ok((partner, rate)) => state
+                .identity
+                .create_client(
+                    partner,
+                    &form.name,
+                    &form.scopes,
+                    rate,
+                    who.0.event(&meta.0, "api_client.create"),
+                )
+                .await
+                .map_err(ApiError::from),
+            Err(e) => Err(e),
+        };
+        match made {
+            Ok(credentials) => {
+                let issued = Some(Issued {
+                    credentials,
+                    rotated: false,
+                });
+                let answered = Answered {
+                    issued,
+                    ..Answered::default()
+                };
+                admin_view(&c, &state, person, &meta, answered).await
+            }
+            Err(e) => {
+                let kept = Answered {
+                    client: form,
+                    ..Answered::default()
+                };
+                after(&c, &state, person, &meta, Err::<(), _>(e), "clients", kept).await
+            }
+        }
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[post("/cabinet/admin/clients/{id}/secret")]
+async fn rotate_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+    form: web::Form<Confirmed>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let (person, who, id) = acting(&c, &form, &id)?;
+        let credentials = state
+            .identity
+            .rotate_client_secret(id, who.0.event(&meta.0, "api_client.rotate"))
+            .await?;
+        let answered = Answered {
+            issued: Some(Issued {
+                credentials,
+                rotated: true,
+            }),
+            ..Answered::default()
+        };
+        admin_view(&c, &state, person, &meta, answered).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[post("/cabinet/admin/clients/{id}/disable")]
+async fn disable_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+    form: web::Form<Confirmed>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let (person, who, id) = acting(&c, &form, &id)?;
+        let done = state
+            .identity
+            .disable_client(id, who.0.event(&meta.0, "api_client.disable"))
+            .await;
+        let kept = Answered {
+            notice: Some(AdminWords::of(c.lang).disabled_notice),
+            ..Answered::default()
+        };
+        match done {
+            Ok(()) => admin_view(&c, &state, person, &meta, kept).await,
+            Err(e) => {
+                after(
+                    &c,
+                    &state,
+                    person,
+                    &meta,
+                    Err::<(), _>(e),
+                    "clients",
+                    Answered::default(),
+                )
+                .await
+            }
+        }
     }
     .await;
     answer(&c, result)

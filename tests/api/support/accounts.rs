@@ -294,3 +294,39 @@ pub fn totp_code(secret: &str, at: chrono::DateTime<chrono::Utc>) -> String {
     .unwrap();
     t.generate(at.timestamp() as u64)
 }
+
+/// A partner organisation named `name`, created by `admin`; its id.
+pub async fn create_partner(app: &TestApp, admin: &Session, name: &str) -> String {
+    let r = post_as(
+        app,
+        "/api/v1/admin/partners",
+        &admin.access,
+        json!({"name": name}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The client-credentials grant (RFC 6749 §4.4) with `id` and `secret` over HTTP Basic.
+pub async fn client_token(
+    app: &TestApp,
+    id: &str,
+    secret: &str,
+    scope: Option<&str>,
+) -> reqwest::Response {
+    let mut form = vec![("grant_type", "client_credentials")];
+    if let Some(s) = scope {
+        form.push(("scope", s));
+    }
+    app.http
+        .post(app.url("/oauth/token"))
+        .basic_auth(id, Some(secret))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}

@@ -136,6 +136,48 @@ pub struct AdminWords {
     pub add_partner: &'static str,
     /// No partner yet.
     pub no_partners: &'static str,
+    /// Heading: partners' API clients.
+    pub clients: &'static str,
+    /// No client yet.
+    pub no_clients: &'static str,
+    /// Label and column: the client's partner.
+    pub client_partner: &'static str,
+    /// Column: the public client id.
+    pub client_id: &'static str,
+    /// Label and column: scopes.
+    pub scopes: &'static str,
+    /// Label and column: requests per minute.
+    pub rate: &'static str,
+    /// State: in use.
+    pub client_active: &'static str,
+    /// After a rotation: the previous secret's end.
+    pub previous_until: &'static str,
+    /// State: disabled.
+    pub client_disabled: &'static str,
+    /// Button: a new secret.
+    pub rotate: &'static str,
+    /// Button: disable the client.
+    pub disable: &'static str,
+    /// Button: create a client.
+    pub add_client: &'static str,
+    /// Heading: the secret shown once.
+    pub secret_title: &'static str,
+    /// Why it is shown only once.
+    pub secret_note: &'static str,
+    /// After a rotation: the grace day.
+    pub rotated_note: &'static str,
+    /// Label: the secret.
+    pub client_secret: &'static str,
+    /// Notice: the client is disabled.
+    pub disabled_notice: &'static str,
+    /// Scope agents:read in words.
+    pub scope_agents_read: &'static str,
+    /// Scope applications:read in words.
+    pub scope_applications_read: &'static str,
+    /// Scope applications:write in words.
+    pub scope_applications_write: &'static str,
+    /// Refusal: the rate is not a number.
+    pub bad_rate: &'static str,
 }
 
 impl AdminWords {
@@ -215,6 +257,27 @@ static EN: AdminWords = AdminWords {
     partners: "Partner organisations",
     add_partner: "Add the partner",
     no_partners: "No partner yet.",
+    clients: "API clients of partners",
+    no_clients: "No API client yet.",
+    client_partner: "Partner",
+    client_id: "Client id",
+    scopes: "Scopes",
+    rate: "Requests per minute",
+    client_active: "In use",
+    previous_until: "the previous secret works until",
+    client_disabled: "Disabled",
+    rotate: "New secret",
+    disable: "Disable",
+    add_client: "Create the client",
+    secret_title: "The client's secret: copy it now",
+    secret_note: "It is shown only this once, because we keep only its hash. Give it to the partner over a secure channel; with the client id it is presented to /oauth/token.",
+    rotated_note: "The previous secret keeps working for 24 hours, so that the partner can switch.",
+    client_secret: "Client secret",
+    disabled_notice: "The client is disabled: its secrets and tokens no longer work.",
+    scope_agents_read: "read the partner's agents",
+    scope_applications_read: "read applications",
+    scope_applications_write: "file and change applications",
+    bad_rate: "Requests per minute must be a whole number.",
 };
 
 static RU: AdminWords = AdminWords {
@@ -284,4 +347,25 @@ static RU: AdminWords = AdminWords {
     partners: "Организации-партнёры",
     add_partner: "Добавить партнёра",
     no_partners: "Партнёров пока нет.",
+    clients: "API-клиенты партнёров",
+    no_clients: "API-клиентов пока нет.",
+    client_partner: "Партнёр",
+    client_id: "Идентификатор клиента",
+    scopes: "Права доступа",
+    rate: "Запросов в минуту",
+    client_active: "Действует",
+    previous_until: "прежний секрет действует до",
+    client_disabled: "Отключён",
+    rotate: "Новый секрет",
+    disable: "Отключить",
+    add_client: "Создать клиента",
+    secret_title: "Секрет клиента: скопируйте его сейчас",
+    secret_note: "Он показан только один раз: мы храним лишь его хэш. Передайте его партнёру по защищённому каналу; вместе с идентификатором клиента он предъявляется на /oauth/token.",
+    rotated_note: "Прежний секрет действует ещё 24 часа, чтобы партнёр успел перейти на новый.",
+    client_secret: "Секрет клиента",
+    disabled_notice: "Клиент отключён: его секреты и токены больше не действуют.",
+    scope_agents_read: "читать список агентов партнёра",
+    scope_applications_read: "читать заявки",
+    scope_applications_write: "подавать и изменять заявки",
+    bad_rate: "Число запросов в минуту должно быть целым.",
 };
