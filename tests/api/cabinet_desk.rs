@@ -6,7 +6,8 @@
 use crate::support::accounts::{PASSWORD, read_as, subscriber};
 use crate::support::browser::Browser;
 use crate::support::registration::{
-    PIN, accept_and_pay, desk, employee, file, individual, officer, operator, to_identification,
+    PIN, accept_and_pay, active_certificate, desk, employee, file, individual, officer, operator,
+    to_identification,
 };
 use crate::support::spawn;
 
@@ -464,4 +465,124 @@ async fn the_identification_wizard_signs_the_statement_with_the_officers_certifi
         !page.body.contains("1. Register extract"),
         "the wizard is done"
     );
+}
+
+#[tokio::test]
+async fn the_operator_revokes_a_certificate_from_the_application_page() {
+    let app = spawn().await;
+    let point = desk(&app, "Larnaca").await;
+    let op = officer(&app, point).await;
+    let sub = subscriber(&app).await;
+    let (id, cert) = active_certificate(&app, &sub, &op, point).await;
+    let cid = cert["id"].as_str().unwrap();
+    let serial = cert["serial"].as_str().unwrap();
+
+    let mut b = Browser::new(&app);
+    b.sign_in(&op.person.email, PASSWORD, &op.person.phone)
+        .await;
+    let path = format!("/cabinet/desk/{id}");
+    let page = b.get(&path).await;
+    assert!(page.body.contains("Revocation takes effect at once"));
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{cid}\">{serial}</option>"))
+    );
+    assert!(page.body.contains("The holder&#39;s details changed"));
+    let csrf = page.csrf();
+    let revocation = format!("{path}/revocation");
+    let form = |reason: &'static str, note: &'static str, certificate: String| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("certificate", certificate),
+            ("reason", reason.to_owned()),
+            ("note", note.to_owned()),
+        ]
+    };
+    for (fields, status, words) in [
+        (
+            form("keyCompromise", " ", cid.to_owned()),
+            400,
+            "a revocation by an operator needs a reason of 1 to 1000 characters",
+        ),
+        (
+            form("certificateHold", "lost the phone", cid.to_owned()),
+            400,
+            "certificateHold",
+        ),
+        (
+            form(
+                "keyCompromise",
+                "lost the phone",
+                uuid::Uuid::new_v4().to_string(),
+            ),
+            404,
+            "",
+        ),
+    ] {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = b.post(&revocation, &pairs).await;
+        assert_eq!(refused.status, status, "{words}: {}", refused.body);
+        assert!(refused.body.contains(words), "{words}");
+    }
+    let view = read_as(&app, &format!("/api/v1/me/certificates/{cid}"), &sub.access).await;
+    assert_eq!(view["status"], "active", "nothing revoked by a refusal");
+
+    let fields = form(
+        "keyCompromise",
+        "the holder reported the phone stolen",
+        cid.to_owned(),
+    );
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let forged: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| {
+            if *k == "csrf" {
+                (*k, "forged")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    assert_eq!(b.post(&revocation, &forged).await.status, 403);
+    let done = b.post(&revocation, &pairs).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), path);
+    let view = read_as(&app, &format!("/api/v1/me/certificates/{cid}"), &sub.access).await;
+    assert_eq!(view["status"], "revoked");
+    assert_eq!(view["revocation_code"], "keyCompromise", "{view}");
+    assert_eq!(
+        view["revocation_reason"],
+        "the holder reported the phone stolen"
+    );
+    let page = b.get(&path).await;
+    assert!(page.body.contains("Revoked"));
+    assert!(
+        !page.body.contains("Revocation takes effect at once"),
+        "nothing left to revoke"
+    );
+    let again = b.post(&revocation, &pairs).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains("only an active certificate can be revoked")
+    );
+
+    let holder_page = {
+        let mut h = Browser::new(&app);
+        h.sign_in(&sub.person.email, PASSWORD, &sub.person.phone)
+            .await;
+        let theirs = h.get("/cabinet").await.csrf();
+        h.post(
+            &revocation,
+            &[
+                ("csrf", theirs.as_str()),
+                ("certificate", cid),
+                ("reason", "keyCompromise"),
+                ("note", "x"),
+            ],
+        )
+        .await
+    };
+    assert_eq!(holder_page.status, 403, "only the desk revokes here");
 }

@@ -1,8 +1,8 @@
 //! One application at the operator desk: the same process panel, details, checks and history
 //! the applicant sees, and the operator's acts for its status (accept the data, record the
-//! payment, reject with a reason, resend the marker, the completion steps), each the
-//! registration service's call the API's desk routes make. Another point's application is a
-//! 404 page.
+//! payment, reject with a reason, resend the marker, the completion steps, revoke a
+//! certificate issued on it), each the registration service's call the API's desk routes
+//! make. Another point's application is a 404 page.
 
 use super::applications_view::{self as view, product_names};
 use super::chrome::{Chrome, Confirmed};
@@ -16,6 +16,8 @@ use crate::http::applications::path_id;
 use crate::http::auth::Meta;
 use crate::http::problem::ApiError;
 use crate::identity::Person;
+use crate::pki::revocation::RevocationReason;
+use crate::registration::views::CertificateStatus;
 use crate::registration::{Operator, RegistrationError, Status};
 use crate::registries::wire::{EntityStatus, LegalEntity};
 use actix_web::http::StatusCode;
@@ -29,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(application_page)
         .service(payment)
         .service(reject)
+        .service(revoke)
         .configure(super::identification::configure)
         .configure(super::application_documents::configure)
         .service(act);
@@ -45,6 +48,8 @@ struct DeskPage<'a> {
     status: &'static str,
     extract: Option<Extract>,
     signers: Vec<Signer>,
+    revocable: Vec<(Uuid, String)>,
+    reasons: Vec<(&'static str, &'static str)>,
     error: Option<String>,
 }
 
@@ -89,10 +94,11 @@ pub(super) async fn desk_view(
     let w = AppWords::of(c.lang);
     let names = product_names(&state.registration.catalogue().await?, c);
     let (status, error) = shown(refused);
+    let d = DeskWords::of(c.lang);
     let page = DeskPage {
         c,
         w,
-        d: DeskWords::of(c.lang),
+        d,
         p: PaperWords::of(c.lang),
         a: view::Shown::of(c, w, &names, &found, false),
         status: found.status.as_str(),
@@ -102,6 +108,16 @@ pub(super) async fn desk_view(
         } else {
             Vec::new()
         },
+        revocable: found
+            .certificates
+            .iter()
+            .filter(|k| k.status == CertificateStatus::Active)
+            .map(|k| (k.id, k.serial.clone().unwrap_or_default()))
+            .collect(),
+        reasons: RevocationReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), d.reason_name(*r)))
+            .collect(),
         error,
     };
     Ok(html(c, status, &page))
@@ -187,6 +203,49 @@ async fn reject(
         let op = operator(person, &meta)?;
         let id = path_id(&id)?;
         let done = state.registration.reject(&op, id, &form.reason).await;
+        after(&c, &state, person, &op, id, done).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+/// Which certificate, the RFC 5280 reason and the operator's words.
+#[derive(Deserialize)]
+struct RevokeForm {
+    csrf: String,
+    #[serde(default)]
+    certificate: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[post("/cabinet/desk/{id}/revocation")]
+async fn revoke(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+    form: web::Form<RevokeForm>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let person = c.confirm(&form.csrf)?;
+        let op = operator(person, &meta)?;
+        let id = path_id(&id)?;
+        let certificate = path_id(&form.certificate)?;
+        let reason = match form.reason.parse::<RevocationReason>() {
+            Ok(r) => r,
+            Err(e) => {
+                let refused = refusal(ApiError::BadRequest(e))?;
+                return desk_view(&c, &state, person, &op, id, Some(refused)).await;
+            }
+        };
+        let done = state
+            .registration
+            .revoke_by_operator(&op, id, certificate, reason, &form.note)
+            .await;
         after(&c, &state, person, &op, id, done).await
     }
     .await;

@@ -1,6 +1,7 @@
 //! The words of the operator desk: the application queue with its filters.
 
 use crate::identity::values::Language;
+use crate::pki::revocation::RevocationReason;
 
 /// The desk pages' words in one language.
 pub struct DeskWords {
@@ -164,6 +165,20 @@ pub struct DeskWords {
     pub pin: &'static str,
     /// Button: sign and identify.
     pub identify: &'static str,
+    /// Heading: the operator revokes a certificate of this application.
+    pub revoke_title: &'static str,
+    /// What revocation does, before the button.
+    pub revoke_warning: &'static str,
+    /// Label: which certificate.
+    pub revoke_certificate: &'static str,
+    /// Label: the RFC 5280 reason.
+    pub revoke_reason: &'static str,
+    /// Label: the reason in words.
+    pub revoke_note: &'static str,
+    /// Button: revoke.
+    pub revoke: &'static str,
+    /// Revocation reasons as an operator states them, in [`RevocationReason::ALL`] order.
+    reasons: [&'static str; 5],
 }
 
 impl DeskWords {
@@ -173,6 +188,15 @@ impl DeskWords {
             Language::En => &EN,
             Language::Ru => &RU,
         }
+    }
+
+    /// A revocation reason in the operator's words.
+    pub fn reason_name(&self, r: RevocationReason) -> &'static str {
+        let i = RevocationReason::ALL
+            .iter()
+            .position(|x| *x == r)
+            .unwrap_or_default();
+        self.reasons[i]
     }
 }
 
@@ -257,6 +281,19 @@ static EN: DeskWords = DeskWords {
     certificate: "Certificate",
     pin: "Signing PIN",
     identify: "Sign and identify",
+    revoke_title: "Revoke a certificate",
+    revoke_warning: "Revocation takes effect at once: the CRL and OCSP show it and the holder can no longer sign with the certificate. It cannot be undone.",
+    revoke_certificate: "Certificate",
+    revoke_reason: "Reason",
+    revoke_note: "Why, in words (kept in the audit trail)",
+    revoke: "Revoke the certificate",
+    reasons: [
+        "Not stated",
+        "The key may be compromised",
+        "The holder's details changed",
+        "Replaced by a new certificate",
+        "No longer needed",
+    ],
 };
 
 static RU: DeskWords = DeskWords {
@@ -340,4 +377,17 @@ static RU: DeskWords = DeskWords {
     certificate: "Сертификат",
     pin: "ПИН-код для подписи",
     identify: "Подписать и идентифицировать",
+    revoke_title: "Отзыв сертификата",
+    revoke_warning: "Отзыв действует сразу: он виден в CRL и OCSP, и владелец больше не может подписывать этим сертификатом. Отменить отзыв нельзя.",
+    revoke_certificate: "Сертификат",
+    revoke_reason: "Основание отзыва",
+    revoke_note: "Причина словами (сохраняется в журнале аудита)",
+    revoke: "Отозвать сертификат",
+    reasons: [
+        "Без указания причины",
+        "Возможна компрометация ключа",
+        "Изменились сведения о владельце",
+        "Заменён новым сертификатом",
+        "Больше не нужен",
+    ],
 };
