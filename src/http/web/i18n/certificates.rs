@@ -87,11 +87,7 @@ impl CertWords {
 
     /// A revocation reason in words.
     pub fn reason_name(&self, r: RevocationReason) -> &'static str {
-        let i = RevocationReason::ALL
-            .iter()
-            .position(|x| *x == r)
-            .unwrap_or_default();
-        self.reasons[i]
+        super::reason_in(&self.reasons, r)
     }
 }
 

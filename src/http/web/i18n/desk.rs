@@ -192,11 +192,7 @@ impl DeskWords {
 
     /// A revocation reason in the operator's words.
     pub fn reason_name(&self, r: RevocationReason) -> &'static str {
-        let i = RevocationReason::ALL
-            .iter()
-            .position(|x| *x == r)
-            .unwrap_or_default();
-        self.reasons[i]
+        super::reason_in(&self.reasons, r)
     }
 }
 

@@ -375,3 +375,16 @@ pub static RU: Tr = Tr {
     problems: "Что не так",
     no_file: "Сначала выберите файл.",
 };
+
+/// The name of revocation reason `r` among `names`, given in [`crate::pki::revocation::RevocationReason::ALL`] order
+/// (the subscriber's and the operator's wordings differ).
+fn reason_in(
+    names: &[&'static str; 5],
+    r: crate::pki::revocation::RevocationReason,
+) -> &'static str {
+    let i = crate::pki::revocation::RevocationReason::ALL
+        .iter()
+        .position(|x| *x == r)
+        .unwrap_or_default();
+    names[i]
+}
