@@ -317,10 +317,7 @@ impl Registration {
         let app = self.locked(&tx, actor, id).await?;
         let status = status_of(&app)?;
         if !status.data_editable() {
-            return Err(RegistrationError::Precondition(format!(
-                "the data can no longer change: the application is {}",
-                status.as_str()
-            )));
+            return Err(RegistrationError::data_frozen(status));
         }
         let value = serde_json::to_value(&applicant)
             .map_err(|e| RegistrationError::Invalid(e.to_string()))?;

@@ -60,6 +60,17 @@ pub enum RegistrationError {
     Audit(#[from] AuditError),
 }
 
+impl RegistrationError {
+    /// The refusal to change an application's data once `status` froze it (the operator
+    /// signed a snapshot at identification).
+    pub fn data_frozen(status: super::Status) -> RegistrationError {
+        RegistrationError::Precondition(format!(
+            "the data can no longer change: the application is {}",
+            status.as_str()
+        ))
+    }
+}
+
 impl From<tokio_postgres::Error> for RegistrationError {
     fn from(e: tokio_postgres::Error) -> Self {
         RegistrationError::Store(e.into())

@@ -444,3 +444,116 @@ async fn a_partner_agent_files_for_a_client_who_alone_confirms_it() {
         seen.body
     );
 }
+
+#[tokio::test]
+async fn the_applicant_corrects_the_data_a_check_refused_until_it_is_frozen() {
+    let app = spawn().await;
+    let point = desk(&app, "Faro").await;
+    let sub = subscriber(&app).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&sub.person.email, PASSWORD, &sub.person.phone)
+        .await;
+    let csrf = b.get("/cabinet/applications/new").await.csrf();
+    let mut form = filled(&csrf, "qualified-cloud", &point.to_string());
+    set(&mut form, "birth_date", "1991-01-02");
+    let filed = send(&mut b, "/cabinet/applications", &form).await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+    let path = filed.location().to_owned();
+    let id = path.rsplit('/').next().unwrap().to_owned();
+    let page = b.get(&path).await;
+    assert!(
+        page.body
+            .contains("the SNILS register does not have this SNILS")
+    );
+    assert!(page.body.contains(&format!("href=\"{path}/edit\"")));
+
+    let edit = b.get(&format!("{path}/edit")).await;
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    assert!(edit.body.contains("<h1>Correct the data</h1>"));
+    for shown in [
+        "value=\"1991-01-02\"",
+        "value=\"Иванова\"",
+        "value=\"4509\"",
+    ] {
+        assert!(edit.body.contains(shown), "the stored data: {shown}");
+    }
+    assert!(
+        !edit.body.contains("name=\"product\""),
+        "the certificate stays"
+    );
+    let target = format!("{path}/applicant");
+    assert!(edit.body.contains(&format!("action=\"{target}\"")));
+    let mut fix: Vec<(String, String)> = filled(&edit.csrf(), "", "")
+        .into_iter()
+        .filter(|(k, _)| k != "product" && k != "point_of_issue")
+        .collect();
+    set(&mut fix, "birth_date", "02.01.1990");
+    let bad = send(&mut b, &target, &fix).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("value=\"02.01.1990\""), "typed kept");
+    set(&mut fix, "birth_date", "1990-01-02");
+    set(&mut fix, "surname", " ");
+    let refused = send(&mut b, &target, &fix).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("role=\"alert\""));
+    set(&mut fix, "surname", "Иванова");
+    set(&mut fix, "csrf", "forged");
+    assert_eq!(send(&mut b, &target, &fix).await.status, 403);
+    let view: Value = get_as(&app, &format!("/api/v1/applications/{id}"), &sub.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        view["applicant"]["birth_date"], "1991-01-02",
+        "nothing changed yet"
+    );
+
+    set(&mut fix, "csrf", &edit.csrf());
+    let saved = send(&mut b, &target, &fix).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(saved.location(), path);
+    let view: Value = get_as(&app, &format!("/api/v1/applications/{id}"), &sub.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["applicant"]["birth_date"], "1990-01-02");
+    let snils = view["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "snils_owner")
+        .unwrap();
+    assert_eq!(snils["status"], "passed", "the checks ran again");
+
+    let stranger = subscriber(&app).await;
+    let mut other = Browser::new(&app);
+    other
+        .sign_in(&stranger.person.email, PASSWORD, &stranger.person.phone)
+        .await;
+    assert_eq!(other.get(&format!("{path}/edit")).await.status, 404);
+    let theirs = other.get("/cabinet").await.csrf();
+    set(&mut fix, "csrf", &theirs);
+    assert_eq!(send(&mut other, &target, &fix).await.status, 404);
+
+    let op = operator(&app, point).await;
+    let r = crate::support::accounts::post_as(
+        &app,
+        &format!("/api/v1/desk/applications/{id}/reject"),
+        &op.access,
+        serde_json::json!({"reason": "the applicant asked us to stop"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let page = b.get(&path).await;
+    assert!(
+        !page.body.contains(&format!("{path}/edit")),
+        "no link once frozen"
+    );
+    let frozen = b.get(&format!("{path}/edit")).await;
+    assert_eq!(frozen.status, 409);
+    assert!(frozen.body.contains("the data can no longer change"));
+    set(&mut fix, "csrf", &edit.csrf());
+    assert_eq!(send(&mut b, &target, &fix).await.status, 409);
+}

@@ -1,6 +1,6 @@
 //! The applicant's application pages: the list, the form that files one, and one application
-//! with its process panel, what is expected next, and the applicant's acts (confirm the data
-//! or upload the request, withdraw). The same registration service as the API decides.
+//! with its process panel, what is expected next, and the applicant's acts (correct the data,
+//! confirm it or upload the request, withdraw). The same registration service as the API decides.
 
 use super::applications_view::{self as view, Applying};
 use super::chrome::{Chrome, Confirmed};
@@ -14,7 +14,7 @@ use crate::http::problem::ApiError;
 use crate::http::verify::read_field;
 use crate::identity::Person;
 use crate::identity::values::Role;
-use crate::registration::Actor;
+use crate::registration::{Actor, RegistrationError};
 use crate::store::applications::{Filter, Sort};
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -34,6 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(new_page)
         .service(file_application)
         .service(application_page)
+        .service(edit_page)
+        .service(correct)
         .service(confirm_request)
         .service(upload_request)
         .service(withdraw);
@@ -100,15 +102,18 @@ struct FormPage<'a> {
     products: Vec<view::Choice>,
     points: Vec<view::Choice>,
     partner: bool,
+    editing: Option<uuid::Uuid>,
     error: Option<String>,
 }
 
-/// The form, empty or as the person sent it, with why it was refused.
+/// The form, empty or as the person sent it, with why it was refused; `editing` names the
+/// application whose data it corrects.
 async fn form_page(
     c: &Chrome,
     state: &AppState,
     person: &Person,
     form: &Applying,
+    editing: Option<uuid::Uuid>,
     refusal: Option<(StatusCode, String)>,
 ) -> Result<HttpResponse, WebError> {
     let (status, error) = shown(refusal);
@@ -119,6 +124,7 @@ async fn form_page(
         products: view::Choice::products(&state.registration.catalogue().await?, c),
         points: view::Choice::points(&state.registration.points_of_issue().await?),
         partner: person.role == Role::PartnerAgent,
+        editing,
         error,
     };
     Ok(html(c, status, &page))
@@ -130,7 +136,7 @@ async fn new_page(req: HttpRequest, state: web::Data<AppState>, meta: Meta) -> H
     let result = async {
         let person = c.reader()?;
         actor(person, &meta)?;
-        form_page(&c, &state, person, &Applying::default(), None).await
+        form_page(&c, &state, person, &Applying::default(), None, None).await
     }
     .await;
     answer(&c, result)
@@ -153,12 +159,72 @@ async fn file_application(
             Ok(new) => new,
             Err(message) => {
                 let refusal = Some((StatusCode::BAD_REQUEST, message));
-                return form_page(&c, &state, person, &form, refusal).await;
+                return form_page(&c, &state, person, &form, None, refusal).await;
             }
         };
         match state.registration.file(&actor, new).await {
             Ok(filed) => Ok(see_other(&format!("/cabinet/applications/{}", filed.id)).finish()),
-            Err(e) => form_page(&c, &state, person, &form, Some(refusal(e)?)).await,
+            Err(e) => form_page(&c, &state, person, &form, None, Some(refusal(e)?)).await,
+        }
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[get("/cabinet/applications/{id}/edit")]
+async fn edit_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let person = c.reader()?;
+        let actor = actor(person, &meta)?;
+        let found = state
+            .registration
+            .application(&actor, path_id(&id)?)
+            .await?;
+        let refused = match found.status.data_editable() {
+            true => None,
+            false => Some(refusal(RegistrationError::data_frozen(found.status))?),
+        };
+        let form = Applying::of(&found.applicant);
+        form_page(&c, &state, person, &form, Some(found.id), refused).await
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[post("/cabinet/applications/{id}/applicant")]
+async fn correct(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+    form: web::Form<Applying>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let form = form.into_inner();
+    let result = async {
+        let person = c.confirm(&form.csrf)?;
+        let actor = actor(person, &meta)?;
+        let id = path_id(&id)?;
+        let applicant = match form.applicant(AppWords::of(c.lang)) {
+            Ok(a) => a,
+            Err(message) => {
+                let refused = Some((StatusCode::BAD_REQUEST, message));
+                return form_page(&c, &state, person, &form, Some(id), refused).await;
+            }
+        };
+        match state
+            .registration
+            .update_applicant(&actor, id, applicant)
+            .await
+        {
+            Ok(_) => Ok(see_other(&format!("/cabinet/applications/{id}")).finish()),
+            Err(e) => form_page(&c, &state, person, &form, Some(id), Some(refusal(e)?)).await,
         }
     }
     .await;

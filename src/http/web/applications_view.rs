@@ -116,12 +116,59 @@ fn date(raw: &str, label: &str, w: &AppWords) -> Result<NaiveDate, String> {
 }
 
 impl Applying {
+    /// The form filled in with the data an application holds, for correcting it.
+    pub fn of(a: &Applicant) -> Applying {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let org = a.organisation.as_ref();
+        let org_field = |f: fn(&Organisation) -> &String| org.map(f).cloned().unwrap_or_default();
+        Applying {
+            kind: a.kind.as_str().into(),
+            surname: a.surname.clone(),
+            given_name: a.given_name.clone(),
+            patronymic: text(&a.patronymic),
+            birth_date: a.birth_date.to_string(),
+            citizenship: a.citizenship.clone(),
+            residence: a.residence.clone(),
+            address: text(&a.address),
+            snils: text(&a.snils),
+            inn: text(&a.inn),
+            document_kind: match a.document.kind {
+                DocumentKind::RussianPassport => "russian_passport",
+                DocumentKind::ForeignPassport => "foreign_passport",
+            }
+            .into(),
+            series: text(&a.document.series),
+            number: a.document.number.clone(),
+            issued_on: a.document.issued_on.to_string(),
+            issued_by: a.document.issued_by.clone(),
+            issuer_code: text(&a.document.issuer_code),
+            org_name: org_field(|o| &o.name),
+            org_inn: org_field(|o| &o.inn),
+            kpp: org_field(|o| &o.kpp),
+            ogrn: org_field(|o| &o.ogrn),
+            position: org_field(|o| &o.position),
+            ..Applying::default()
+        }
+    }
+
     /// The application the form describes, or what to correct (in the page's language) when
     /// a choice is missing or a date is not a date; the service checks everything else.
     pub fn parse(&self, w: &AppWords) -> Result<NewApplication, String> {
         let choose = |label: &str| format!("{} {label}", w.choose);
         let product = optional(&self.product).ok_or_else(|| choose(w.product))?;
         let point = Uuid::parse_str(self.point_of_issue.trim()).map_err(|_| choose(w.point))?;
+        Ok(NewApplication {
+            product,
+            point_of_issue: point,
+            subscriber_email: optional(&self.subscriber_email),
+            applicant: self.applicant(w)?,
+        })
+    }
+
+    /// The applicant the form describes (the person part, which can be corrected until
+    /// identification), or what to correct.
+    pub fn applicant(&self, w: &AppWords) -> Result<Applicant, String> {
+        let choose = |label: &str| format!("{} {label}", w.choose);
         let kind = match self.kind.as_str() {
             "individual" => ApplicantKind::Individual,
             "employee" => ApplicantKind::Employee,
@@ -139,31 +186,26 @@ impl Applying {
             ogrn: self.ogrn.trim().to_owned(),
             position: self.position.trim().to_owned(),
         });
-        Ok(NewApplication {
-            product,
-            point_of_issue: point,
-            subscriber_email: optional(&self.subscriber_email),
-            applicant: Applicant {
-                kind,
-                surname: self.surname.trim().to_owned(),
-                given_name: self.given_name.trim().to_owned(),
-                patronymic: optional(&self.patronymic),
-                birth_date: date(&self.birth_date, w.birth_date, w)?,
-                citizenship: self.citizenship.trim().to_uppercase(),
-                residence: self.residence.trim().to_uppercase(),
-                address: optional(&self.address),
-                snils: optional(&self.snils),
-                inn: optional(&self.inn),
-                document: IdentityDocument {
-                    kind: document_kind,
-                    series: optional(&self.series),
-                    number: self.number.trim().to_owned(),
-                    issued_on: date(&self.issued_on, w.issued_on, w)?,
-                    issued_by: self.issued_by.trim().to_owned(),
-                    issuer_code: optional(&self.issuer_code),
-                },
-                organisation,
+        Ok(Applicant {
+            kind,
+            surname: self.surname.trim().to_owned(),
+            given_name: self.given_name.trim().to_owned(),
+            patronymic: optional(&self.patronymic),
+            birth_date: date(&self.birth_date, w.birth_date, w)?,
+            citizenship: self.citizenship.trim().to_uppercase(),
+            residence: self.residence.trim().to_uppercase(),
+            address: optional(&self.address),
+            snils: optional(&self.snils),
+            inn: optional(&self.inn),
+            document: IdentityDocument {
+                kind: document_kind,
+                series: optional(&self.series),
+                number: self.number.trim().to_owned(),
+                issued_on: date(&self.issued_on, w.issued_on, w)?,
+                issued_by: self.issued_by.trim().to_owned(),
+                issuer_code: optional(&self.issuer_code),
             },
+            organisation,
         })
     }
 }

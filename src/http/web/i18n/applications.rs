@@ -89,6 +89,14 @@ pub struct AppWords {
     pub position: &'static str,
     /// The form's button.
     pub file: &'static str,
+    /// Title: correcting an application's data.
+    pub edit_title: &'static str,
+    /// Link: correct the data (until identification).
+    pub edit: &'static str,
+    /// Button: save the corrected data.
+    pub save: &'static str,
+    /// What saving does.
+    pub edit_note: &'static str,
     /// Optional field marker.
     pub optional: &'static str,
     /// A date typed in another shape (followed by the field's label).
@@ -302,6 +310,10 @@ pub static EN: AppWords = AppWords {
     ogrn: "OGRN",
     position: "Your position",
     file: "File the application",
+    edit_title: "Correct the data",
+    edit: "Correct the data",
+    save: "Save the data",
+    edit_note: "The checks run again on the corrected data. The certificate and the point of issue stay as filed.",
     optional: "optional",
     bad_date: "Enter the date as YYYY-MM-DD:",
     choose: "Choose a value:",
@@ -375,6 +387,10 @@ pub static RU: AppWords = AppWords {
     ogrn: "ОГРН",
     position: "Должность",
     file: "Подать заявление",
+    edit_title: "Исправление данных заявления",
+    edit: "Исправить данные",
+    save: "Сохранить данные",
+    edit_note: "Проверки будут выполнены заново по исправленным данным. Сертификат и пункт выдачи остаются прежними.",
     optional: "необязательно",
     bad_date: "Введите дату в виде ГГГГ-ММ-ДД:",
     choose: "Выберите значение:",
