@@ -8,7 +8,9 @@ use crate::identity::clients::{ClientCredentials, ClientSummary};
 use crate::identity::staff::{NewMember, PointOfIssue};
 use crate::identity::values::{Email, Language, NamePart, Phone};
 use crate::identity::{AccountId, Role};
-use actix_web::{HttpResponse, delete, get, post, web};
+use crate::registration::Administrator;
+use crate::registration::values::Product;
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -22,6 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(rotate_client)
         .service(clients)
         .service(disable_client)
+        .service(products)
+        .service(set_offer)
         .service(unlock);
 }
 
@@ -268,6 +272,57 @@ pub async fn disable_client(
         .disable_client(path_id(&id)?, admin.0.event(&meta.0, "api_client.disable"))
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The administrator's registration capability from the admin's context.
+fn administrator(admin: &AdminCtx, meta: &Meta) -> Result<Administrator, ApiError> {
+    Administrator::person(&admin.0, &meta.0)
+        .ok_or_else(|| ApiError::forbidden("This needs the admin role."))
+}
+
+/// Every product, withdrawn ones too (`on_sale` says which).
+#[utoipa::path(tag = "admin", responses(
+    (status = 200, body = Vec<Product>),
+    (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/admin/products")]
+pub async fn products(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+) -> Result<HttpResponse, ApiError> {
+    let admin = administrator(&admin, &meta)?;
+    Ok(HttpResponse::Ok().json(state.registration.products(&admin).await?))
+}
+
+/// A product's price and whether it is on sale.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Offer {
+    /// Price in minor units (kopecks); applications already filed keep their price.
+    pub price_minor: i64,
+    /// Whether it can be applied for.
+    pub on_sale: bool,
+}
+
+/// Set a product's price and whether it is on sale (audited `product.update`).
+#[utoipa::path(tag = "admin", request_body = Offer, params(("code" = String, Path)), responses(
+    (status = 200, body = Product),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[put("/api/v1/admin/products/{code}")]
+pub async fn set_offer(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    code: web::Path<String>,
+    body: web::Json<Offer>,
+) -> Result<HttpResponse, ApiError> {
+    let admin = administrator(&admin, &meta)?;
+    let product = state
+        .registration
+        .set_offer(&admin, &code, body.price_minor, body.on_sale)
+        .await?;
+    Ok(HttpResponse::Ok().json(product))
 }
 
 /// Whether a lock was lifted.

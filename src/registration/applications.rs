@@ -1,5 +1,6 @@
 //! Filing and editing applications: the applicant's (or partner's) side of the lifecycle.
 
+use super::access::Administrator;
 use super::checks::{self, CheckStatus};
 use super::lifecycle::{Act, Status};
 use super::values::{Applicant, PointOfIssue, Product, ProductKind, Track};
@@ -9,6 +10,9 @@ use crate::audit;
 use crate::identity::values::Email;
 use crate::store::{self, applications as sql, applications::ApplicationRow};
 use uuid::Uuid;
+
+/// The highest price a product may have: ten million in major units (a typo guard).
+const MAX_PRICE_MINOR: i64 = 1_000_000_000;
 
 fn search_fields(a: &Applicant) -> sql::SearchFields {
     sql::SearchFields {
@@ -30,6 +34,7 @@ pub(super) fn product(p: store::catalogue::ProductRow) -> Option<Product> {
         name_ru: p.name_ru,
         price_minor: p.price_minor,
         currency: p.currency,
+        on_sale: p.active,
     })
 }
 
@@ -54,6 +59,58 @@ impl Registration {
             .into_iter()
             .filter_map(product)
             .collect())
+    }
+
+    /// Every product, withdrawn ones too, for the administrator's review.
+    pub async fn products(
+        &self,
+        _admin: &Administrator,
+    ) -> Result<Vec<Product>, RegistrationError> {
+        let client = self.0.db.client().await?;
+        Ok(store::catalogue::all(&**client)
+            .await?
+            .into_iter()
+            .filter_map(product)
+            .collect())
+    }
+
+    /// Set a product's price (minor units; applications already filed keep theirs) and
+    /// whether it is on sale.
+    pub async fn set_offer(
+        &self,
+        admin: &Administrator,
+        code: &str,
+        price_minor: i64,
+        on_sale: bool,
+    ) -> Result<Product, RegistrationError> {
+        if !(0..=MAX_PRICE_MINOR).contains(&price_minor) {
+            return Err(RegistrationError::Invalid(format!(
+                "the price is 0 to {} in minor units",
+                MAX_PRICE_MINOR
+            )));
+        }
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let before = store::catalogue::set_offer(&*tx, code, price_minor, on_sale)
+            .await?
+            .ok_or(RegistrationError::NotFound)?;
+        let event = admin
+            .actor()
+            .event("product.update")
+            .on("product", code.to_owned())
+            .with_details(serde_json::json!({
+                "price_minor": price_minor,
+                "previous_price_minor": before.price_minor,
+                "on_sale": on_sale,
+                "was_on_sale": before.active,
+            }));
+        audit::record(&tx, self.0.clock.as_ref(), event).await?;
+        let after = store::catalogue::get(&*tx, code)
+            .await?
+            .and_then(product)
+            .ok_or_else(|| super::corrupt("product just updated"))?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// Where applicants can be identified.

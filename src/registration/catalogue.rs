@@ -47,11 +47,11 @@ pub fn demo_products() -> Vec<ProductRow> {
     ]
 }
 
-/// Create or refresh the demo products (idempotent).
+/// Create the demo products where absent (idempotent; prices an administrator set stay).
 pub async fn seed_demo(db: &Db, clock: &dyn Clock) -> Result<(), StoreError> {
     let client = db.client().await?;
     for p in demo_products() {
-        catalogue::upsert(&**client, &p, clock.now()).await?;
+        catalogue::insert_absent(&**client, &p, clock.now()).await?;
     }
     Ok(())
 }

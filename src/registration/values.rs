@@ -89,6 +89,8 @@ pub struct Product {
     pub price_minor: i64,
     /// ISO 4217 currency.
     pub currency: String,
+    /// Whether it can be applied for (the public catalogue lists only these).
+    pub on_sale: bool,
 }
 
 /// A point of issue, where applicants are identified.

@@ -52,8 +52,34 @@ pub async fn get(c: &impl GenericClient, code: &str) -> Result<Option<ProductRow
     Ok(c.query_opt(&q, &[&code]).await?.as_ref().map(row))
 }
 
-/// Create or update a product (catalogue seeding is idempotent).
-pub async fn upsert(
+/// Every product, on sale or not, cheapest first.
+pub async fn all(c: &impl GenericClient) -> Result<Vec<ProductRow>, StoreError> {
+    let q = format!("SELECT {COLUMNS} FROM products ORDER BY price_minor, code");
+    Ok(c.query(&q, &[]).await?.iter().map(row).collect())
+}
+
+/// Set a product's price and whether it is on sale; the row as it was, if there is one.
+pub async fn set_offer(
+    tx: &impl GenericClient,
+    code: &str,
+    price_minor: i64,
+    active: bool,
+) -> Result<Option<ProductRow>, StoreError> {
+    let q = format!("SELECT {COLUMNS} FROM products WHERE code = $1 FOR UPDATE");
+    let Some(before) = tx.query_opt(&q, &[&code]).await?.as_ref().map(row) else {
+        return Ok(None);
+    };
+    tx.execute(
+        "UPDATE products SET price_minor = $2, active = $3 WHERE code = $1",
+        &[&code, &price_minor, &active],
+    )
+    .await?;
+    Ok(Some(before))
+}
+
+/// Create a product where none has its code: seeding never undoes an administrator's price
+/// or withdrawal.
+pub async fn insert_absent(
     c: &impl GenericClient,
     p: &ProductRow,
     at: DateTime<Utc>,
@@ -61,8 +87,7 @@ pub async fn upsert(
     c.execute(
         "INSERT INTO products (code, kind, track, name_en, name_ru, price_minor, currency, \
          active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT (code) DO UPDATE SET kind = $2, track = $3, name_en = $4, name_ru = $5, \
-         price_minor = $6, currency = $7, active = $8",
+         ON CONFLICT (code) DO NOTHING",
         &[
             &p.code,
             &p.kind,

@@ -438,3 +438,168 @@ async fn the_admin_gives_a_partner_an_api_client_rotates_its_secret_and_disables
         .await;
     assert_eq!(refused.status, 403, "only administrators");
 }
+
+#[tokio::test]
+async fn the_admin_sets_a_price_and_takes_a_product_off_sale() {
+    let app = spawn().await;
+    let admin = member(&app, "admin", None).await;
+    let point = crate::support::registration::desk(&app, "Braga").await;
+    let sub = subscriber(&app).await;
+    let individual = crate::support::registration::individual;
+    let before =
+        crate::support::registration::file(&app, &sub, "qualified-cloud", point, individual())
+            .await;
+    assert_eq!(before["price_minor"], 390_000);
+
+    let mut b = Browser::new(&app);
+    b.sign_in(&admin.person.email, PASSWORD, &admin.person.phone)
+        .await;
+    let page = b.get("/cabinet/admin").await;
+    assert!(page.body.contains("id=\"price-qualified-cloud\" name=\"price\" type=\"text\" inputmode=\"decimal\" value=\"3900.00\""));
+    let csrf = page.csrf();
+    let path = "/cabinet/admin/products/qualified-cloud";
+    for (price, status, words) in [
+        ("about 4000", 400, "The price is an amount like 3900.00."),
+        ("-5", 400, "The price is an amount like 3900.00."),
+        ("12.345", 400, "The price is an amount like 3900.00."),
+        (
+            "99999999",
+            400,
+            "the price is 0 to 1000000000 in minor units",
+        ),
+    ] {
+        let refused = b
+            .post(
+                path,
+                &[("csrf", &csrf), ("price", price), ("on_sale", "true")],
+            )
+            .await;
+        assert_eq!(refused.status, status, "{price}: {}", refused.body);
+        assert!(refused.body.contains(words), "{price}");
+    }
+    let forged = b
+        .post(
+            path,
+            &[("csrf", "forged"), ("price", "4500"), ("on_sale", "true")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let unknown = b
+        .post(
+            "/cabinet/admin/products/no-such-thing",
+            &[("csrf", &csrf), ("price", "4500"), ("on_sale", "true")],
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+    let on_sale: Value = open_json(&app, "/api/v1/products").await;
+    let cloud = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == "qualified-cloud")
+            .cloned()
+    };
+    assert_eq!(
+        cloud(&on_sale).unwrap()["price_minor"],
+        390_000,
+        "nothing changed"
+    );
+
+    let done = b
+        .post(
+            path,
+            &[("csrf", &csrf), ("price", "4 500,50"), ("on_sale", "true")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), "/cabinet/admin#products");
+    let on_sale: Value = open_json(&app, "/api/v1/products").await;
+    assert_eq!(cloud(&on_sale).unwrap()["price_minor"], 450_050);
+    let after =
+        crate::support::registration::file(&app, &sub, "qualified-cloud", point, individual())
+            .await;
+    assert_eq!(
+        after["price_minor"], 450_050,
+        "new applications pay the new price"
+    );
+    let kept = read_as(
+        &app,
+        &format!("/api/v1/applications/{}", before["id"].as_str().unwrap()),
+        &sub.access,
+    )
+    .await;
+    assert_eq!(kept["price_minor"], 390_000, "filed ones keep theirs");
+
+    let withdrawn = b.post(path, &[("csrf", &csrf), ("price", "4500.50")]).await;
+    assert_eq!(withdrawn.status, 303);
+    let on_sale: Value = open_json(&app, "/api/v1/products").await;
+    assert!(cloud(&on_sale).is_none(), "off the public catalogue");
+    let r = crate::support::accounts::post_as(
+        &app,
+        "/api/v1/applications",
+        &sub.access,
+        serde_json::json!({"product": "qualified-cloud", "point_of_issue": point, "applicant": individual()}),
+    )
+    .await;
+    let (status, _, body) = crate::support::accounts::problem(r).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no such product on sale")
+    );
+    let page = b.get("/cabinet/admin").await;
+    assert!(page.body.contains("Off sale"));
+    let all = read_as(&app, "/api/v1/admin/products", &admin.access).await;
+    assert_eq!(cloud(&all).unwrap()["on_sale"], false);
+    assert_eq!(
+        crate::support::exchange::audit_count(&app, "product.update").await,
+        2
+    );
+
+    let toml = crate::support::config_toml(&app.db_name);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cloudseal.toml");
+    std::fs::write(&config, toml).unwrap();
+    let seeded =
+        crate::support::cli(["--config", config.to_str().unwrap(), "admin", "seed-demo"]).await;
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let all = read_as(&app, "/api/v1/admin/products", &admin.access).await;
+    assert_eq!(
+        cloud(&all).unwrap()["price_minor"],
+        450_050,
+        "seeding undoes nothing"
+    );
+    assert_eq!(cloud(&all).unwrap()["on_sale"], false);
+
+    let refused = crate::support::accounts::problem(
+        app.http
+            .put(app.url("/api/v1/admin/products/qualified-cloud"))
+            .bearer_auth(&sub.access)
+            .json(&serde_json::json!({"price_minor": 1, "on_sale": true}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(refused.0, 403, "only administrators");
+    let r = app
+        .http
+        .put(app.url("/api/v1/admin/products/qualified-cloud"))
+        .bearer_auth(&admin.access)
+        .json(&serde_json::json!({"price_minor": 390_000, "on_sale": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let back: Value = r.json().await.unwrap();
+    assert_eq!(
+        (back["price_minor"].clone(), back["on_sale"].clone()),
+        (390_000.into(), true.into())
+    );
+}

@@ -18,6 +18,7 @@ use crate::identity::clients::{ClientCredentials, SCOPES};
 use crate::identity::values::{Language, Role};
 use crate::identity::{AccountId, Person};
 use crate::pki::Ca;
+use crate::registration::Administrator;
 use crate::registration::values::{ProductKind, Track};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -35,7 +36,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(add_partner)
         .service(add_client)
         .service(rotate_client)
-        .service(disable_client);
+        .service(disable_client)
+        .service(set_offer);
+}
+
+/// The administrator's capability over the catalogue, or 403.
+fn registrar(person: &Person, meta: &Meta) -> Result<Administrator, WebError> {
+    Administrator::person(person, &meta.0)
+        .ok_or_else(|| ApiError::forbidden("This needs the admin role.").into())
 }
 
 /// The administrator's capability, or 403.
@@ -78,6 +86,36 @@ struct Product {
     qualified: bool,
     cloud: bool,
     price: String,
+    amount: String,
+    currency: String,
+    on_sale: bool,
+}
+
+/// A product's offer as the row's form sent it.
+#[derive(Deserialize)]
+struct OfferForm {
+    csrf: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    on_sale: Option<String>,
+}
+
+/// An amount as people type it ("3900", "3900.50", "3 900,5") in minor units, or None.
+fn minor_units(typed: &str) -> Option<i64> {
+    let t: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.replace(',', ".");
+    let (whole, fraction) = t.split_once('.').unwrap_or((&t, ""));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || !(fraction.is_empty() || (digits(fraction) && fraction.len() <= 2)) {
+        return None;
+    }
+    let cents = format!("{fraction:0<2}").parse::<i64>().ok()?;
+    whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(cents)
 }
 
 /// A point of issue.
@@ -382,7 +420,7 @@ async fn admin_view(
         .collect();
     let products = state
         .registration
-        .catalogue()
+        .products(&registrar(person, meta)?)
         .await?
         .into_iter()
         .map(|p| Product {
@@ -394,6 +432,9 @@ async fn admin_view(
             qualified: p.kind == ProductKind::Qualified,
             cloud: p.track == Track::Cloud,
             price: price(p.price_minor, &p.currency),
+            amount: format!("{}.{:02}", p.price_minor / 100, p.price_minor % 100),
+            currency: p.currency,
+            on_sale: p.on_sale,
         })
         .collect();
     let partners = state.identity.partners().await?;
@@ -747,4 +788,66 @@ async fn disable_client(
     }
     .await;
     answer(&c, result)
+}
+
+#[post("/cabinet/admin/products/{code}")]
+async fn set_offer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    code: web::Path<String>,
+    form: web::Form<OfferForm>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let person = c.confirm(&form.csrf)?;
+        let who = registrar(person, &meta)?;
+        let on_sale = form.on_sale.as_deref() == Some("true");
+        let done = match minor_units(&form.price) {
+            Some(minor) => state
+                .registration
+                .set_offer(&who, &code, minor, on_sale)
+                .await
+                .map(drop)
+                .map_err(ApiError::from),
+            None => Err(ApiError::BadRequest(
+                AdminWords::of(c.lang).bad_price.into(),
+            )),
+        };
+        after(
+            &c,
+            &state,
+            person,
+            &meta,
+            done,
+            "products",
+            Answered::default(),
+        )
+        .await
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minor_units;
+
+    #[test]
+    fn amounts_are_read_as_people_type_them() {
+        assert_eq!(minor_units("3900"), Some(390_000));
+        assert_eq!(minor_units("3 900,5"), Some(390_050));
+        assert_eq!(minor_units("0.07"), Some(7));
+        for bad in [
+            "",
+            "12.345",
+            "-5",
+            "1e3",
+            ".5",
+            "abc",
+            "99999999999999999999",
+        ] {
+            assert_eq!(minor_units(bad), None, "{bad}");
+        }
+    }
 }

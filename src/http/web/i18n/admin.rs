@@ -178,6 +178,18 @@ pub struct AdminWords {
     pub scope_applications_write: &'static str,
     /// Refusal: the rate is not a number.
     pub bad_rate: &'static str,
+    /// Column: the offer's form.
+    pub offer: &'static str,
+    /// What a price change affects.
+    pub offer_note: &'static str,
+    /// Checkbox: on sale.
+    pub on_sale: &'static str,
+    /// State: off sale.
+    pub withdrawn: &'static str,
+    /// Button: save the offer.
+    pub save_offer: &'static str,
+    /// Refusal: the price is not an amount.
+    pub bad_price: &'static str,
 }
 
 impl AdminWords {
@@ -278,6 +290,12 @@ static EN: AdminWords = AdminWords {
     scope_applications_read: "read applications",
     scope_applications_write: "file and change applications",
     bad_rate: "Requests per minute must be a whole number.",
+    offer: "Offer",
+    offer_note: "A new price applies to applications filed from now on; those already filed keep theirs. A product taken off sale can no longer be applied for.",
+    on_sale: "On sale",
+    withdrawn: "Off sale",
+    save_offer: "Save",
+    bad_price: "The price is an amount like 3900.00.",
 };
 
 static RU: AdminWords = AdminWords {
@@ -368,4 +386,10 @@ static RU: AdminWords = AdminWords {
     scope_applications_read: "читать заявки",
     scope_applications_write: "подавать и изменять заявки",
     bad_rate: "Число запросов в минуту должно быть целым.",
+    offer: "Условия продажи",
+    offer_note: "Новая цена действует для заявлений, поданных с этого момента; поданные сохраняют свою. Снятый с продажи продукт больше нельзя заказать.",
+    on_sale: "В продаже",
+    withdrawn: "Снят с продажи",
+    save_offer: "Сохранить",
+    bad_price: "Цена указывается суммой, например 3900.00.",
 };
