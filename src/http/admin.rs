@@ -26,6 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(disable_client)
         .service(products)
         .service(set_offer)
+        .service(disable_account)
+        .service(enable_account)
         .service(unlock);
 }
 
@@ -351,4 +353,57 @@ pub async fn unlock(
         )
         .await?;
     Ok(HttpResponse::Ok().json(Unlocked { was_locked }))
+}
+
+/// How many sessions disabling ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Disabled {
+    /// Sessions of the account that ended at once.
+    pub sessions_ended: u64,
+}
+
+/// Disable an account: it cannot sign in, and every session it holds ends at once (audited
+/// `account.disable`). Not one's own.
+#[utoipa::path(tag = "admin", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Disabled),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/admin/accounts/{id}/disable")]
+pub async fn disable_account(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let sessions_ended = state
+        .identity
+        .disable_account(
+            AccountId(path_id(&id)?),
+            admin.0.account,
+            admin.0.event(&meta.0, "account.disable"),
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(Disabled { sessions_ended }))
+}
+
+/// Let a disabled account sign in again (audited `account.enable`).
+#[utoipa::path(tag = "admin", params(("id" = Uuid, Path)), responses(
+    (status = 204),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/api/v1/admin/accounts/{id}/enable")]
+pub async fn enable_account(
+    state: web::Data<AppState>,
+    admin: AdminCtx,
+    meta: Meta,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .identity
+        .enable_account(
+            AccountId(path_id(&id)?),
+            admin.0.event(&meta.0, "account.enable"),
+        )
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -351,6 +351,7 @@ impl Identity {
                     .ok_or(IdentityError::BadToken("session ended"))?;
                 let account = store::accounts::get(&**client, session.account)
                     .await?
+                    .filter(|a| a.disabled_at.is_none())
                     .ok_or(IdentityError::BadToken("session ended"))?;
                 Ok(Principal::Person(person_of(&session, &account)))
             }
@@ -384,6 +385,7 @@ impl Identity {
         }
         let account = store::accounts::get(&**client, session.account)
             .await?
+            .filter(|a| a.disabled_at.is_none())
             .ok_or(IdentityError::BadToken("session ended"))?;
         Ok(Principal::Person(person_of(&session, &account)))
     }

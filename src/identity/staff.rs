@@ -77,6 +77,8 @@ pub struct Member {
     pub partner: Option<Uuid>,
     /// Whether they have chosen a password (followed the emailed link).
     pub ready: bool,
+    /// When an administrator disabled the account (it cannot sign in or act meanwhile).
+    pub disabled_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Identity {
@@ -269,6 +271,7 @@ impl Identity {
                     point_of_issue: a.point_of_issue,
                     partner: a.partner,
                     ready: a.password_hash.is_some(),
+                    disabled_at: a.disabled_at,
                 })
             })
             .collect())
@@ -278,6 +281,65 @@ impl Identity {
     pub async fn partners(&self) -> Result<Vec<(Uuid, String)>, IdentityError> {
         let client = self.0.db.client().await?;
         Ok(store::partners::partners(&**client).await?)
+    }
+
+    /// Disable an account: someone who left, or whose credentials leaked, can no longer sign
+    /// in, and every session they hold ends now (their tokens and cookies stop at once). An
+    /// administrator cannot disable themselves, so the last one never locks everyone out.
+    /// The number of sessions ended.
+    pub async fn disable_account(
+        &self,
+        account: AccountId,
+        by: AccountId,
+        actor: AuditEvent,
+    ) -> Result<u64, IdentityError> {
+        if account == by {
+            return Err(IdentityError::Conflict(
+                "You cannot disable your own account.".into(),
+            ));
+        }
+        let now = self.0.clock.now();
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        store::accounts::get(&*tx, account.0)
+            .await?
+            .ok_or(IdentityError::NotFound)?;
+        if !store::accounts::set_disabled(&*tx, account.0, Some(now)).await? {
+            return Err(IdentityError::Conflict(
+                "The account is disabled already.".into(),
+            ));
+        }
+        let ended = self
+            .end_other_sessions(&tx, account.0, None, "account disabled")
+            .await?;
+        let e = actor
+            .on("account", account.0.to_string())
+            .with_details(serde_json::json!({"sessions_ended": ended}));
+        audit::record(&tx, self.0.clock.as_ref(), e).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// Let a disabled account sign in again (its sessions stay ended).
+    pub async fn enable_account(
+        &self,
+        account: AccountId,
+        actor: AuditEvent,
+    ) -> Result<(), IdentityError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        store::accounts::get(&*tx, account.0)
+            .await?
+            .ok_or(IdentityError::NotFound)?;
+        if !store::accounts::set_disabled(&*tx, account.0, None).await? {
+            return Err(IdentityError::Conflict(
+                "The account is not disabled.".into(),
+            ));
+        }
+        let e = actor.on("account", account.0.to_string());
+        audit::record(&tx, self.0.clock.as_ref(), e).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Lift the attempt locks of an account (its login names and its second factor).

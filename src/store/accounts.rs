@@ -425,3 +425,19 @@ pub async fn members(c: &impl GenericClient) -> Result<Vec<AccountRow>, StoreErr
     );
     Ok(c.query(&sql, &[]).await?.iter().map(row).collect())
 }
+
+/// Disable the account at `at`, or enable it again with `None`; false when it already was.
+pub async fn set_disabled(
+    tx: &impl GenericClient,
+    id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> Result<bool, StoreError> {
+    let changed = tx
+        .execute(
+            "UPDATE accounts SET disabled_at = $2 WHERE id = $1 \
+             AND (disabled_at IS NULL) = ($2::timestamptz IS NOT NULL)",
+            &[&id, &at],
+        )
+        .await?;
+    Ok(changed == 1)
+}

@@ -4,7 +4,7 @@
 //! and prices; staff, partners and their API clients; closed to everyone else.
 
 use crate::support::accounts::{
-    PASSWORD, client_token, create_partner, member, open_json, read_as, subscriber,
+    PASSWORD, client_token, create_partner, get_as, member, open_json, read_as, subscriber,
 };
 use crate::support::browser::Browser;
 use crate::support::spawn;
@@ -602,4 +602,113 @@ async fn the_admin_sets_a_price_and_takes_a_product_off_sale() {
         (back["price_minor"].clone(), back["on_sale"].clone()),
         (390_000.into(), true.into())
     );
+}
+
+#[tokio::test]
+async fn the_admin_disables_a_member_who_is_signed_out_everywhere_and_enables_them_again() {
+    let app = spawn().await;
+    let admin = member(&app, "admin", None).await;
+    let point = crate::support::registration::desk(&app, "Coimbra").await;
+    let op = crate::support::registration::operator(&app, point).await;
+    let mut theirs = Browser::new(&app);
+    theirs
+        .sign_in(&op.person.email, PASSWORD, &op.person.phone)
+        .await;
+    assert_eq!(theirs.get("/cabinet/desk").await.status, 200);
+
+    let mut b = Browser::new(&app);
+    b.sign_in(&admin.person.email, PASSWORD, &admin.person.phone)
+        .await;
+    let page = b.get("/cabinet/admin").await;
+    let own = admin.person.id.as_str();
+    assert!(
+        !page
+            .body
+            .contains(&format!("/cabinet/admin/accounts/{own}/disable")),
+        "no button to disable oneself"
+    );
+    let target = format!("/cabinet/admin/accounts/{}/disable", op.person.id);
+    assert!(page.body.contains(&target));
+    let csrf = page.csrf();
+    assert_eq!(b.post(&target, &[("csrf", "forged")]).await.status, 403);
+    let done = b.post(&target, &[("csrf", &csrf)]).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(
+        done.body
+            .contains("The account is disabled: it cannot sign in")
+    );
+    assert!(done.body.contains("Disabled since"));
+    assert!(
+        done.body
+            .contains(&format!("/cabinet/admin/accounts/{}/enable", op.person.id))
+    );
+
+    assert_eq!(
+        get_as(&app, "/api/v1/me", &op.access).await.status(),
+        401,
+        "the API token stops at once"
+    );
+    let bounced = theirs.get("/cabinet/desk").await;
+    assert_eq!(bounced.status, 303, "the browser session ended");
+    assert!(bounced.location().starts_with("/signin"));
+    let again = crate::support::accounts::password_step(&app, &op.person.email, PASSWORD).await;
+    assert_eq!(again.status(), 401, "cannot sign in");
+
+    let twice = b.post(&target, &[("csrf", &csrf)]).await;
+    assert_eq!(twice.status, 409);
+    assert!(twice.body.contains("The account is disabled already."));
+    let self_disable = app
+        .http
+        .post(app.url(&format!("/api/v1/admin/accounts/{own}/disable")))
+        .bearer_auth(&admin.access)
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = crate::support::accounts::problem(self_disable).await;
+    assert_eq!(status, 409);
+    assert_eq!(body["detail"], "You cannot disable your own account.");
+    let unknown = b
+        .post(
+            &format!("/cabinet/admin/accounts/{}/disable", uuid::Uuid::new_v4()),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+    let rows = app
+        .owner()
+        .await
+        .query(
+            "SELECT details::jsonb->>'sessions_ended' FROM audit_entries WHERE action = 'account.disable'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].get::<_, Option<String>>(0).as_deref(),
+        Some("2"),
+        "the API's and the browser's"
+    );
+
+    let enabled = b
+        .post(
+            &format!("/cabinet/admin/accounts/{}/enable", op.person.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(enabled.status, 303);
+    let back = crate::support::accounts::password_step(&app, &op.person.email, PASSWORD).await;
+    assert_eq!(back.status(), 200, "signs in again");
+    assert_eq!(
+        get_as(&app, "/api/v1/me", &op.access).await.status(),
+        401,
+        "the old sessions stay ended"
+    );
+    let not_disabled = b
+        .post(
+            &format!("/cabinet/admin/accounts/{}/enable", op.person.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(not_disabled.status, 409);
 }

@@ -37,7 +37,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(add_client)
         .service(rotate_client)
         .service(disable_client)
-        .service(set_offer);
+        .service(set_offer)
+        .service(disable_account)
+        .service(enable_account);
 }
 
 /// The administrator's capability over the catalogue, or 403.
@@ -204,6 +206,8 @@ struct MemberRow {
     email: String,
     belongs: String,
     ready: bool,
+    disabled: Option<String>,
+    me: bool,
 }
 
 /// A partner's API client as the table shows it.
@@ -459,6 +463,8 @@ async fn admin_view(
                 })
                 .unwrap_or_default(),
             ready: m.ready,
+            disabled: m.disabled_at.map(moment),
+            me: m.id == person.account.0,
         })
         .collect();
     let clients = state
@@ -516,6 +522,39 @@ async fn admin_view(
         notice: answered.notice,
     };
     Ok(html(c, status, &page))
+}
+
+/// After a row's act: the page with `notice`, or with the refusal.
+async fn noticed(
+    c: &Chrome,
+    state: &AppState,
+    person: &Person,
+    meta: &Meta,
+    done: Result<impl Sized, impl Into<ApiError>>,
+    notice: &'static str,
+    section: &str,
+) -> Result<HttpResponse, WebError> {
+    match done {
+        Ok(_) => {
+            let answered = Answered {
+                notice: Some(notice),
+                ..Answered::default()
+            };
+            admin_view(c, state, person, meta, answered).await
+        }
+        Err(e) => {
+            after(
+                c,
+                state,
+                person,
+                meta,
+                Err::<(), _>(e),
+                section,
+                Answered::default(),
+            )
+            .await
+        }
+    }
 }
 
 /// After a form: back to its section (303), or the page with the refusal and the form kept.
@@ -766,25 +805,8 @@ async fn disable_client(
             .identity
             .disable_client(id, who.0.event(&meta.0, "api_client.disable"))
             .await;
-        let kept = Answered {
-            notice: Some(AdminWords::of(c.lang).disabled_notice),
-            ..Answered::default()
-        };
-        match done {
-            Ok(()) => admin_view(&c, &state, person, &meta, kept).await,
-            Err(e) => {
-                after(
-                    &c,
-                    &state,
-                    person,
-                    &meta,
-                    Err::<(), _>(e),
-                    "clients",
-                    Answered::default(),
-                )
-                .await
-            }
-        }
+        let notice = AdminWords::of(c.lang).disabled_notice;
+        noticed(&c, &state, person, &meta, done, notice, "clients").await
     }
     .await;
     answer(&c, result)
@@ -821,6 +843,62 @@ async fn set_offer(
             &meta,
             done,
             "products",
+            Answered::default(),
+        )
+        .await
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[post("/cabinet/admin/accounts/{id}/disable")]
+async fn disable_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+    form: web::Form<Confirmed>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let (person, who, id) = acting(&c, &form, &id)?;
+        let done = state
+            .identity
+            .disable_account(
+                AccountId(id),
+                person.account,
+                who.0.event(&meta.0, "account.disable"),
+            )
+            .await;
+        let notice = AdminWords::of(c.lang).account_disabled;
+        noticed(&c, &state, person, &meta, done, notice, "members").await
+    }
+    .await;
+    answer(&c, result)
+}
+
+#[post("/cabinet/admin/accounts/{id}/enable")]
+async fn enable_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    meta: Meta,
+    id: web::Path<String>,
+    form: web::Form<Confirmed>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let (person, who, id) = acting(&c, &form, &id)?;
+        let done = state
+            .identity
+            .enable_account(AccountId(id), who.0.event(&meta.0, "account.enable"))
+            .await;
+        after(
+            &c,
+            &state,
+            person,
+            &meta,
+            done,
+            "members",
             Answered::default(),
         )
         .await

@@ -190,6 +190,14 @@ pub struct AdminWords {
     pub save_offer: &'static str,
     /// Refusal: the price is not an amount.
     pub bad_price: &'static str,
+    /// Button: disable an account.
+    pub disable_account: &'static str,
+    /// Button: enable an account again.
+    pub enable: &'static str,
+    /// State: disabled since.
+    pub disabled_since: &'static str,
+    /// Notice: the account is disabled.
+    pub account_disabled: &'static str,
 }
 
 impl AdminWords {
@@ -296,6 +304,10 @@ static EN: AdminWords = AdminWords {
     withdrawn: "Off sale",
     save_offer: "Save",
     bad_price: "The price is an amount like 3900.00.",
+    disable_account: "Disable",
+    enable: "Enable",
+    disabled_since: "Disabled since",
+    account_disabled: "The account is disabled: it cannot sign in, and its sessions have ended.",
 };
 
 static RU: AdminWords = AdminWords {
@@ -392,4 +404,8 @@ static RU: AdminWords = AdminWords {
     withdrawn: "Снят с продажи",
     save_offer: "Сохранить",
     bad_price: "Цена указывается суммой, например 3900.00.",
+    disable_account: "Отключить",
+    enable: "Включить",
+    disabled_since: "Отключена с",
+    account_disabled: "Учётная запись отключена: вход невозможен, её сеансы завершены.",
 };
