@@ -1,9 +1,10 @@
 //! Sendings in the cabinet through real HTTP as a browser sends it: writing one (refusals come
 //! back as the form; a second press sends nothing more), drafts, the emailed link leading
 //! through sign-in to the sending, and the recipient verifying, failing to reject without a
-//! reason, and acknowledging with PIN and code — while the sender watches the delivery.
+//! reason, and acknowledging with PIN and code — while the sender watches the delivery; a
+//! draft edited in the form and sent from it.
 
-use crate::support::accounts::{PASSWORD, last_code, subscriber};
+use crate::support::accounts::{PASSWORD, last_code, read_as, subscriber};
 use crate::support::browser::{Browser, Page};
 use crate::support::exchange::{link, sender_with_documents};
 use crate::support::registration::{PIN, holder};
@@ -249,4 +250,126 @@ async fn a_draft_is_saved_sent_later_or_deleted() {
     assert_eq!(deleted.status, 303);
     assert_eq!(b.get(&path).await.status, 404);
     assert_eq!(b.get("/cabinet/sendings?folder=nonsense").await.status, 400);
+}
+
+#[tokio::test]
+async fn a_draft_is_edited_in_the_form_saved_again_then_sent_from_it() {
+    let app = spawn().await;
+    let (sender, _, signed) = sender_with_documents(&app, &[b"%PDF-1.4 a", b"%PDF-1.4 b"]).await;
+    let (recipient, _) = holder(&app, "Tromso").await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&sender.person.email, PASSWORD, &sender.person.phone)
+        .await;
+    let form = b.get("/cabinet/sendings/new").await;
+    let first = format!("{}:{}", signed[0].0, signed[0].1);
+    let second = format!("{}:{}", signed[1].0, signed[1].1);
+    let saved = send(
+        &mut b,
+        "/cabinet/sendings",
+        &[
+            ("csrf", form.csrf()),
+            ("idempotency", form.hidden("idempotency")),
+            ("recipients", "someone.abroad@example.org".to_owned()),
+            ("subject", "Lease, first try".to_owned()),
+            ("text", "Draft text".to_owned()),
+            ("attachment", first.clone()),
+            ("action", "draft".to_owned()),
+        ],
+    )
+    .await;
+    let path = saved.location().to_owned();
+    let page = b.get(&path).await;
+    assert!(page.body.contains(&format!("href=\"{path}/edit\"")));
+
+    let edit = b.get(&format!("{path}/edit")).await;
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    assert!(edit.body.contains("<h1>Edit the draft</h1>"));
+    assert!(edit.body.contains("value=\"Lease, first try\""));
+    assert!(edit.body.contains(">someone.abroad@example.org</textarea>"));
+    assert!(edit.body.contains(">Draft text</textarea>"));
+    assert!(edit.body.contains(&format!("value=\"{first}\" checked")));
+    let id = path.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(edit.hidden("editing"), id);
+    let fields = |subject: &str, recipients: &str, attachment: &str, action: &str| {
+        vec![
+            ("csrf", edit.csrf()),
+            ("idempotency", edit.hidden("idempotency")),
+            ("editing", id.clone()),
+            ("recipients", recipients.to_owned()),
+            ("subject", subject.to_owned()),
+            ("text", "Final text".to_owned()),
+            ("attachment", attachment.to_owned()),
+            ("action", action.to_owned()),
+        ]
+    };
+    let resaved = send(
+        &mut b,
+        "/cabinet/sendings",
+        &fields(
+            "Lease No. 12",
+            "someone.abroad@example.org",
+            &second,
+            "draft",
+        ),
+    )
+    .await;
+    assert_eq!(resaved.status, 303, "{}", resaved.body);
+    assert_eq!(resaved.location(), path, "the same draft, not a new one");
+    let view = read_as(&app, &format!("/api/v1/sendings/{id}"), &sender.access).await;
+    assert_eq!(view["subject"], "Lease No. 12");
+    assert_eq!(view["text"], "Final text");
+    assert_eq!(view["files"].as_array().unwrap().len(), 1);
+    assert_eq!(view["files"][0]["signature_id"], signed[1].1.as_str());
+
+    let nobody = send(
+        &mut b,
+        "/cabinet/sendings",
+        &fields("Lease No. 12", "", &second, "send"),
+    )
+    .await;
+    assert_eq!(nobody.status, 400);
+    assert!(nobody.body.contains("Name at least one recipient."));
+    assert_eq!(nobody.hidden("editing"), id, "still editing it");
+    let mut forged = fields("Lease No. 12", &recipient.person.email, &second, "send");
+    forged[0].1 = "forged".into();
+    assert_eq!(send(&mut b, "/cabinet/sendings", &forged).await.status, 403);
+    let mut stray = fields("Lease No. 12", &recipient.person.email, &second, "draft");
+    stray[2].1 = "not-an-id".into();
+    assert_eq!(send(&mut b, "/cabinet/sendings", &stray).await.status, 404);
+    let view = read_as(&app, &format!("/api/v1/sendings/{id}"), &sender.access).await;
+    assert_eq!(view["state"], "draft", "nothing sent by a refusal");
+
+    let sent = send(
+        &mut b,
+        "/cabinet/sendings",
+        &fields("Lease No. 12", &recipient.person.email, &second, "send"),
+    )
+    .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(sent.location(), path);
+    let view = read_as(&app, &format!("/api/v1/sendings/{id}"), &sender.access).await;
+    assert_eq!(view["state"], "sent");
+    assert_eq!(
+        view["recipients"][0]["party"]["email"],
+        recipient.person.email.as_str()
+    );
+    let late = b.get(&format!("{path}/edit")).await;
+    assert_eq!(late.status, 409, "a sent sending cannot be changed");
+    let again = send(
+        &mut b,
+        "/cabinet/sendings",
+        &fields("Changed after", &recipient.person.email, &second, "draft"),
+    )
+    .await;
+    assert_eq!(again.status, 409);
+
+    let mut theirs = Browser::new(&app);
+    theirs
+        .sign_in(&recipient.person.email, PASSWORD, &recipient.person.phone)
+        .await;
+    assert_eq!(
+        theirs.get(&format!("{path}/edit")).await.status,
+        404,
+        "the recipient's view is not a draft to edit"
+    );
 }

@@ -2,7 +2,7 @@
 //! subject and a message, and documents with a signature made here. Sent (or saved as a
 //! draft) through the exchange service, which verifies every signature before anything goes;
 //! a refusal comes back as the form, filled in. A key in the form makes a second press send
-//! nothing more.
+//! nothing more. A draft opens in the same form and is saved again or sent from it.
 
 use super::chrome::{Chrome, holder};
 use super::error::{WebError, answer, refusal, shown};
@@ -29,7 +29,7 @@ const OFFERED: i64 = 200;
 
 /// Register every route of this file (before the `{id}` routes).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(new_page).service(dispatch);
+    cfg.service(new_page).service(edit_page).service(dispatch);
 }
 
 /// The form as sent; `contact` and `attachment` repeat.
@@ -43,6 +43,7 @@ struct Writing {
     attachments: Vec<String>,
     draft: bool,
     idempotency: String,
+    editing: String,
 }
 
 impl Writing {
@@ -59,10 +60,21 @@ impl Writing {
                 "attachment" => f.attachments.push(value),
                 "action" => f.draft = value == "draft",
                 "idempotency" => f.idempotency = value,
+                "editing" => f.editing = value,
                 _ => {}
             }
         }
         f
+    }
+
+    /// The draft this form edits, if it edits one (a malformed id is nobody's: 404).
+    fn editing(&self) -> Result<Option<Uuid>, ApiError> {
+        match self.editing.trim() {
+            "" => Ok(None),
+            id => Uuid::parse_str(id)
+                .map(Some)
+                .map_err(|_| ApiError::NotFound),
+        }
     }
 
     /// What the exchange service takes, or why the form cannot be it.
@@ -206,6 +218,46 @@ async fn new_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     answer(&c, result)
 }
 
+#[get("/cabinet/sendings/{id}/edit")]
+async fn edit_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let c = Chrome::of(&req, &state).await;
+    let result = async {
+        let person = holder(c.reader()?)?;
+        let id = crate::http::applications::path_id(&id)?;
+        let s = state.exchange.sending(&person, id).await?;
+        if s.role != "sender" {
+            return Err(ApiError::NotFound.into());
+        }
+        if s.state != "draft" {
+            return Err(ApiError::Conflict("a sent sending cannot be changed".into()).into());
+        }
+        let draft = Writing {
+            recipients: s
+                .recipients
+                .iter()
+                .map(|r| r.party.email.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            subject: s.subject,
+            text: s.text,
+            attachments: s
+                .files
+                .iter()
+                .filter_map(|f| Some(format!("{}:{}", f.document_id?, f.signature_id?)))
+                .collect(),
+            editing: id.to_string(),
+            ..Writing::default()
+        };
+        form_page(&c, &state, &person, &draft, None).await
+    }
+    .await;
+    answer(&c, result)
+}
+
 #[post("/cabinet/sendings")]
 async fn dispatch(
     req: HttpRequest,
@@ -221,19 +273,25 @@ async fn dispatch(
             Ok(o) => o,
             Err(e) => return form_page(&c, &state, &person, &form, Some(refusal(e)?)).await,
         };
-        let made = if form.draft {
-            state
-                .exchange
-                .save_draft(&person, outgoing)
-                .await
-                .map(|v| v.id)
-        } else {
-            let key = IdempotencyKey::parse(&form.idempotency).ok();
-            state
-                .exchange
+        let key = IdempotencyKey::parse(&form.idempotency).ok();
+        let exchange = &state.exchange;
+        let made = match (form.editing()?, form.draft) {
+            (None, true) => exchange.save_draft(&person, outgoing).await.map(|v| v.id),
+            (None, false) => exchange
                 .send(&person, &meta.0, outgoing, key)
                 .await
-                .map(|sent| sent.view.id)
+                .map(|sent| sent.view.id),
+            (Some(id), true) => exchange
+                .update_draft(&person, id, outgoing)
+                .await
+                .map(|v| v.id),
+            (Some(id), false) => match exchange.update_draft(&person, id, outgoing).await {
+                Ok(_) => exchange
+                    .send_draft(&person, &meta.0, id, key)
+                    .await
+                    .map(|sent| sent.view.id),
+                Err(e) => Err(e),
+            },
         };
         match made {
             Ok(id) => Ok(see_other(&format!("/cabinet/sendings/{id}")).finish()),

@@ -45,6 +45,8 @@ pub struct SendWords {
     pub save_draft: &'static str,
     /// Button: delete a draft.
     pub delete_draft: &'static str,
+    /// Title and link: edit a draft.
+    pub edit_draft: &'static str,
     /// State: draft.
     pub draft: &'static str,
     /// State: sent (followed by the time).
@@ -156,6 +158,7 @@ static EN: SendWords = SendWords {
     send: "Send",
     save_draft: "Save as a draft",
     delete_draft: "Delete the draft",
+    edit_draft: "Edit the draft",
     draft: "Draft",
     sent_at: "Sent",
     files: "Files",
@@ -213,6 +216,7 @@ static RU: SendWords = SendWords {
     send: "Отправить",
     save_draft: "Сохранить черновик",
     delete_draft: "Удалить черновик",
+    edit_draft: "Изменить черновик",
     draft: "Черновик",
     sent_at: "Отправлено",
     files: "Файлы",
