@@ -394,6 +394,16 @@ impl Signatures {
             .collect())
     }
 
+    /// Which of the holder's `documents` they have signed.
+    pub async fn signed_among(
+        &self,
+        holder: Uuid,
+        documents: &[Uuid],
+    ) -> Result<Vec<Uuid>, SignatureError> {
+        let client = self.0.db.client().await?;
+        Ok(sql::signed_among(&**client, holder, documents).await?)
+    }
+
     /// The holder's signatures over one of their documents (the document's page lists them).
     pub async fn of_document(
         &self,

@@ -103,6 +103,22 @@ pub async fn list_owned(
     Ok(rows.iter().map(row).collect())
 }
 
+/// Which of `documents` the owner has signed (the document list marks them).
+pub async fn signed_among(
+    c: &impl GenericClient,
+    owner: Uuid,
+    documents: &[Uuid],
+) -> Result<Vec<Uuid>, StoreError> {
+    let rows = c
+        .query(
+            "SELECT DISTINCT document_id FROM signatures \
+             WHERE owner_id = $1 AND document_id = ANY($2)",
+            &[&owner, &documents],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// The holder's signatures over one of their stored documents, newest first.
 pub async fn of_document(
     c: &impl GenericClient,

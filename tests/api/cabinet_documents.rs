@@ -118,6 +118,13 @@ async fn a_holder_uploads_signs_with_pin_and_code_and_downloads_a_verifiable_sig
     assert_eq!(bytes, contract.as_bytes());
 
     let list = browser.get("/cabinet/documents").await;
+    assert_eq!(
+        list.body
+            .matches("<td class=\"signed-state\"><span class=\"detail\">not signed</span>")
+            .count(),
+        2,
+        "neither is signed yet"
+    );
     assert!(list.body.contains(&format!("value=\"{contract_id}\"")));
     assert!(list.body.contains(&format!("value=\"{annex_id}\"")));
     assert!(
@@ -201,6 +208,13 @@ async fn a_holder_uploads_signs_with_pin_and_code_and_downloads_a_verifiable_sig
     assert_eq!(done.location(), "/cabinet/documents?signed=2");
     let list = browser.get(done.location()).await;
     assert!(list.body.contains("Documents signed: 2"));
+    assert_eq!(
+        list.body
+            .matches("<td class=\"signed-state\">Signed</td>")
+            .count(),
+        2,
+        "both marked signed in the list"
+    );
 
     let page = browser.get(&contract_path).await;
     assert!(page.body.contains("contract of sale"));

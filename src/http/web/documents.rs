@@ -112,6 +112,7 @@ struct ListPage<'a> {
     c: &'a Chrome,
     d: &'static DocWords,
     rows: Vec<Doc>,
+    signed_ones: Vec<Uuid>,
     signers: Vec<Signer>,
     limit: String,
     page: i64,
@@ -131,11 +132,17 @@ async fn list_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
             .await?;
         let more = rows.len() as i64 > PAGE;
         rows.truncate(PAGE as usize);
+        let ids: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
+        let signed_ones = state
+            .signatures
+            .signed_among(person.account.0, &ids)
+            .await?;
         let limit = size(i64::try_from(state.documents.max_bytes()).unwrap_or(i64::MAX));
         let page = ListPage {
             c: &c,
             d: DocWords::of(c.lang),
             rows: rows.iter().map(Doc::of).collect(),
+            signed_ones,
             signers: signers(&state, &person).await?,
             limit,
             page,

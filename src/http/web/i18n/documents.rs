@@ -27,6 +27,12 @@ pub struct DocWords {
     pub size: &'static str,
     /// Column and label: uploaded at.
     pub uploaded: &'static str,
+    /// Column: whether the holder signed it.
+    pub signed_column: &'static str,
+    /// Signed by the holder.
+    pub signed_yes: &'static str,
+    /// Not signed yet.
+    pub signed_no: &'static str,
     /// Label: media type.
     pub media_type: &'static str,
     /// Label: the content's SHA-256.
@@ -111,6 +117,9 @@ static EN: DocWords = DocWords {
     name: "Name",
     size: "Size",
     uploaded: "Uploaded",
+    signed_column: "Signature",
+    signed_yes: "Signed",
+    signed_no: "not signed",
     media_type: "Type",
     sha256: "SHA-256",
     certificate: "Certificate to sign with",
@@ -155,6 +164,9 @@ static RU: DocWords = DocWords {
     name: "Название",
     size: "Размер",
     uploaded: "Загружен",
+    signed_column: "Подпись",
+    signed_yes: "Подписан",
+    signed_no: "не подписан",
     media_type: "Тип",
     sha256: "SHA-256",
     certificate: "Сертификат для подписи",
