@@ -373,3 +373,133 @@ async fn a_draft_is_edited_in_the_form_saved_again_then_sent_from_it() {
         "the recipient's view is not a draft to edit"
     );
 }
+
+#[tokio::test]
+async fn a_document_goes_with_a_signature_file_made_elsewhere() {
+    use reqwest::multipart::{Form, Part};
+    use sha2::Digest;
+    let app = spawn().await;
+    let (sender, _, signed) = sender_with_documents(&app, &[b"%PDF-1.4 signed on a token"]).await;
+    let (doc, sig) = signed[0].clone();
+    let (recipient, _) = holder(&app, "Bergen").await;
+    let r = crate::support::accounts::get_as(
+        &app,
+        &format!("/api/v1/signatures/{sig}/p7s"),
+        &sender.access,
+    )
+    .await;
+    let elsewhere = r.bytes().await.unwrap().to_vec();
+    let mut b = Browser::new(&app);
+    b.sign_in(&sender.person.email, PASSWORD, &sender.person.phone)
+        .await;
+    let page = b.get("/cabinet/sendings/new").await;
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{doc}\">file-0.pdf</option>"))
+    );
+    let csrf = page.csrf();
+    let key = page.hidden("idempotency");
+    let form = |token: &str, document: &str, file: Option<Vec<u8>>| {
+        let mut f = Form::new()
+            .text("csrf", token.to_owned())
+            .text("idempotency", key.clone())
+            .text("recipients", recipient.person.email.clone())
+            .text("subject", "Signed on my token")
+            .text("text", "")
+            .text("external_document", document.to_owned())
+            .text("action", "send");
+        if let Some(bytes) = file {
+            f = f.part(
+                "external_signature",
+                Part::bytes(bytes).file_name("contract.pdf.sig"),
+            );
+        }
+        f
+    };
+    let no_file = b
+        .post_multipart("/cabinet/sendings", form(&csrf, &doc, None))
+        .await;
+    assert_eq!(no_file.status, 400);
+    assert!(
+        no_file
+            .body
+            .contains("Choose the signature file for the document signed elsewhere.")
+    );
+    assert!(
+        no_file
+            .body
+            .contains(&format!("<option value=\"{doc}\" selected>")),
+        "kept"
+    );
+    let no_document = b
+        .post_multipart(
+            "/cabinet/sendings",
+            form(&csrf, "", Some(elsewhere.clone())),
+        )
+        .await;
+    assert_eq!(no_document.status, 400);
+    assert!(
+        no_document
+            .body
+            .contains("Choose the document the signature file belongs to.")
+    );
+    let mut tampered = elsewhere.clone();
+    let at = tampered.len() - 10;
+    tampered[at] ^= 0x01;
+    let bad = b
+        .post_multipart("/cabinet/sendings", form(&csrf, &doc, Some(tampered)))
+        .await;
+    assert!(bad.status >= 400 && bad.status < 500, "{}", bad.status);
+    assert!(bad.body.contains("role=\"alert\""));
+    assert_eq!(
+        b.post_multipart(
+            "/cabinet/sendings",
+            form("forged", &doc, Some(elsewhere.clone()))
+        )
+        .await
+        .status,
+        403
+    );
+    let file_first = Form::new()
+        .part(
+            "external_signature",
+            Part::bytes(elsewhere.clone()).file_name("x.sig"),
+        )
+        .text("csrf", csrf.clone());
+    assert_eq!(
+        b.post_multipart("/cabinet/sendings", file_first)
+            .await
+            .status,
+        403,
+        "the token comes first"
+    );
+    let none = read_as(&app, "/api/v1/sendings?folder=sent", &sender.access).await;
+    assert!(
+        none.as_array().unwrap().is_empty(),
+        "nothing sent by a refusal"
+    );
+
+    let uploaded = hex::encode(sha2::Sha256::digest(&elsewhere));
+    let sent = b
+        .post_multipart("/cabinet/sendings", form(&csrf, &doc, Some(elsewhere)))
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let id = sent.location().rsplit('/').next().unwrap().to_owned();
+    let view = read_as(&app, &format!("/api/v1/sendings/{id}"), &sender.access).await;
+    assert_eq!(view["files"].as_array().unwrap().len(), 1);
+    assert_eq!(view["files"][0]["document_id"], doc.as_str());
+    assert!(
+        view["files"][0]["signature_id"].is_null(),
+        "the file, not one made here"
+    );
+    assert_eq!(
+        view["files"][0]["signature_sha256"],
+        uploaded.as_str(),
+        "the file sent"
+    );
+    assert_eq!(
+        view["files"][0]["verdict"], "passed",
+        "verified before it went"
+    );
+}

@@ -2,9 +2,11 @@
 //! subject and a message, and documents with a signature made here. Sent (or saved as a
 //! draft) through the exchange service, which verifies every signature before anything goes;
 //! a refusal comes back as the form, filled in. A key in the form makes a second press send
-//! nothing more. A draft opens in the same form and is saved again or sent from it.
+//! nothing more. A draft opens in the same form and is saved again or sent from it. A
+//! document signed with another program goes with its signature file, which the form
+//! uploads (the form is multipart; its token comes first so a forged one reads no file).
 
-use super::chrome::{Chrome, holder};
+use super::chrome::{Chrome, holder, malformed, multipart_token};
 use super::error::{WebError, answer, refusal, shown};
 use super::i18n::SendWords;
 use super::render::{html, see_other};
@@ -16,16 +18,23 @@ use crate::exchange::{
 use crate::http::AppState;
 use crate::http::auth::Meta;
 use crate::http::problem::ApiError;
+use crate::http::verify::read_field;
 use crate::identity::Person;
 use crate::identity::values::Email;
+use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
+use futures_util::StreamExt;
 use std::collections::HashMap;
 use uuid::Uuid;
 
 /// How many documents, signatures and contacts the form offers.
 const OFFERED: i64 = 200;
+/// The largest signature file taken (a CMS signature with its chain is a few kilobytes).
+const SIGNATURE_MAX_BYTES: usize = 1024 * 1024;
+/// The largest text field taken (the message is at most 20 000 characters).
+const FIELD_MAX_BYTES: usize = 128 * 1024;
 
 /// Register every route of this file (before the `{id}` routes).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -44,27 +53,69 @@ struct Writing {
     draft: bool,
     idempotency: String,
     editing: String,
+    external_document: String,
+    external_signature: Vec<u8>,
 }
 
 impl Writing {
+    fn set(&mut self, key: &str, value: String) {
+        match key {
+            "csrf" => self.csrf = value,
+            "recipients" => self.recipients = value,
+            "contact" => self.contacts.push(value),
+            "subject" => self.subject = value,
+            "text" => self.text = value,
+            "attachment" => self.attachments.push(value),
+            "action" => self.draft = value == "draft",
+            "idempotency" => self.idempotency = value,
+            "editing" => self.editing = value,
+            "external_document" => self.external_document = value,
+            _ => {}
+        }
+    }
+
     fn read(body: &[u8]) -> Writing {
         let mut f = Writing::default();
         for (key, value) in form_urlencoded::parse(body) {
-            let value = value.into_owned();
-            match key.as_ref() {
-                "csrf" => f.csrf = value,
-                "recipients" => f.recipients = value,
-                "contact" => f.contacts.push(value),
-                "subject" => f.subject = value,
-                "text" => f.text = value,
-                "attachment" => f.attachments.push(value),
-                "action" => f.draft = value == "draft",
-                "idempotency" => f.idempotency = value,
-                "editing" => f.editing = value,
-                _ => {}
-            }
+            f.set(&key, value.into_owned());
         }
         f
+    }
+
+    /// The multipart form the page sends: the token first, then the fields and the
+    /// signature file in any order.
+    async fn read_multipart(mut form: Multipart) -> Result<Writing, WebError> {
+        let mut f = Writing {
+            csrf: multipart_token(&mut form).await?,
+            ..Writing::default()
+        };
+        while let Some(field) = form.next().await {
+            let field = field.map_err(malformed)?;
+            let key = field.name().unwrap_or_default().to_owned();
+            if key == "external_signature" {
+                f.external_signature = read_field(field, SIGNATURE_MAX_BYTES).await?;
+            } else {
+                let raw = read_field(field, FIELD_MAX_BYTES).await?;
+                f.set(&key, String::from_utf8_lossy(&raw).into_owned());
+            }
+        }
+        Ok(f)
+    }
+
+    /// The document signed elsewhere with its signature file, if the form names one.
+    fn external(&self, w: &SendWords) -> Result<Option<Attachment>, ApiError> {
+        match (
+            self.external_document.trim(),
+            self.external_signature.is_empty(),
+        ) {
+            ("", true) => Ok(None),
+            ("", false) => Err(ApiError::BadRequest(w.no_external_document.into())),
+            (_, true) => Err(ApiError::BadRequest(w.no_signature_file.into())),
+            (id, false) => Ok(Some(Attachment {
+                document: DocumentId::parse(id).map_err(|_| ApiError::NotFound)?,
+                signature: SignatureChoice::Uploaded(self.external_signature.clone()),
+            })),
+        }
     }
 
     /// The draft this form edits, if it edits one (a malformed id is nobody's: 404).
@@ -105,6 +156,7 @@ impl Writing {
                 signature: SignatureChoice::Made(signature),
             });
         }
+        attachments.extend(self.external(w)?);
         Ok(Outgoing {
             subject: Subject::parse(&self.subject)?,
             text: MessageText::parse(&self.text)?,
@@ -136,6 +188,7 @@ struct ComposePage<'a> {
     w: &'static SendWords,
     form: &'a Writing,
     offers: Vec<Offer>,
+    documents: Vec<(Uuid, String)>,
     contacts: Vec<Contact>,
     key: String,
     error: Option<String>,
@@ -149,13 +202,14 @@ async fn form_page(
     refused: Option<(StatusCode, String)>,
 ) -> Result<HttpResponse, WebError> {
     let owner = person.account.0;
-    let names: HashMap<Uuid, String> = state
+    let documents: Vec<(Uuid, String)> = state
         .documents
         .list(owner, OFFERED, 0)
         .await?
         .iter()
         .map(|d| (d.id, d.name.clone()))
         .collect();
+    let names: HashMap<Uuid, String> = documents.iter().cloned().collect();
     let offers = state
         .signatures
         .signatures(owner, OFFERED, 0)
@@ -196,6 +250,7 @@ async fn form_page(
         w: SendWords::of(c.lang),
         form,
         offers,
+        documents,
         contacts,
         key,
         error,
@@ -216,6 +271,29 @@ async fn new_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     }
     .await;
     answer(&c, result)
+}
+
+/// The compose form as either encoding sends it: the page's own multipart form, or a plain
+/// urlencoded one (no signature file then).
+async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<Writing, WebError> {
+    let multipart = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        return Writing::read_multipart(Multipart::new(req.headers(), payload)).await;
+    }
+    let mut payload = payload;
+    let mut body = Vec::new();
+    while let Some(piece) = payload.next().await {
+        let piece = piece.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        if body.len() + piece.len() > FIELD_MAX_BYTES * 4 {
+            return Err(ApiError::PayloadTooLarge.into());
+        }
+        body.extend_from_slice(&piece);
+    }
+    Ok(Writing::read(&body))
 }
 
 #[get("/cabinet/sendings/{id}/edit")]
@@ -263,11 +341,11 @@ async fn dispatch(
     req: HttpRequest,
     state: web::Data<AppState>,
     meta: Meta,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
-    let form = Writing::read(&body);
     let result = async {
+        let form = read_form(&req, payload).await?;
         let person = holder(c.confirm(&form.csrf)?)?;
         let outgoing = match form.outgoing(SendWords::of(c.lang)) {
             Ok(o) => o,

@@ -111,6 +111,18 @@ pub struct SendWords {
     verdicts: [&'static str; 3],
     /// Refusal: no recipient.
     pub no_recipient: &'static str,
+    /// Heading: a signature made elsewhere.
+    pub external_title: &'static str,
+    /// What the section is for.
+    pub external_hint: &'static str,
+    /// Label: the document signed elsewhere.
+    pub external_document: &'static str,
+    /// Label: its signature file.
+    pub external_file: &'static str,
+    /// Refusal: a document without its signature file.
+    pub no_signature_file: &'static str,
+    /// Refusal: a signature file without its document.
+    pub no_external_document: &'static str,
     /// The signature certificate to acknowledge with.
     pub certificate: &'static str,
     /// To acknowledge one needs a certificate.
@@ -191,6 +203,12 @@ static EN: SendWords = SendWords {
     open: "Open",
     verdicts: ["valid", "not valid", "cannot be decided"],
     no_recipient: "Name at least one recipient.",
+    external_title: "A signature made elsewhere",
+    external_hint: "For a document you signed with another program (for example on a token): choose the document and its signature file (.sig, .p7s). The signature is verified before anything is sent.",
+    external_document: "Document",
+    external_file: "Signature file",
+    no_signature_file: "Choose the signature file for the document signed elsewhere.",
+    no_external_document: "Choose the document the signature file belongs to.",
     certificate: "Certificate to sign with",
     no_credential: "To acknowledge you need an active certificate with its key in the vault.",
 };
@@ -249,6 +267,12 @@ static RU: SendWords = SendWords {
     open: "Открыть",
     verdicts: ["действительна", "недействительна", "не удалось определить"],
     no_recipient: "Укажите хотя бы одного получателя.",
+    external_title: "Подпись, созданная в другой программе",
+    external_hint: "Для документа, подписанного в другой программе (например, на токене): выберите документ и файл его подписи (.sig, .p7s). Подпись проверяется до отправки.",
+    external_document: "Документ",
+    external_file: "Файл подписи",
+    no_signature_file: "Выберите файл подписи для документа, подписанного в другой программе.",
+    no_external_document: "Выберите документ, к которому относится файл подписи.",
     certificate: "Сертификат для подписи",
     no_credential: "Чтобы подтвердить получение, нужен действующий сертификат с ключом в хранилище.",
 };
