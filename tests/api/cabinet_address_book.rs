@@ -287,6 +287,23 @@ async fn a_counterparty_is_invited_accepted_in_the_other_browser_and_ended() {
         page.body
             .contains("Anyone with an account may send you documents.")
     );
+    let unclear = b
+        .post(
+            "/cabinet/counterparties/settings",
+            &[("csrf", &csrf), ("only", "yes please")],
+        )
+        .await;
+    assert_eq!(unclear.status, 400);
+    assert!(
+        unclear
+            .body
+            .contains("The choice is on (true) or off (false).")
+    );
+    let settings = read_as(&app, "/api/v1/account/exchange-settings", &s.access).await;
+    assert_eq!(
+        settings["accept_only_counterparties"], false,
+        "nothing changed"
+    );
     let only = b
         .post(
             "/cabinet/counterparties/settings",

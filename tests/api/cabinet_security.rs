@@ -304,6 +304,27 @@ async fn email_and_phone_change_sms_sign_in_and_sessions_from_the_security_page(
     assert!(confirmed.body.contains("The new phone number is confirmed"));
     assert!(confirmed.body.contains(&new_phone));
 
+    let unclear = b
+        .post(
+            "/cabinet/security/sms-signin",
+            &[("csrf", &csrf), ("enabled", "maybe")],
+        )
+        .await;
+    assert_eq!(unclear.status, 400);
+    assert!(
+        unclear.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "a page, not the extractor's bare error"
+    );
+    assert!(
+        unclear
+            .body
+            .contains("The choice is on (true) or off (false).")
+    );
+    let me = crate::support::accounts::read_as(&app, "/api/v1/me", &s.access).await;
+    assert_eq!(me["sms_login"], false, "nothing changed");
     let on = b
         .post(
             "/cabinet/security/sms-signin",

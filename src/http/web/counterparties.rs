@@ -186,7 +186,8 @@ async fn invite(
 #[derive(Deserialize)]
 struct OnlyForm {
     csrf: String,
-    only: bool,
+    #[serde(default)]
+    only: String,
 }
 
 #[post("/cabinet/counterparties/settings")]
@@ -200,7 +201,7 @@ async fn settings(
     let result = async {
         let person = holder(c.confirm(&form.csrf)?)?;
         let wanted = crate::exchange::views::ExchangeSettings {
-            accept_only_counterparties: form.only,
+            accept_only_counterparties: super::chrome::choice(&c, &form.only)?,
         };
         state
             .exchange

@@ -445,7 +445,8 @@ async fn totp_confirm(
 #[derive(Deserialize)]
 struct SmsChoice {
     csrf: String,
-    enabled: bool,
+    #[serde(default)]
+    enabled: String,
 }
 
 #[post("/cabinet/security/sms-signin")]
@@ -458,9 +459,10 @@ async fn sms_signin(
     let c = Chrome::of(&req, &state).await;
     let result = async {
         let person = c.confirm(&form.csrf)?;
+        let enabled = super::chrome::choice(&c, &form.enabled)?;
         state
             .identity
-            .set_sms_login(person, form.enabled, &meta.0)
+            .set_sms_login(person, enabled, &meta.0)
             .await?;
         security_view(&c, &state, person, Said::Nothing).await
     }

@@ -175,6 +175,8 @@ pub struct Tr {
     pub problems: &'static str,
     /// A form without its file.
     pub no_file: &'static str,
+    /// Refusal: an on/off choice that is neither (a hand-made form).
+    pub bad_choice: &'static str,
 }
 
 impl Tr {
@@ -297,6 +299,7 @@ pub static EN: Tr = Tr {
     format: "Format",
     problems: "What is wrong",
     no_file: "Choose a file first.",
+    bad_choice: "The choice is on (true) or off (false).",
 };
 
 /// Russian.
@@ -374,6 +377,7 @@ pub static RU: Tr = Tr {
     format: "Формат",
     problems: "Что не так",
     no_file: "Сначала выберите файл.",
+    bad_choice: "Выбор — включено (true) или выключено (false).",
 };
 
 /// The name of revocation reason `r` among `names`, given in [`crate::pki::revocation::RevocationReason::ALL`] order
