@@ -176,13 +176,9 @@ pub async fn clients(c: &impl GenericClient) -> Result<Vec<ClientRow>, StoreErro
     let rows = c
         .query(
             &format!(
-                "SELECT {} FROM api_clients k JOIN partners p ON p.id = k.partner \
-                 ORDER BY p.name, k.created_at DESC",
-                CLIENT_COLUMNS
-                    .split(", ")
-                    .map(|col| format!("k.{col}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "SELECT {CLIENT_COLUMNS} FROM api_clients \
+                 ORDER BY (SELECT name FROM partners WHERE partners.id = partner), \
+                 created_at DESC"
             ),
             &[],
         )

@@ -6,7 +6,7 @@
 //! refusals.
 
 use super::applications_view::moment;
-use super::chrome::{Chrome, Confirmed, malformed, multipart_token};
+use super::chrome::{Chrome, Confirmed, malformed};
 use super::desk::operator;
 use super::documents::size;
 use super::error::{WebError, answer, refusal, shown};
@@ -255,13 +255,14 @@ fn document(raw: &str) -> Result<ScanDocument, WebError> {
     ScanDocument::parse(raw).ok_or_else(|| ApiError::NotFound.into())
 }
 
-/// The upload form's token (first, so a forged form reads no file) and file.
+/// The upload form's person (its token checked first, so a forged form reads no file) and
+/// file.
 async fn read_scan(
     c: &Chrome,
     mut form: Multipart,
     limit: usize,
-) -> Result<(String, Result<Vec<u8>, ApiError>), WebError> {
-    let token = multipart_token(&mut form).await?;
+) -> Result<(&Person, Result<Vec<u8>, ApiError>), WebError> {
+    let person = c.confirm_multipart(&mut form).await?;
     let file = match form.next().await {
         Some(field) => {
             let field = field.map_err(malformed)?;
@@ -280,7 +281,7 @@ async fn read_scan(
             Ok(f)
         }
     });
-    Ok((token, file))
+    Ok((person, file))
 }
 
 #[post("/cabinet/applications/{id}/scans/{document}")]
@@ -293,8 +294,7 @@ async fn upload_scan(
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
-        let (token, file) = read_scan(&c, form, state.registration.scan_limit()).await?;
-        let person = c.confirm(&token)?;
+        let (person, file) = read_scan(&c, form, state.registration.scan_limit()).await?;
         let (actor, _) = actor_and_base(person, &meta)?;
         let id = path_id(&path.0)?;
         let document = document(&path.1)?;

@@ -185,6 +185,16 @@ impl Chrome {
         }
     }
 
+    /// Read a multipart form's token (its first field) and check it before any file of the
+    /// form is read, so a forged upload costs the server nothing more than its first field.
+    pub async fn confirm_multipart(
+        &self,
+        form: &mut actix_multipart::Multipart,
+    ) -> Result<&Person, WebError> {
+        let token = multipart_token(form).await?;
+        self.confirm(&token)
+    }
+
     /// Check the token of a form that needs no person (sign-in, language, the public
     /// checks): it must match the form cookie the page set, or the session's token when
     /// someone is signed in.
@@ -267,7 +277,7 @@ impl Chrome {
 
 /// A multipart form's CSRF token, which the pages send as its first field so that a forged
 /// form is refused before any file is read. A form without it is an expired one.
-pub async fn multipart_token(form: &mut actix_multipart::Multipart) -> Result<String, WebError> {
+async fn multipart_token(form: &mut actix_multipart::Multipart) -> Result<String, WebError> {
     use futures_util::StreamExt;
     match form.next().await {
         Some(field) => {

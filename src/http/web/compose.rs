@@ -6,7 +6,7 @@
 //! document signed with another program goes with its signature file, which the form
 //! uploads (the form is multipart; its token comes first so a forged one reads no file).
 
-use super::chrome::{Chrome, holder, malformed, multipart_token};
+use super::chrome::{Chrome, holder, malformed};
 use super::error::{WebError, answer, refusal, shown};
 use super::i18n::SendWords;
 use super::render::{html, see_other};
@@ -82,11 +82,12 @@ impl Writing {
         f
     }
 
-    /// The multipart form the page sends: the token first, then the fields and the
-    /// signature file in any order.
-    async fn read_multipart(mut form: Multipart) -> Result<Writing, WebError> {
+    /// The multipart form the page sends: the token first, checked before anything else is
+    /// read, then the fields and the signature file in any order.
+    async fn read_multipart(c: &Chrome, mut form: Multipart) -> Result<Writing, WebError> {
+        c.confirm_multipart(&mut form).await?;
         let mut f = Writing {
-            csrf: multipart_token(&mut form).await?,
+            csrf: c.csrf.clone(),
             ..Writing::default()
         };
         while let Some(field) = form.next().await {
@@ -275,14 +276,18 @@ async fn new_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 
 /// The compose form as either encoding sends it: the page's own multipart form, or a plain
 /// urlencoded one (no signature file then).
-async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<Writing, WebError> {
+async fn read_form(
+    c: &Chrome,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<Writing, WebError> {
     let multipart = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if multipart {
-        return Writing::read_multipart(Multipart::new(req.headers(), payload)).await;
+        return Writing::read_multipart(c, Multipart::new(req.headers(), payload)).await;
     }
     let mut payload = payload;
     let mut body = Vec::new();
@@ -345,7 +350,7 @@ async fn dispatch(
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
-        let form = read_form(&req, payload).await?;
+        let form = read_form(&c, &req, payload).await?;
         let person = holder(c.confirm(&form.csrf)?)?;
         let outgoing = match form.outgoing(SendWords::of(c.lang)) {
             Ok(o) => o,

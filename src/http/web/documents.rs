@@ -3,7 +3,7 @@
 //! from for signing, one document with its signatures and downloads, and deletion.
 
 use super::applications_view::moment;
-use super::chrome::{Chrome, Confirmed, holder, malformed, multipart_token};
+use super::chrome::{Chrome, Confirmed, holder, malformed};
 use super::error::{WebError, answer};
 use super::i18n::DocWords;
 use super::query;
@@ -164,8 +164,7 @@ async fn upload(
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
-        let token = multipart_token(&mut form).await?;
-        let person = holder(c.confirm(&token)?)?;
+        let person = holder(c.confirm_multipart(&mut form).await?)?;
         let field = match form.next().await {
             Some(field) => field.map_err(malformed)?,
             None => return Err(ApiError::BadRequest(c.t.no_file.into()).into()),
