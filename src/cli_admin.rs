@@ -117,8 +117,10 @@ pub async fn run(command: AdminCommand, config: &Config) -> Result<(), super::cl
             };
             let member = NewMember {
                 role,
-                surname: NamePart::parse(&surname, "surname").map_err(invalid)?,
-                given_name: NamePart::parse(&given_name, "given name").map_err(invalid)?,
+                surname: NamePart::parse(&surname, &crate::said!("surname", "фамилия"))
+                    .map_err(invalid)?,
+                given_name: NamePart::parse(&given_name, &crate::said!("given name", "имя"))
+                    .map_err(invalid)?,
                 patronymic: None,
                 phone: Phone::parse(&phone).map_err(invalid)?,
                 language: Language::parse(&language)
@@ -238,8 +240,10 @@ async fn seed_demo(identity: &Identity, config: &Config) -> Result<(), super::cl
             let e = Email::parse(email).map_err(invalid)?;
             let member = NewMember {
                 role,
-                surname: NamePart::parse(surname, "surname").map_err(invalid)?,
-                given_name: NamePart::parse(given, "given name").map_err(invalid)?,
+                surname: NamePart::parse(surname, &crate::said!("surname", "фамилия"))
+                    .map_err(invalid)?,
+                given_name: NamePart::parse(given, &crate::said!("given name", "имя"))
+                    .map_err(invalid)?,
                 patronymic: None,
                 phone: Phone::parse(phone).map_err(invalid)?,
                 language: Language::En,

@@ -25,6 +25,7 @@ pub mod pdf;
 pub mod pki;
 pub mod registration;
 pub mod registries;
+pub mod said;
 pub mod signatures;
 pub mod signing;
 pub mod store;

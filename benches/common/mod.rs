@@ -155,8 +155,10 @@ impl Bench {
             .create_member(
                 NewMember {
                     role,
-                    surname: NamePart::parse("Bench", "surname").unwrap(),
-                    given_name: NamePart::parse("Mark", "given name").unwrap(),
+                    surname: NamePart::parse("Bench", &cloudseal::said!("surname", "фамилия"))
+                        .unwrap(),
+                    given_name: NamePart::parse("Mark", &cloudseal::said!("given name", "имя"))
+                        .unwrap(),
                     patronymic: None,
                     email: e.clone(),
                     phone: Phone::parse(&phone).unwrap(),

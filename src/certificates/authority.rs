@@ -8,6 +8,8 @@ use super::registry::IssueError;
 use crate::config::CaConfig;
 use crate::pki::profile::{CertificateKind, ProfileError, SubjectData};
 use crate::pki::urls::PkiUrls;
+use crate::said;
+use crate::said::Said;
 use crate::vault::Vault;
 use chrono::{DateTime, Utc};
 use der::{Decode, Encode};
@@ -77,23 +79,33 @@ impl CertificateAuthority for BuiltInCa {
 /// Refuse a certificate that does not answer the request: another key, or not valid at the
 /// time of the request.
 pub fn check_answer(request: &CertificateRequest, der: &[u8]) -> Result<(), IssueError> {
-    let refused = |m: &str| IssueError::Profile(ProfileError::Refused(m.to_owned()));
-    let cert = x509_cert::Certificate::from_der(der)
-        .map_err(|_| refused("the CA answered with something that is not a certificate"))?;
+    let refused = |m: Said| IssueError::Profile(ProfileError::Refused(m));
+    let cert = x509_cert::Certificate::from_der(der).map_err(|_| {
+        refused(said!(
+            "the CA answered with something that is not a certificate",
+            "УЦ ответил не сертификатом"
+        ))
+    })?;
     let tbs = &cert.tbs_certificate;
-    let key = tbs
-        .subject_public_key_info
-        .to_der()
-        .map_err(|_| refused("the CA's certificate has an unreadable key"))?;
+    let key = tbs.subject_public_key_info.to_der().map_err(|_| {
+        refused(said!(
+            "the CA's certificate has an unreadable key",
+            "в сертификате от УЦ нечитаемый ключ"
+        ))
+    })?;
     if key != request.public_key {
-        return Err(refused(
+        return Err(refused(said!(
             "the CA certified another key than the one requested",
-        ));
+            "УЦ заверил не тот ключ, что был в запросе"
+        )));
     }
     let from = crate::pki::time::to_chrono(&tbs.validity.not_before);
     let until = crate::pki::time::to_chrono(&tbs.validity.not_after);
     if request.at < from - chrono::TimeDelta::minutes(5) || request.at >= until {
-        return Err(refused("the CA's certificate is not valid now"));
+        return Err(refused(said!(
+            "the CA's certificate is not valid now",
+            "сертификат от УЦ сейчас недействителен"
+        )));
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! What can go wrong with a document; `http::problem` maps each variant to one answer.
 
+use crate::said::Said;
 use crate::store::StoreError;
 use crate::vault::VaultError;
 
@@ -8,7 +9,7 @@ use crate::vault::VaultError;
 pub enum DocumentError {
     /// The request is malformed; the text says what to fix.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Said),
     /// No such document of this holder (or it was deleted).
     #[error("not found")]
     NotFound,
@@ -16,8 +17,8 @@ pub enum DocumentError {
     #[error("documents are limited to {0} bytes")]
     TooLarge(u64),
     /// The client's body broke off; nothing was stored.
-    #[error("the upload broke off: {0}")]
-    Body(String),
+    #[error("{0}")]
+    Body(Said),
     /// No data arrived for this many seconds; nothing was stored.
     #[error("the upload stalled for {0} s")]
     Stalled(u64),

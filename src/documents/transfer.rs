@@ -6,6 +6,7 @@ use super::seal::{CHUNK, ChunkKey};
 use super::{DocumentError, DocumentId, DocumentView, Documents, NewDocument};
 use crate::audit;
 use crate::identity::{Person, RequestMeta};
+use crate::said;
 use crate::store::documents::{self as sql, DocumentRow};
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
@@ -41,8 +42,12 @@ impl Sealer<'_> {
 
     async fn store(&mut self, plain: &[u8], last: bool) -> Result<(), DocumentError> {
         let sealed = self.key.seal(self.next, last, plain)?;
-        let seq = i32::try_from(self.next)
-            .map_err(|_| DocumentError::Invalid("the document has too many chunks".into()))?;
+        let seq = i32::try_from(self.next).map_err(|_| {
+            DocumentError::Invalid(said!(
+                "the document has too many chunks",
+                "в документе слишком много частей"
+            ))
+        })?;
         sql::put_chunk(self.tx, self.id, seq, &sealed).await?;
         self.next += 1;
         Ok(())
@@ -51,7 +56,12 @@ impl Sealer<'_> {
     async fn finish(mut self) -> Result<u32, DocumentError> {
         match self.pending.take() {
             Some(last) => self.store(&last, true).await?,
-            None => return Err(DocumentError::Invalid("the document is empty".into())),
+            None => {
+                return Err(DocumentError::Invalid(said!(
+                    "the document is empty",
+                    "документ пуст"
+                )));
+            }
         }
         Ok(self.next)
     }
@@ -106,7 +116,12 @@ impl Documents {
             .await
             .map_err(|_| DocumentError::Stalled(idle))?
         {
-            let piece = piece.map_err(|e| DocumentError::Body(e.to_string()))?;
+            let piece = piece.map_err(|e| {
+                DocumentError::Body(said!(
+                    "the upload broke off: {e}",
+                    "загрузка оборвалась: {e}"
+                ))
+            })?;
             size += piece.len() as u64;
             if size > max {
                 return Err(DocumentError::TooLarge(max));
@@ -129,8 +144,12 @@ impl Documents {
         let chunks = sealer.finish().await?;
         let sha256 = hasher.finalize().to_vec();
         let size = i64::try_from(size).map_err(|_| DocumentError::TooLarge(max))?;
-        let chunks = i32::try_from(chunks)
-            .map_err(|_| DocumentError::Invalid("the document has too many chunks".into()))?;
+        let chunks = i32::try_from(chunks).map_err(|_| {
+            DocumentError::Invalid(said!(
+                "the document has too many chunks",
+                "в документе слишком много частей"
+            ))
+        })?;
         sql::finish(&tx, id, size, &sha256, chunks).await?;
         let event = person
             .event(meta, "document.upload")

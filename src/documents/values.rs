@@ -1,6 +1,7 @@
 //! A document's id, name and media type, parsed at the edge.
 
 use super::DocumentError;
+use crate::said;
 use uuid::Uuid;
 
 /// A document's id.
@@ -28,13 +29,15 @@ impl DocumentName {
     pub fn parse(text: &str) -> Result<Self, DocumentError> {
         let name = text.trim();
         if name.is_empty() {
-            return Err(DocumentError::Invalid(
-                "the document needs a file name".into(),
-            ));
+            return Err(DocumentError::Invalid(said!(
+                "the document needs a file name",
+                "документу нужно имя файла"
+            )));
         }
         if name.chars().count() > MAX_NAME {
-            return Err(DocumentError::Invalid(format!(
-                "a file name holds at most {MAX_NAME} characters"
+            return Err(DocumentError::Invalid(said!(
+                "a file name holds at most {MAX_NAME} characters",
+                "имя файла — не больше {MAX_NAME} символов"
             )));
         }
         if name
@@ -42,9 +45,10 @@ impl DocumentName {
             .any(|c| c.is_control() || c == '/' || c == '\\')
             || name == ".."
         {
-            return Err(DocumentError::Invalid(
-                "a file name has no path separators or control characters".into(),
-            ));
+            return Err(DocumentError::Invalid(said!(
+                "a file name has no path separators or control characters",
+                "в имени файла не бывает разделителей пути и управляющих символов"
+            )));
         }
         Ok(Self(name.to_owned()))
     }
@@ -77,8 +81,9 @@ impl MediaType {
         };
         match essence.split_once('/') {
             Some((t, s)) if valid(t) && valid(s) => Ok(Self(essence.to_ascii_lowercase())),
-            _ => Err(DocumentError::Invalid(format!(
+            _ => Err(DocumentError::Invalid(said!(
                 "'{}' is not a media type (type/subtype)",
+                "«{}» — не тип содержимого (тип/подтип)",
                 essence.chars().take(80).collect::<String>()
             ))),
         }

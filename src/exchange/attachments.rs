@@ -146,7 +146,7 @@ impl Exchange {
             .await
         {
             Ok(p) => p,
-            Err(VerificationError::Unreadable(why)) => return Ok(Err(vec![why])),
+            Err(VerificationError::Unreadable(why)) => return Ok(Err(vec![why.to_string()])),
             Err(e) => return Err(e.into()),
         };
         let report = protocol.report;

@@ -4,6 +4,7 @@ use super::views::ContactView;
 use super::{ContactName, Exchange, ExchangeError, ShortText};
 use crate::identity::Person;
 use crate::identity::values::Email;
+use crate::said;
 use crate::store::contacts::{self as sql, ContactRow};
 use uuid::Uuid;
 
@@ -19,7 +20,10 @@ pub struct ContactInput {
 }
 
 fn duplicate() -> ExchangeError {
-    ExchangeError::Conflict("your address book already has a contact with this email".into())
+    ExchangeError::Conflict(said!(
+        "your address book already has a contact with this email",
+        "в вашей адресной книге уже есть контакт с этим адресом"
+    ))
 }
 
 impl Exchange {

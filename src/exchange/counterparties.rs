@@ -8,6 +8,8 @@ use crate::audit;
 use crate::identity::values::Email;
 use crate::identity::{Person, RequestMeta};
 use crate::notify::{self, Notification};
+use crate::said;
+use crate::said::Said;
 use crate::store::accounts::{self, AccountRow};
 use crate::store::counterparties::{self as sql, CounterpartyRow, NewInvitation};
 use chrono::TimeDelta;
@@ -93,18 +95,25 @@ impl Exchange {
         let tx = client.transaction().await?;
         let inviter = self.account(&*tx, person).await?;
         if inviter.email.eq_ignore_ascii_case(email) {
-            return Err(ExchangeError::Invalid("you cannot invite yourself".into()));
+            return Err(ExchangeError::Invalid(said!(
+                "you cannot invite yourself",
+                "нельзя пригласить самого себя"
+            )));
         }
         if sql::invited_since(&*tx, me, now - TimeDelta::days(1)).await? >= INVITATIONS_PER_DAY {
-            return Err(ExchangeError::TooMany(format!(
-                "at most {INVITATIONS_PER_DAY} invitations in 24 hours"
+            return Err(ExchangeError::TooMany(said!(
+                "at most {INVITATIONS_PER_DAY} invitations in 24 hours",
+                "не больше {INVITATIONS_PER_DAY} приглашений за 24 часа"
             )));
         }
         if let Some(theirs) = sql::live_from(&*tx, email, me, &inviter.email).await? {
             return Err(ExchangeError::Conflict(if theirs.status == "accepted" {
-                "you are already counterparties".into()
+                said!("you are already counterparties", "вы уже контрагенты")
             } else {
-                "they have already invited you: accept their invitation".into()
+                said!(
+                    "they have already invited you: accept their invitation",
+                    "вас уже пригласили: примите их приглашение"
+                )
             }));
         }
         let invitee = accounts::by_email(&*tx, email).await?;
@@ -122,9 +131,10 @@ impl Exchange {
         )
         .await?;
         if !fresh {
-            return Err(ExchangeError::Conflict(
-                "you have already invited this address (or you are counterparties)".into(),
-            ));
+            return Err(ExchangeError::Conflict(said!(
+                "you have already invited this address (or you are counterparties)",
+                "вы уже пригласили этот адрес (или вы уже контрагенты)"
+            )));
         }
         let path = if invitee.is_some() {
             "/cabinet/counterparties"
@@ -207,14 +217,15 @@ impl Exchange {
         let me = self.account(&*tx, person).await?;
         let row = self.locked(&tx, id, &me).await?;
         if row.inviter_id == me.id {
-            return Err(ExchangeError::Conflict(
-                "the invited person answers an invitation; you may withdraw it".into(),
-            ));
+            return Err(ExchangeError::Conflict(said!(
+                "the invited person answers an invitation; you may withdraw it",
+                "на приглашение отвечает приглашённый; вы можете его отозвать"
+            )));
         }
         if row.status != "invited" {
-            return Err(ExchangeError::Conflict(format!(
-                "the invitation is already {}",
-                row.status
+            return Err(ExchangeError::Conflict(Said::new(
+                format!("the invitation is already {}", row.status),
+                format!("приглашение уже {}", status_ru(&row.status)),
             )));
         }
         let status = if accept { "accepted" } else { "declined" };
@@ -285,9 +296,15 @@ impl Exchange {
             row.status == "accepted" || (row.status == "invited" && row.inviter_id == me.id);
         if !may_end {
             return Err(ExchangeError::Conflict(if row.status == "invited" {
-                "answer the invitation: accept or decline it".into()
+                said!(
+                    "answer the invitation: accept or decline it",
+                    "ответьте на приглашение: примите или отклоните его"
+                )
             } else {
-                format!("the relationship is already {}", row.status)
+                Said::new(
+                    format!("the relationship is already {}", row.status),
+                    format!("связь уже {}", status_ru(&row.status)),
+                )
             }));
         }
         sql::end(&*tx, id, self.0.clock.now()).await?;
@@ -348,5 +365,15 @@ impl Exchange {
         audit::record(&tx, self.0.clock.as_ref(), e).await?;
         tx.commit().await?;
         Ok(settings)
+    }
+}
+
+/// A relationship's stored status as a Russian refusal says it ("приглашение уже принято").
+fn status_ru(status: &str) -> &'static str {
+    match status {
+        "invited" => "отправлено",
+        "accepted" => "принято",
+        "declined" => "отклонено",
+        _ => "завершена",
     }
 }

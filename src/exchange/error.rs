@@ -1,5 +1,6 @@
 //! What can go wrong in the exchange; `http::problem` maps each variant to one answer.
 
+use crate::said::Said;
 use crate::store::StoreError;
 
 /// Why an exchange request was refused or failed.
@@ -7,16 +8,16 @@ use crate::store::StoreError;
 pub enum ExchangeError {
     /// The request is malformed; the text says what to fix.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Said),
     /// No such object of this person (someone else's looks the same).
     #[error("not found")]
     NotFound,
     /// The object's state does not allow it (already answered, a duplicate); the text says why.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Said),
     /// Too many of something in a period; the text says how many and when it resets.
     #[error("{0}")]
-    TooMany(String),
+    TooMany(Said),
     /// Attachments that cannot be sent, each with its reasons; nothing was sent.
     #[error("{} attachment(s) refused", .0.len())]
     Attachments(Vec<super::FileProblem>),
@@ -25,10 +26,10 @@ pub enum ExchangeError {
     KeyReused,
     /// A recipient does not accept this sender's documents; the text says who.
     #[error("{0}")]
-    NotAccepted(String),
+    NotAccepted(Said),
     /// The caller's role does not allow it; the text says whose it is.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Said),
     /// The emailed link has expired.
     #[error("link expired")]
     LinkExpired,

@@ -14,6 +14,7 @@ use super::{Exchange, ExchangeError};
 use crate::audit::{self, export as chain, sealer};
 use crate::identity::{Person, RequestMeta};
 use crate::pki::identifiers::Inn;
+use crate::said;
 use crate::store::audit as audit_sql;
 use crate::store::sendings::{self as sql, Selection};
 use crate::verification::{Lang, ProtocolFormat};
@@ -184,9 +185,10 @@ impl Exchange {
     ) -> Result<Archive, ExchangeError> {
         auditors_only(auditor)?;
         if request.from.is_none() && request.to.is_none() && request.org_inn.is_none() {
-            return Err(ExchangeError::Invalid(
-                "name a period (`from`, `to`) and/or an organisation (`org_inn`)".into(),
-            ));
+            return Err(ExchangeError::Invalid(said!(
+                "name a period (`from`, `to`) and/or an organisation (`org_inn`)",
+                "укажите период (`from`, `to`) и/или организацию (`org_inn`)"
+            )));
         }
         self.export(auditor, meta, Viewer::Auditor, request).await
     }
@@ -199,9 +201,10 @@ impl Exchange {
         request: ExportRequest,
     ) -> Result<Archive, ExchangeError> {
         if request.org_inn.is_some() {
-            return Err(ExchangeError::Invalid(
-                "`org_inn` is for auditors; your export holds your own sendings".into(),
-            ));
+            return Err(ExchangeError::Invalid(said!(
+                "`org_inn` is for auditors; your export holds your own sendings",
+                "`org_inn` — для аудиторов; ваша выгрузка содержит ваши собственные отправления"
+            )));
         }
         self.export(person, meta, Viewer::Person(person.account.0), request)
             .await
@@ -216,7 +219,10 @@ impl Exchange {
     ) -> Result<Archive, ExchangeError> {
         if let (Some(from), Some(to)) = (request.from, request.to) {
             if from >= to {
-                return Err(ExchangeError::Invalid("`from` must be before `to`".into()));
+                return Err(ExchangeError::Invalid(said!(
+                    "`from` must be before `to`",
+                    "`from` должно быть раньше `to`"
+                )));
             }
         }
         let max = i64::from(self.0.cfg.export_max_sendings.get());
@@ -235,8 +241,9 @@ impl Exchange {
             let mut client = self.0.db.client().await?;
             let rows = sql::selected(&**client, &pick, max + 1).await?;
             if rows.len() as i64 > max {
-                return Err(ExchangeError::Invalid(format!(
-                    "more than {max} sendings match; narrow the period"
+                return Err(ExchangeError::Invalid(said!(
+                    "more than {max} sendings match; narrow the period",
+                    "подходит больше {max} отправлений; сузьте период"
                 )));
             }
             let ids: Vec<String> = rows.iter().map(|s| s.id.to_string()).collect();

@@ -10,6 +10,7 @@ use super::{Exchange, ExchangeError};
 use crate::audit;
 use crate::identity::values::Role;
 use crate::identity::{Person, RequestMeta};
+use crate::said;
 use crate::store::accounts;
 use crate::store::sendings::{self as sql, FileRow, RecipientRow, SendingRow};
 use crate::verification::page::{Page, Section, maybe, t, when};
@@ -244,9 +245,10 @@ impl Exchange {
             let client = self.0.db.client().await?;
             let (s, _) = self.visible(&**client, id, me).await?;
             if s.state != "sent" {
-                return Err(ExchangeError::Conflict(
-                    "a draft has no delivery protocol until it is sent".into(),
-                ));
+                return Err(ExchangeError::Conflict(said!(
+                    "a draft has no delivery protocol until it is sent",
+                    "у черновика нет протокола доставки, пока он не отправлен"
+                )));
             }
             self.delivery(&**client, &s, Viewer::Person(me)).await?
         };
@@ -288,9 +290,10 @@ pub(super) fn auditors_only(person: &Person) -> Result<(), ExchangeError> {
     if matches!(person.role, Role::Auditor | Role::Admin) {
         Ok(())
     } else {
-        Err(ExchangeError::Forbidden(
-            "Every party's delivery protocols are for auditors.".into(),
-        ))
+        Err(ExchangeError::Forbidden(said!(
+            "Every party's delivery protocols are for auditors.",
+            "Протоколы доставки всех сторон — для аудиторов."
+        )))
     }
 }
 

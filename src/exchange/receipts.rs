@@ -11,6 +11,7 @@ use crate::documents::DocumentId;
 use crate::identity::{Person, RequestMeta};
 use crate::notify::{self, Notification};
 use crate::pki::cms::DigestAlgorithm;
+use crate::said;
 use crate::signatures::{CredentialId, Grant, Hashes, Shape};
 use crate::signing::{KeyHolder, OwnerId};
 use crate::store::sendings::{self as sql, FileRow, RecipientRow, SendingRow};
@@ -236,9 +237,10 @@ impl Exchange {
         let tx = client.transaction().await?;
         let (s, r) = self.unanswered(&tx, id, me).await?;
         if r.verified_at.is_none() {
-            return Err(ExchangeError::Conflict(
-                "verify the sender's signatures first, then acknowledge".into(),
-            ));
+            return Err(ExchangeError::Conflict(said!(
+                "verify the sender's signatures first, then acknowledge",
+                "сначала проверьте подписи отправителя, затем подтвердите получение"
+            )));
         }
         let receipt = self.receipt_of(&*tx, &s, &r).await?;
         let hashes = Hashes {
@@ -300,7 +302,10 @@ impl Exchange {
         reason: MessageText,
     ) -> Result<super::views::SendingView, ExchangeError> {
         if reason.as_str().is_empty() {
-            return Err(ExchangeError::Invalid("say why you reject it".into()));
+            return Err(ExchangeError::Invalid(said!(
+                "say why you reject it",
+                "скажите, почему вы отклоняете его"
+            )));
         }
         let me = person.account.0;
         let now = self.0.clock.now();
@@ -384,14 +389,16 @@ impl Exchange {
 /// A recipient answers once: acknowledged or rejected is final.
 fn answered(r: &RecipientRow) -> Result<(), ExchangeError> {
     if r.acknowledged_at.is_some() {
-        return Err(ExchangeError::Conflict(
-            "you have already acknowledged this sending".into(),
-        ));
+        return Err(ExchangeError::Conflict(said!(
+            "you have already acknowledged this sending",
+            "вы уже подтвердили получение этого отправления"
+        )));
     }
     if r.rejected_at.is_some() {
-        return Err(ExchangeError::Conflict(
-            "you have already rejected this sending".into(),
-        ));
+        return Err(ExchangeError::Conflict(said!(
+            "you have already rejected this sending",
+            "вы уже отклонили это отправление"
+        )));
     }
     Ok(())
 }

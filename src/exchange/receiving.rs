@@ -10,6 +10,7 @@ use super::{Exchange, ExchangeError};
 use crate::audit;
 use crate::documents::{Content, DocumentId};
 use crate::identity::{Person, RequestMeta};
+use crate::said;
 use crate::store::accounts;
 use crate::store::sendings::{self as sql, FileRow, RecipientRow, SendingRow};
 use std::collections::HashMap;
@@ -35,9 +36,10 @@ impl Folder {
             "received" => Ok(Folder::Received),
             "sent" => Ok(Folder::Sent),
             "drafts" => Ok(Folder::Drafts),
-            _ => Err(ExchangeError::Invalid(
-                "folder is `received`, `sent` or `drafts`".into(),
-            )),
+            _ => Err(ExchangeError::Invalid(said!(
+                "folder is `received`, `sent` or `drafts`",
+                "folder — `received`, `sent` или `drafts`"
+            ))),
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::audit;
 use crate::identity::values::Email;
 use crate::identity::{Person, RequestMeta};
 use crate::notify::{self, Notification};
+use crate::said;
 use crate::store::accounts::{self, AccountRow};
 use crate::store::counterparties;
 use crate::store::documents::DocumentRow;
@@ -53,30 +54,44 @@ impl Outgoing {
     /// Limits and duplicates; a draft may still lack recipients and files.
     fn check(&self, sending: bool) -> Result<(), ExchangeError> {
         if sending && self.recipients.is_empty() {
-            return Err(ExchangeError::Invalid("name at least one recipient".into()));
+            return Err(ExchangeError::Invalid(said!(
+                "name at least one recipient",
+                "укажите хотя бы одного получателя"
+            )));
         }
         if sending && self.attachments.is_empty() {
-            return Err(ExchangeError::Invalid("attach at least one file".into()));
+            return Err(ExchangeError::Invalid(said!(
+                "attach at least one file",
+                "приложите хотя бы один файл"
+            )));
         }
         if self.recipients.len() > MAX_RECIPIENTS {
-            return Err(ExchangeError::Invalid(format!(
-                "at most {MAX_RECIPIENTS} recipients"
+            return Err(ExchangeError::Invalid(said!(
+                "at most {MAX_RECIPIENTS} recipients",
+                "не больше {MAX_RECIPIENTS} получателей"
             )));
         }
         if self.attachments.len() > MAX_FILES {
-            return Err(ExchangeError::Invalid(format!("at most {MAX_FILES} files")));
+            return Err(ExchangeError::Invalid(said!(
+                "at most {MAX_FILES} files",
+                "не больше {MAX_FILES} файлов"
+            )));
         }
         let mut emails: Vec<&str> = self.recipients.iter().map(Email::as_str).collect();
         emails.sort_unstable();
         if emails.windows(2).any(|w| w[0] == w[1]) {
-            return Err(ExchangeError::Invalid("a recipient is named twice".into()));
+            return Err(ExchangeError::Invalid(said!(
+                "a recipient is named twice",
+                "получатель указан дважды"
+            )));
         }
         let mut documents: Vec<Uuid> = self.attachments.iter().map(|a| a.document.0).collect();
         documents.sort_unstable();
         if documents.windows(2).any(|w| w[0] == w[1]) {
-            return Err(ExchangeError::Invalid(
-                "a document is attached twice".into(),
-            ));
+            return Err(ExchangeError::Invalid(said!(
+                "a document is attached twice",
+                "документ приложен дважды"
+            )));
         }
         Ok(())
     }
@@ -245,7 +260,10 @@ impl Exchange {
                 Some(s) if s.sender_id == me => {
                     return self
                         .replay_or(me, key.as_ref(), id, || {
-                            ExchangeError::Conflict("this sending has already been sent".into())
+                            ExchangeError::Conflict(said!(
+                                "this sending has already been sent",
+                                "это отправление уже отправлено"
+                            ))
                         })
                         .await;
                 }
@@ -336,9 +354,10 @@ impl Exchange {
             Some((id, version)) => {
                 let current = sql::get(&*tx, id, true).await?;
                 if current.is_some_and(|s| s.state == "draft" && s.updated_at != version) {
-                    return Err(ExchangeError::Conflict(
-                        "the draft was changed meanwhile: look at it again and send".into(),
-                    ));
+                    return Err(ExchangeError::Conflict(said!(
+                        "the draft was changed meanwhile: look at it again and send",
+                        "черновик тем временем изменился: посмотрите его снова и отправьте"
+                    )));
                 }
                 sql::mark_sent(&tx, id, now, idempotency).await?
             }
@@ -361,13 +380,16 @@ impl Exchange {
         if !recorded {
             drop(tx);
             return match &key {
-                Some(key) => self
-                    .replay(me, key, &fingerprint)
-                    .await?
-                    .ok_or_else(|| ExchangeError::Conflict("this draft was sent meanwhile".into())),
-                None => Err(ExchangeError::Conflict(
-                    "this sending has already been sent".into(),
-                )),
+                Some(key) => self.replay(me, key, &fingerprint).await?.ok_or_else(|| {
+                    ExchangeError::Conflict(said!(
+                        "this draft was sent meanwhile",
+                        "этот черновик тем временем отправлен"
+                    ))
+                }),
+                None => Err(ExchangeError::Conflict(said!(
+                    "this sending has already been sent",
+                    "это отправление уже отправлено"
+                ))),
             };
         }
         let files: Vec<FileRow> = files
@@ -451,17 +473,19 @@ impl Exchange {
         let mut out = Vec::with_capacity(emails.len());
         for email in emails {
             if sender.email.eq_ignore_ascii_case(email.as_str()) {
-                return Err(ExchangeError::Invalid(
-                    "you cannot send documents to yourself".into(),
-                ));
+                return Err(ExchangeError::Invalid(said!(
+                    "you cannot send documents to yourself",
+                    "нельзя отправлять документы самому себе"
+                )));
             }
             let account = accounts::by_email(c, email.as_str()).await?;
             if let Some(a) = &account
                 && accounts::accepts_only_counterparties(c, a.id).await?
                 && !counterparties::accepted_between(c, sender.id, a.id).await?
             {
-                return Err(ExchangeError::NotAccepted(format!(
+                return Err(ExchangeError::NotAccepted(said!(
                     "{} accepts documents only from counterparties: invite them first",
+                    "{} принимает документы только от контрагентов: сначала пригласите его",
                     email.as_str()
                 )));
             }
@@ -518,9 +542,10 @@ impl Exchange {
             return Err(ExchangeError::NotFound);
         }
         if row.state != "draft" {
-            return Err(ExchangeError::Conflict(
-                "a sent sending cannot be changed".into(),
-            ));
+            return Err(ExchangeError::Conflict(said!(
+                "a sent sending cannot be changed",
+                "отправление уже ушло: изменить его нельзя"
+            )));
         }
         row.subject = outgoing.subject.as_str().to_owned();
         row.body = outgoing.text.as_str().to_owned();
@@ -544,9 +569,10 @@ impl Exchange {
             return Err(ExchangeError::NotFound);
         }
         if !sql::delete_draft(&tx, id, me).await? {
-            return Err(ExchangeError::Conflict(
-                "a sent sending cannot be deleted".into(),
-            ));
+            return Err(ExchangeError::Conflict(said!(
+                "a sent sending cannot be deleted",
+                "отправление уже ушло: удалить его нельзя"
+            )));
         }
         tx.commit().await?;
         Ok(())
@@ -565,8 +591,9 @@ impl Exchange {
             let d = crate::store::documents::get_owned(tx, a.document.0, me)
                 .await?
                 .ok_or_else(|| {
-                    ExchangeError::Invalid(format!(
-                        "attachment {position}: there is no such document among yours"
+                    ExchangeError::Invalid(said!(
+                        "attachment {position}: there is no such document among yours",
+                        "вложение {position}: среди ваших документов такого нет"
                     ))
                 })?;
             let (signature_id, signature) = match &a.signature {

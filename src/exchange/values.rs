@@ -1,15 +1,22 @@
 //! Typed input of the address book, parsed at the edge.
 
 use super::ExchangeError;
+use crate::identity::values::Language;
+use crate::said;
+use crate::said::Said;
 
 /// Longest name or organisation kept in the address book, in characters.
 const MAX_TEXT: usize = 200;
 
-fn text(raw: &str, what: &str) -> Result<String, ExchangeError> {
+fn text(raw: &str, what: &Said) -> Result<String, ExchangeError> {
     let t = raw.trim();
     if t.chars().count() > MAX_TEXT || t.chars().any(char::is_control) {
-        return Err(ExchangeError::Invalid(format!(
-            "{what} is at most {MAX_TEXT} characters, without control characters"
+        return Err(ExchangeError::Invalid(Said::new(
+            format!("{what} is at most {MAX_TEXT} characters, without control characters"),
+            format!(
+                "«{}» — не больше {MAX_TEXT} символов, без управляющих символов",
+                what.in_lang(Language::Ru)
+            ),
         )));
     }
     Ok(t.to_owned())
@@ -22,9 +29,12 @@ pub struct ContactName(String);
 impl ContactName {
     /// Trimmed, not empty, at most 200 characters.
     pub fn parse(raw: &str) -> Result<Self, ExchangeError> {
-        let t = text(raw, "a name")?;
+        let t = text(raw, &said!("a name", "имя"))?;
         if t.is_empty() {
-            return Err(ExchangeError::Invalid("a contact needs a name".into()));
+            return Err(ExchangeError::Invalid(said!(
+                "a contact needs a name",
+                "контакту нужно имя"
+            )));
         }
         Ok(Self(t))
     }
@@ -41,7 +51,7 @@ pub struct ShortText(Option<String>);
 
 impl ShortText {
     /// Trimmed; empty or absent means none.
-    pub fn parse(raw: Option<&str>, what: &str) -> Result<Self, ExchangeError> {
+    pub fn parse(raw: Option<&str>, what: &Said) -> Result<Self, ExchangeError> {
         let t = raw.map(|r| text(r, what)).transpose()?;
         Ok(Self(t.filter(|t| !t.is_empty())))
     }
@@ -59,9 +69,12 @@ pub struct Subject(String);
 impl Subject {
     /// Trimmed, not empty, at most 200 characters.
     pub fn parse(raw: &str) -> Result<Self, ExchangeError> {
-        let t = text(raw, "a subject")?;
+        let t = text(raw, &said!("a subject", "тема"))?;
         if t.is_empty() {
-            return Err(ExchangeError::Invalid("a sending needs a subject".into()));
+            return Err(ExchangeError::Invalid(said!(
+                "a sending needs a subject",
+                "отправлению нужна тема"
+            )));
         }
         Ok(Self(t))
     }
@@ -87,9 +100,10 @@ impl MessageText {
             || t.chars()
                 .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         {
-            return Err(ExchangeError::Invalid(format!(
+            return Err(ExchangeError::Invalid(said!(
                 "the text is at most {MAX_MESSAGE} characters, without control characters \
-                 other than line breaks and tabs"
+                 other than line breaks and tabs",
+                "текст — не больше {MAX_MESSAGE} символов, без управляющих символов, кроме переводов строки и табуляции"
             )));
         }
         Ok(Self(t.to_owned()))
@@ -110,9 +124,10 @@ impl IdempotencyKey {
     /// Visible ASCII, 1 to 200 characters.
     pub fn parse(raw: &str) -> Result<Self, ExchangeError> {
         if raw.is_empty() || raw.len() > 200 || !raw.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ExchangeError::Invalid(
-                "Idempotency-Key is 1 to 200 visible ASCII characters".into(),
-            ));
+            return Err(ExchangeError::Invalid(said!(
+                "Idempotency-Key is 1 to 200 visible ASCII characters",
+                "Idempotency-Key — от 1 до 200 видимых символов ASCII"
+            )));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -135,9 +150,17 @@ mod tests {
         assert!(ContactName::parse(&"я".repeat(201)).is_err());
         assert!(ContactName::parse(&"я".repeat(200)).is_ok());
         assert!(ContactName::parse("a\u{7}b").is_err());
-        assert_eq!(ShortText::parse(Some("  "), "x").unwrap().as_deref(), None);
-        assert_eq!(ShortText::parse(None, "x").unwrap().as_deref(), None);
-        assert!(ShortText::parse(Some(&"x".repeat(201)), "x").is_err());
+        assert_eq!(
+            ShortText::parse(Some("  "), &said!("x", "x"))
+                .unwrap()
+                .as_deref(),
+            None
+        );
+        assert_eq!(
+            ShortText::parse(None, &said!("x", "x")).unwrap().as_deref(),
+            None
+        );
+        assert!(ShortText::parse(Some(&"x".repeat(201)), &said!("x", "x")).is_err());
     }
 
     #[test]

@@ -81,11 +81,14 @@ pub(crate) fn parse_registration(r: RegisterRequest) -> Result<Registration, Api
     let email = Email::parse(&r.email).map_err(|e| ApiError::BadRequest(e.0))?;
     let bad = |e: crate::identity::values::InvalidValue| ApiError::BadRequest(e.0);
     Ok(Registration {
-        surname: NamePart::parse(&r.surname, "surname").map_err(bad)?,
-        given_name: NamePart::parse(&r.given_name, "given name").map_err(bad)?,
+        surname: NamePart::parse(&r.surname, &crate::said!("surname", "фамилия")).map_err(bad)?,
+        given_name: NamePart::parse(&r.given_name, &crate::said!("given name", "имя"))
+            .map_err(bad)?,
         patronymic: match r.patronymic.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(p) => Some(NamePart::parse(p, "patronymic").map_err(bad)?),
+            Some(p) => {
+                Some(NamePart::parse(p, &crate::said!("patronymic", "отчество")).map_err(bad)?)
+            }
         },
         phone: Phone::parse(&r.phone).map_err(bad)?,
         country: Country::parse(&r.country).map_err(bad)?,

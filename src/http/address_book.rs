@@ -50,7 +50,10 @@ impl ContactRequest {
         Ok(ContactInput {
             email: Email::parse(&self.email).map_err(|e| ApiError::BadRequest(e.0))?,
             name: ContactName::parse(&self.name)?,
-            organisation: ShortText::parse(self.organisation.as_deref(), "an organisation")?,
+            organisation: ShortText::parse(
+                self.organisation.as_deref(),
+                &crate::said!("an organisation", "организация"),
+            )?,
         })
     }
 }
@@ -161,7 +164,7 @@ pub async fn invite(
 ) -> Result<HttpResponse, ApiError> {
     let invitation = Invitation {
         email: Email::parse(&body.email).map_err(|e| ApiError::BadRequest(e.0))?,
-        note: ShortText::parse(body.note.as_deref(), "a note")?,
+        note: ShortText::parse(body.note.as_deref(), &crate::said!("a note", "заметка"))?,
     };
     let made = state.exchange.invite(&who.0, &meta.0, invitation).await?;
     Ok(HttpResponse::Created().json(made))

@@ -10,6 +10,7 @@ use crate::identity::values::{Email, Language, NamePart, Phone};
 use crate::identity::{AccountId, Role};
 use crate::registration::Administrator;
 use crate::registration::values::Product;
+use crate::said;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -69,11 +70,15 @@ impl NewMemberRequest {
         let bad = |e: crate::identity::values::InvalidValue| ApiError::BadRequest(e.0);
         Ok(NewMember {
             role: self.role,
-            surname: NamePart::parse(&self.surname, "surname").map_err(bad)?,
-            given_name: NamePart::parse(&self.given_name, "given name").map_err(bad)?,
+            surname: NamePart::parse(&self.surname, &crate::said!("surname", "фамилия"))
+                .map_err(bad)?,
+            given_name: NamePart::parse(&self.given_name, &crate::said!("given name", "имя"))
+                .map_err(bad)?,
             patronymic: match self.patronymic.as_deref().map(str::trim) {
                 None | Some("") => None,
-                Some(p) => Some(NamePart::parse(p, "patronymic").map_err(bad)?),
+                Some(p) => {
+                    Some(NamePart::parse(p, &crate::said!("patronymic", "отчество")).map_err(bad)?)
+                }
             },
             email: Email::parse(&self.email).map_err(bad)?,
             phone: Phone::parse(&self.phone).map_err(bad)?,
@@ -278,8 +283,12 @@ pub async fn disable_client(
 
 /// The administrator's registration capability from the admin's context.
 fn administrator(admin: &AdminCtx, meta: &Meta) -> Result<Administrator, ApiError> {
-    Administrator::person(&admin.0, &meta.0)
-        .ok_or_else(|| ApiError::forbidden("This needs the admin role."))
+    Administrator::person(&admin.0, &meta.0).ok_or_else(|| {
+        ApiError::forbidden(said!(
+            "This needs the admin role.",
+            "Для этого нужна роль администратора."
+        ))
+    })
 }
 
 /// Every product, withdrawn ones too (`on_sale` says which).

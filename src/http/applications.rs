@@ -7,6 +7,7 @@ use super::auth::{ApplicationsActor, Meta};
 use super::problem::{ApiError, Problem};
 use crate::registration::values::{Applicant, PointOfIssue, Product};
 use crate::registration::{ApplicationView, DeskQuery, NewApplication, Status};
+use crate::said;
 use crate::store::applications::{Filter, Originals, Sort};
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
@@ -133,9 +134,10 @@ impl ListQuery {
             Some("overdue") => Some(Originals::OverdueAt(now)),
             Some("received") => Some(Originals::Received),
             Some(_) => {
-                return Err(ApiError::BadRequest(
-                    "originals is awaited, overdue or received".into(),
-                ));
+                return Err(ApiError::BadRequest(said!(
+                    "originals is awaited, overdue or received",
+                    "originals — awaited, overdue или received"
+                )));
             }
         };
         let statuses = match &self.status {
@@ -147,14 +149,24 @@ impl ListQuery {
                 .map(|s| {
                     Status::parse(s)
                         .map(|st| st.as_str().to_owned())
-                        .ok_or_else(|| ApiError::BadRequest(format!("unknown status {s:?}")))
+                        .ok_or_else(|| {
+                            ApiError::BadRequest(said!(
+                                "unknown status {s:?}",
+                                "неизвестный статус {s:?}"
+                            ))
+                        })
                 })
                 .collect::<Result<_, _>>()?,
         };
         let track = match text(&self.track).as_deref() {
             None => None,
             Some(t @ ("cloud" | "own_key")) => Some(t.to_owned()),
-            Some(_) => return Err(ApiError::BadRequest("track is cloud or own_key".into())),
+            Some(_) => {
+                return Err(ApiError::BadRequest(said!(
+                    "track is cloud or own_key",
+                    "track — cloud или own_key"
+                )));
+            }
         };
         let sort = match self.sort.as_deref() {
             None | Some("created") => Sort::Created,
@@ -162,23 +174,35 @@ impl ListQuery {
             Some("owner_name") => Sort::OwnerName,
             Some("status") => Sort::Status,
             Some(_) => {
-                return Err(ApiError::BadRequest(
-                    "sort is created, number, owner_name or status".into(),
-                ));
+                return Err(ApiError::BadRequest(said!(
+                    "sort is created, number, owner_name or status",
+                    "sort — created, number, owner_name или status"
+                )));
             }
         };
         let descending = match self.order.as_deref() {
             None | Some("desc") => true,
             Some("asc") => false,
-            Some(_) => return Err(ApiError::BadRequest("order is asc or desc".into())),
+            Some(_) => {
+                return Err(ApiError::BadRequest(said!(
+                    "order is asc or desc",
+                    "order — asc или desc"
+                )));
+            }
         };
         let limit = self.limit.unwrap_or(50.min(max_limit));
         if !(1..=max_limit).contains(&limit) {
-            return Err(ApiError::BadRequest(format!("limit is 1 to {max_limit}")));
+            return Err(ApiError::BadRequest(said!(
+                "limit is 1 to {max_limit}",
+                "limit — от 1 до {max_limit}"
+            )));
         }
         let offset = self.offset.unwrap_or(0);
         if offset < 0 {
-            return Err(ApiError::BadRequest("offset is not negative".into()));
+            return Err(ApiError::BadRequest(said!(
+                "offset is not negative",
+                "offset не может быть отрицательным"
+            )));
         }
         let day = |d: NaiveDate| Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN));
         Ok(DeskQuery {
@@ -417,9 +441,10 @@ pub async fn submit_request(
         (Some(pem), false) => Some(pem.as_bytes().to_vec()),
         (None, true) => None,
         _ => {
-            return Err(ApiError::BadRequest(
-                "send either \"confirm\": true (cloud key) or \"csr_pem\" (own key)".into(),
-            ));
+            return Err(ApiError::BadRequest(said!(
+                "send either \"confirm\": true (cloud key) or \"csr_pem\" (own key)",
+                "пришлите либо \"confirm\": true (облачный ключ), либо \"csr_pem\" (собственный ключ)"
+            )));
         }
     };
     let view = state.registration.submit_request(&actor.0, id, csr).await?;

@@ -3,6 +3,7 @@
 
 use super::problem::{ApiError, Problem};
 use crate::audit::verify;
+use crate::said;
 use actix_web::{post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -73,7 +74,10 @@ pub async fn verify_export(
                 .ok()
                 .and_then(|v| v.into_iter().next())
                 .ok_or_else(|| {
-                    ApiError::BadRequest("trust_anchor_pem holds no PEM certificate.".into())
+                    ApiError::BadRequest(said!(
+                        "trust_anchor_pem holds no PEM certificate.",
+                        "в trust_anchor_pem нет сертификата PEM."
+                    ))
                 })?,
         ),
         None => None,

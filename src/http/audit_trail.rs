@@ -8,6 +8,7 @@ use super::auth::{Auditors, Authorised, Meta};
 use super::problem::{ApiError, Problem};
 use crate::audit::trail::{ChainStatus, Inspector, TrailFilter, TrailPage};
 use crate::audit::{ActorKind, Outcome};
+use crate::said;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -55,8 +56,9 @@ pub struct TrailQuery {
 fn text(s: &Option<String>, name: &str) -> Result<Option<String>, ApiError> {
     match s.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) if v.chars().count() > 200 => Err(ApiError::BadRequest(format!(
-            "{name} is at most 200 characters"
+        Some(v) if v.chars().count() > 200 => Err(ApiError::BadRequest(said!(
+            "{name} is at most 200 characters",
+            "{name} — не больше 200 символов"
         ))),
         Some(v) => Ok(Some(v.to_owned())),
     }
@@ -70,9 +72,10 @@ impl TrailQuery {
             Some(k) => Some(
                 ActorKind::parse(&k)
                     .ok_or_else(|| {
-                        ApiError::BadRequest(
-                            "actor_kind is system, anonymous, subscriber, staff or partner".into(),
-                        )
+                        ApiError::BadRequest(said!(
+                            "actor_kind is system, anonymous, subscriber, staff or partner",
+                            "actor_kind — system, anonymous, subscriber, staff или partner"
+                        ))
                     })?
                     .as_str()
                     .to_owned(),
@@ -83,7 +86,10 @@ impl TrailQuery {
             Some(o) => Some(
                 Outcome::parse(&o)
                     .ok_or_else(|| {
-                        ApiError::BadRequest("outcome is success, failure or denied".into())
+                        ApiError::BadRequest(said!(
+                            "outcome is success, failure or denied",
+                            "outcome — success, failure или denied"
+                        ))
                     })?
                     .as_str()
                     .to_owned(),
@@ -91,26 +97,41 @@ impl TrailQuery {
         };
         for (name, seq) in [("seq_from", self.seq_from), ("seq_to", self.seq_to)] {
             if seq.is_some_and(|s| s < 1) {
-                return Err(ApiError::BadRequest(format!("{name} is 1 or more")));
+                return Err(ApiError::BadRequest(said!(
+                    "{name} is 1 or more",
+                    "{name} — 1 или больше"
+                )));
             }
         }
         if let (Some(a), Some(b)) = (self.seq_from, self.seq_to)
             && a > b
         {
-            return Err(ApiError::BadRequest("seq_from is after seq_to".into()));
+            return Err(ApiError::BadRequest(said!(
+                "seq_from is after seq_to",
+                "seq_from позже seq_to"
+            )));
         }
         if let (Some(a), Some(b)) = (self.from, self.until)
             && a > b
         {
-            return Err(ApiError::BadRequest("from is after until".into()));
+            return Err(ApiError::BadRequest(said!(
+                "from is after until",
+                "from позже until"
+            )));
         }
         let limit = self.limit.unwrap_or(50);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::BadRequest(format!("limit is 1 to {MAX_LIMIT}")));
+            return Err(ApiError::BadRequest(said!(
+                "limit is 1 to {MAX_LIMIT}",
+                "limit — от 1 до {MAX_LIMIT}"
+            )));
         }
         let offset = self.offset.unwrap_or(0);
         if offset < 0 {
-            return Err(ApiError::BadRequest("offset is not negative".into()));
+            return Err(ApiError::BadRequest(said!(
+                "offset is not negative",
+                "offset не может быть отрицательным"
+            )));
         }
         let day = |d: NaiveDate| Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN));
         Ok((
@@ -134,8 +155,12 @@ impl TrailQuery {
 
 /// The capability to read the trail.
 pub fn inspector(who: &Authorised<Auditors>, meta: &Meta) -> Result<Inspector, ApiError> {
-    Inspector::person(&who.0, &meta.0)
-        .ok_or_else(|| ApiError::forbidden("The audit trail is for auditors."))
+    Inspector::person(&who.0, &meta.0).ok_or_else(|| {
+        ApiError::forbidden(said!(
+            "The audit trail is for auditors.",
+            "Журнал аудита — для аудиторов."
+        ))
+    })
 }
 
 /// Entries of the audit trail that match the filter, newest first (auditors).
@@ -209,12 +234,18 @@ pub async fn segment_response(
     to: Option<i64>,
 ) -> Result<HttpResponse, ApiError> {
     if from.is_some_and(|s| s < 1) || to.is_some_and(|s| s < 1) {
-        return Err(ApiError::BadRequest("from and to are 1 or more".into()));
+        return Err(ApiError::BadRequest(said!(
+            "from and to are 1 or more",
+            "from и to — 1 или больше"
+        )));
     }
     if let (Some(a), Some(b)) = (from, to)
         && a > b
     {
-        return Err(ApiError::BadRequest("from is after to".into()));
+        return Err(ApiError::BadRequest(said!(
+            "from is after to",
+            "from позже to"
+        )));
     }
     let segment = state.audit.export(who, from, to).await?;
     let s = segment.summary;

@@ -9,6 +9,7 @@ use super::problem::ApiError;
 use crate::identity::clients::Client;
 use crate::identity::sessions::COOKIE_NAME;
 use crate::identity::{Person, Principal, RequestMeta, Role};
+use crate::said;
 use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -62,9 +63,10 @@ async fn principal(req: HttpRequest) -> Result<Principal, ApiError> {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| {
-                ApiError::unauthenticated(
+                ApiError::unauthenticated(said!(
                     "Send the access token as: Authorization: Bearer <token>.",
-                )
+                    "Передайте токен доступа так: Authorization: Bearer <token>."
+                ))
             })?;
         return Ok(state.identity.authenticate_bearer(token).await?);
     }
@@ -76,17 +78,19 @@ async fn principal(req: HttpRequest) -> Result<Principal, ApiError> {
             .authenticate_cookie(cookie.value(), csrf, unsafe_method)
             .await?);
     }
-    Err(ApiError::unauthenticated(
+    Err(ApiError::unauthenticated(said!(
         "Log in first: send an access token (Authorization: Bearer) or a session cookie.",
-    ))
+        "Сначала войдите: передайте токен доступа (Authorization: Bearer) или cookie сеанса."
+    )))
 }
 
 async fn person(req: HttpRequest) -> Result<Person, ApiError> {
     match principal(req).await? {
         Principal::Person(p) => Ok(p),
-        Principal::Client(_) => Err(ApiError::forbidden(
+        Principal::Client(_) => Err(ApiError::forbidden(said!(
             "This is for people signed in to their account, not for API clients.",
-        )),
+            "Это для людей, вошедших в свою учётную запись, а не для API-клиентов."
+        ))),
     }
 }
 
@@ -154,8 +158,9 @@ impl<R: Roles> Authorised<R> {
         if R::ROLES.contains(&p.role) {
             Ok(Authorised(p, PhantomData))
         } else {
-            Err(ApiError::forbidden(format!(
+            Err(ApiError::forbidden(said!(
                 "This needs the {} role.",
+                "Для этого нужна роль {}.",
                 R::NAME
             )))
         }
@@ -229,13 +234,15 @@ impl<S: Scope + 'static> FromRequest for ClientCtx<S> {
         Box::pin(async move {
             match principal(req).await? {
                 Principal::Client(c) if c.has(S::NAME) => Ok(ClientCtx(c, PhantomData)),
-                Principal::Client(_) => Err(ApiError::forbidden(format!(
+                Principal::Client(_) => Err(ApiError::forbidden(said!(
                     "The access token lacks the scope {}.",
+                    "В токене доступа нет области {}.",
                     S::NAME
                 ))),
-                Principal::Person(_) => Err(ApiError::forbidden(
+                Principal::Person(_) => Err(ApiError::forbidden(said!(
                     "This is for partner API clients (client credentials).",
-                )),
+                    "Это для API-клиентов партнёров (client credentials)."
+                ))),
             }
         })
     }
@@ -260,9 +267,10 @@ impl FromRequest for ApplicationsActor {
                 Principal::Person(p) => crate::registration::Actor::person(&p, &meta)
                     .map(ApplicationsActor)
                     .ok_or_else(|| {
-                        ApiError::forbidden(
+                        ApiError::forbidden(said!(
                             "Applications are for applicants, operators and partner agents.",
-                        )
+                            "Заявки — для заявителей, операторов и агентов партнёров."
+                        ))
                     }),
                 Principal::Client(c) => {
                     let needed = if writes {
@@ -275,8 +283,9 @@ impl FromRequest for ApplicationsActor {
                             &c, &meta,
                         )))
                     } else {
-                        Err(ApiError::forbidden(format!(
-                            "The access token lacks the scope {needed}."
+                        Err(ApiError::forbidden(said!(
+                            "The access token lacks the scope {needed}.",
+                            "В токене доступа нет области {needed}."
                         )))
                     }
                 }
@@ -300,7 +309,12 @@ impl FromRequest for OperatorCtx {
             let p = person(req).await?;
             crate::registration::Operator::person(&p, &meta)
                 .map(OperatorCtx)
-                .ok_or_else(|| ApiError::forbidden("This needs the operator role."))
+                .ok_or_else(|| {
+                    ApiError::forbidden(said!(
+                        "This needs the operator role.",
+                        "Для этого нужна роль оператора."
+                    ))
+                })
         })
     }
 }

@@ -2,6 +2,7 @@
 //! before a byte is read, and reading stops at the endpoint's own limit.
 
 use super::problem::ApiError;
+use crate::said;
 use actix_web::HttpRequest;
 use actix_web::web::{Bytes, BytesMut, Payload};
 use futures_util::StreamExt;
@@ -29,8 +30,12 @@ pub async fn read(
 pub async fn limited(mut payload: Payload, limit: usize) -> Result<Bytes, ApiError> {
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::BadRequest(format!("cannot read the body: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::BadRequest(said!(
+                "cannot read the body: {e}",
+                "тело запроса не читается: {e}"
+            ))
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge);
         }

@@ -11,6 +11,7 @@ use crate::identity::confirm::PendingConfirmation;
 use crate::pki::revocation::RevocationReason;
 use crate::registration::CertificateView;
 use crate::registration::activation::Activation;
+use crate::said;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -178,7 +179,12 @@ pub async fn download(
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
             (p7, "application/pkcs7-mime", "p7c")
         }
-        _ => return Err(ApiError::BadRequest("format is pem, der or p7c".into())),
+        _ => {
+            return Err(ApiError::BadRequest(said!(
+                "format is pem, der or p7c",
+                "format — pem, der или p7c"
+            )));
+        }
     };
     Ok(HttpResponse::Ok()
         .content_type(content_type)

@@ -6,6 +6,7 @@ use super::auth::{Authorised, Holders, Meta};
 use super::problem::{ApiError, Problem};
 use super::signatures::Page;
 use crate::documents::{Content, DocumentId, DocumentName, DocumentView, MediaType, NewDocument};
+use crate::said;
 use actix_web::http::header::{self, Charset, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use base64::Engine;
@@ -81,13 +82,24 @@ pub async fn upload(
         let mut form = actix_multipart::Multipart::new(req.headers(), payload);
         let field = match form.next().await {
             Some(Ok(field)) => field,
-            Some(Err(e)) => return Err(ApiError::BadRequest(format!("malformed form: {e}"))),
-            None => return Err(ApiError::BadRequest("the form has no parts".into())),
+            Some(Err(e)) => {
+                return Err(ApiError::BadRequest(said!(
+                    "malformed form: {e}",
+                    "форма повреждена: {e}"
+                )));
+            }
+            None => {
+                return Err(ApiError::BadRequest(said!(
+                    "the form has no parts",
+                    "в форме нет частей"
+                )));
+            }
         };
         if field.name() != Some("file") {
-            return Err(ApiError::BadRequest(
-                "send the document in a form part named `file`".into(),
-            ));
+            return Err(ApiError::BadRequest(said!(
+                "send the document in a form part named `file`",
+                "пришлите документ в части формы с именем `file`"
+            )));
         }
         let name = query
             .name

@@ -9,6 +9,7 @@ use super::problem::{ApiError, Problem};
 use super::verify::ProtocolQuery;
 use crate::exchange::{Archive, ExportRequest};
 use crate::pki::identifiers::Inn;
+use crate::said;
 use crate::verification::ProtocolFormat;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
@@ -123,11 +124,12 @@ pub(crate) fn auditor_request(
 ) -> Result<ExportRequest, ApiError> {
     let org_inn = match org_inn {
         Some(text) => {
-            let inn = Inn::parse(text).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            let inn = Inn::parse(text).map_err(|e| ApiError::BadRequest(e.said()))?;
             if !inn.is_legal_entity() {
-                return Err(ApiError::BadRequest(
-                    "org_inn is an organisation's INN: 10 digits".into(),
-                ));
+                return Err(ApiError::BadRequest(said!(
+                    "org_inn is an organisation's INN: 10 digits",
+                    "org_inn — ИНН организации: 10 цифр"
+                )));
             }
             Some(inn)
         }

@@ -10,6 +10,7 @@ use crate::registration::values::Applicant;
 use crate::registration::{
     Administrator, ApplicationView, Identification, IdentificationView, SignOff, StatementView,
 };
+use crate::said;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -133,8 +134,12 @@ pub async fn enrol_officer(
     body: web::Json<EnrolmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let account = path_id(&account)?;
-    let admin = Administrator::person(&admin.0, &meta.0)
-        .ok_or_else(|| ApiError::forbidden("This needs the admin role."))?;
+    let admin = Administrator::person(&admin.0, &meta.0).ok_or_else(|| {
+        ApiError::forbidden(said!(
+            "This needs the admin role.",
+            "Для этого нужна роль администратора."
+        ))
+    })?;
     let body = body.into_inner();
     let view = state
         .registration

@@ -10,6 +10,8 @@ use crate::identity::password::Password;
 use crate::identity::sessions::{COOKIE_NAME, NewSession, SessionKind};
 use crate::identity::tokens::Jwk;
 use crate::identity::values::{Email, Phone};
+use crate::said;
+use crate::said::Said;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -384,12 +386,12 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     Some((id.to_owned(), secret.to_owned()))
 }
 
-fn oauth_refusal(code: &'static str, detail: &str) -> ApiError {
+fn oauth_refusal(code: &'static str, detail: Said) -> ApiError {
     ApiError::Refused {
         status: actix_web::http::StatusCode::BAD_REQUEST,
         slug: "oauth-request",
         title: "Token request refused",
-        detail: detail.into(),
+        detail,
         retry_after: None,
         oauth_error: Some(code),
     }
@@ -412,7 +414,10 @@ pub async fn oauth_token(
     if body.grant_type != "client_credentials" {
         return Err(oauth_refusal(
             "unsupported_grant_type",
-            "Only the client_credentials grant is supported.",
+            said!(
+                "Only the client_credentials grant is supported.",
+                "Поддерживается только grant client_credentials."
+            ),
         ));
     }
     let (id, secret) = match (basic_credentials(&req), body.client_id, body.client_secret) {
@@ -421,7 +426,10 @@ pub async fn oauth_token(
         _ => {
             return Err(oauth_refusal(
                 "invalid_request",
-                "Authenticate the client once: HTTP Basic, or client_id and client_secret.",
+                said!(
+                    "Authenticate the client once: HTTP Basic, or client_id and client_secret.",
+                    "Аутентифицируйте клиента одним способом: HTTP Basic или client_id и client_secret."
+                ),
             ));
         }
     };

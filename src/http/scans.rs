@@ -6,6 +6,7 @@ use super::applications::path_id;
 use super::auth::ApplicationsActor;
 use super::problem::{ApiError, Problem};
 use crate::registration::scans::{ScanDocument, ScanView};
+use crate::said;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, put, web};
 
@@ -21,9 +22,8 @@ fn parse(path: (String, String)) -> Result<(uuid::Uuid, ScanDocument), ApiError>
     let id = path_id(&path.0)?;
     let document = ScanDocument::parse(&path.1).ok_or_else(|| {
         ApiError::BadRequest(
-            "the document is application_form, certificate_form, act, identity_document, \
-             snils or authority"
-                .into(),
+            said!("the document is application_form, certificate_form, act, identity_document, \
+             snils or authority", "документ — application_form, certificate_form, act, identity_document, snils или authority"),
         )
     })?;
     Ok((id, document))

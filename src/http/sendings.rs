@@ -15,6 +15,7 @@ use crate::exchange::{
     SignatureChoice, Subject, VerificationView,
 };
 use crate::identity::values::Email;
+use crate::said;
 use crate::signatures::CredentialId;
 use crate::verification::ProtocolFormat;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
@@ -90,27 +91,37 @@ impl SendingRequest {
             .collect::<Result<Vec<_>, _>>()?;
         let mut attachments = Vec::with_capacity(self.attachments.len());
         for (i, a) in self.attachments.iter().enumerate() {
-            let document = DocumentId::parse(&a.document_id)
-                .map_err(|_| ApiError::BadRequest(format!("attachment {i}: bad document_id")))?;
+            let document = DocumentId::parse(&a.document_id).map_err(|_| {
+                ApiError::BadRequest(said!(
+                    "attachment {i}: bad document_id",
+                    "вложение {i}: неверный document_id"
+                ))
+            })?;
             let signature = match (&a.signature_id, &a.signature) {
                 (Some(_), Some(_)) => {
-                    return Err(ApiError::BadRequest(format!(
-                        "attachment {i}: give signature_id or signature, not both"
+                    return Err(ApiError::BadRequest(said!(
+                        "attachment {i}: give signature_id or signature, not both",
+                        "вложение {i}: укажите signature_id или signature, но не оба"
                     )));
                 }
                 (Some(id), None) => SignatureChoice::Made(Uuid::parse_str(id).map_err(|_| {
-                    ApiError::BadRequest(format!("attachment {i}: bad signature_id"))
+                    ApiError::BadRequest(said!(
+                        "attachment {i}: bad signature_id",
+                        "вложение {i}: неверный signature_id"
+                    ))
                 })?),
                 (None, Some(text)) => {
                     let der =
                         crate::pki::cms::verify::decode_input(text.as_bytes()).map_err(|_| {
-                            ApiError::BadRequest(format!(
-                                "attachment {i}: the signature is neither base64 nor PEM"
+                            ApiError::BadRequest(said!(
+                                "attachment {i}: the signature is neither base64 nor PEM",
+                                "вложение {i}: подпись не в base64 и не в PEM"
                             ))
                         })?;
                     if der.len() > signature_max {
-                        return Err(ApiError::BadRequest(format!(
-                            "attachment {i}: a signature file is at most {signature_max} bytes"
+                        return Err(ApiError::BadRequest(said!(
+                            "attachment {i}: a signature file is at most {signature_max} bytes",
+                            "вложение {i}: файл подписи — не больше {signature_max} байт"
                         )));
                     }
                     SignatureChoice::Uploaded(der)
@@ -136,7 +147,12 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiError
         .get("Idempotency-Key")
         .map(|v| {
             v.to_str()
-                .map_err(|_| ApiError::BadRequest("Idempotency-Key is visible ASCII".into()))
+                .map_err(|_| {
+                    ApiError::BadRequest(said!(
+                        "Idempotency-Key is visible ASCII",
+                        "Idempotency-Key — видимые символы ASCII"
+                    ))
+                })
                 .and_then(|k| Ok(IdempotencyKey::parse(k)?))
         })
         .transpose()

@@ -7,6 +7,7 @@ use super::applications::path_id;
 use super::auth::{Authorised, Holders, Meta};
 use super::certificates::Confirmation;
 use super::problem::{ApiError, Problem};
+use crate::said;
 use crate::signatures::{
     AuthorisationView, Authorise, CredentialId, CredentialView, Format, Level, Shape, SignInput,
     SignatureView, Subject,
@@ -234,9 +235,10 @@ impl Page {
         let limit = self.limit.unwrap_or(50);
         let offset = self.offset.unwrap_or(0);
         if !(1..=200).contains(&limit) || offset < 0 {
-            return Err(ApiError::BadRequest(
-                "limit is 1 to 200 and offset is not negative".into(),
-            ));
+            return Err(ApiError::BadRequest(said!(
+                "limit is 1 to 200 and offset is not negative",
+                "limit — от 1 до 200, offset не может быть отрицательным"
+            )));
         }
         Ok((limit, offset))
     }

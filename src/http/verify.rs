@@ -9,6 +9,7 @@ use super::problem::{ApiError, Problem};
 use super::signatures::Page;
 use crate::documents::DocumentId;
 use crate::pki::cms::verify::DigestStream;
+use crate::said;
 use crate::verification::{
     Lang, Protocol, ProtocolCheck, ProtocolFormat, ProtocolSummary, Submitted, SubmittedDocument,
     VerificationError,
@@ -55,7 +56,9 @@ pub struct VerifyAnswer {
 pub(crate) async fn read_field(mut field: Field, limit: usize) -> Result<Vec<u8>, ApiError> {
     let mut out = Vec::new();
     while let Some(piece) = field.next().await {
-        let piece = piece.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        let piece = piece.map_err(|e| {
+            ApiError::BadRequest(said!("malformed form: {e}", "форма повреждена: {e}"))
+        })?;
         if out.len() + piece.len() > limit {
             return Err(VerificationError::TooLarge(limit as u64).into());
         }
@@ -71,7 +74,9 @@ async fn hash_field(mut field: Field, limit: u64) -> Result<SubmittedDocument, A
         .map(str::to_owned);
     let mut digests = DigestStream::default();
     while let Some(piece) = field.next().await {
-        let piece = piece.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        let piece = piece.map_err(|e| {
+            ApiError::BadRequest(said!("malformed form: {e}", "форма повреждена: {e}"))
+        })?;
         if digests.size() + piece.len() as u64 > limit {
             return Err(VerificationError::TooLarge(limit).into());
         }
@@ -148,7 +153,9 @@ pub async fn verify(
     let mut document = None;
     let mut document_id = None;
     while let Some(field) = form.next().await {
-        let field = field.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        let field = field.map_err(|e| {
+            ApiError::BadRequest(said!("malformed form: {e}", "форма повреждена: {e}"))
+        })?;
         match field.name() {
             Some("signature") => {
                 let name = field
@@ -168,30 +175,34 @@ pub async fn verify(
                 document_id = Some(String::from_utf8_lossy(&text).trim().to_owned());
             }
             other => {
-                return Err(ApiError::BadRequest(format!(
+                return Err(ApiError::BadRequest(said!(
                     "unknown form part {:?}: send `signature` and, for a detached signature, \
                      `document` or `document_id`",
+                    "неизвестная часть формы {:?}: пришлите `signature` и, для отделённой подписи, `document` или `document_id`",
                     other.unwrap_or_default()
                 )));
             }
         }
     }
     let Some((signature, signature_name)) = signature else {
-        return Err(ApiError::BadRequest(
-            "the form needs a `signature` part".into(),
-        ));
+        return Err(ApiError::BadRequest(said!(
+            "the form needs a `signature` part",
+            "форме нужна часть `signature`"
+        )));
     };
     let owner = visitor.0.as_ref().map(|p| p.account.0);
     if let Some(id) = document_id {
         if document.is_some() {
-            return Err(ApiError::BadRequest(
-                "send either `document` or `document_id`, not both".into(),
-            ));
+            return Err(ApiError::BadRequest(said!(
+                "send either `document` or `document_id`, not both",
+                "пришлите либо `document`, либо `document_id`, но не оба"
+            )));
         }
         let Some(owner) = owner else {
-            return Err(ApiError::unauthenticated(
+            return Err(ApiError::unauthenticated(said!(
                 "Log in to verify against your stored documents.",
-            ));
+                "Войдите, чтобы проверять по вашим сохранённым документам."
+            )));
         };
         let id = DocumentId::parse(&id).map_err(VerificationError::from)?;
         document = Some(service.stored_document(owner, id).await?);

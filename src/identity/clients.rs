@@ -8,6 +8,7 @@ use super::codes::{hash_handle, new_handle, same};
 use super::tokens::{Claims, Subject};
 use super::{Identity, IdentityError, Principal, RequestMeta};
 use crate::audit::{self, ActorKind, AuditEvent, Outcome};
+use crate::said;
 use crate::store::{self, partners::ClientRow};
 use chrono::TimeDelta;
 use rand::RngCore;
@@ -134,8 +135,9 @@ fn parse_scopes(raw: &[String]) -> Result<Vec<String>, IdentityError> {
     let mut out: Vec<String> = Vec::new();
     for s in raw {
         if !SCOPES.contains(&s.as_str()) {
-            return Err(IdentityError::Invalid(format!(
+            return Err(IdentityError::Invalid(said!(
                 "Unknown scope {s:?}; known scopes: {}.",
+                "Неизвестная область доступа {s:?}; известные: {}.",
                 SCOPES.join(", ")
             )));
         }
@@ -159,14 +161,16 @@ impl Identity {
         let scopes = parse_scopes(scopes)?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 {
-            return Err(IdentityError::Invalid(
-                "The client name must have 1 to 200 characters.".into(),
-            ));
+            return Err(IdentityError::Invalid(said!(
+                "The client name must have 1 to 200 characters.",
+                "Имя клиента должно содержать от 1 до 200 символов."
+            )));
         }
         if !(1..=100_000).contains(&requests_per_minute) {
-            return Err(IdentityError::Invalid(
-                "requests_per_minute must be between 1 and 100000.".into(),
-            ));
+            return Err(IdentityError::Invalid(said!(
+                "requests_per_minute must be between 1 and 100000.",
+                "requests_per_minute — от 1 до 100000."
+            )));
         }
         let (secret, secret_hash) = new_handle();
         let row = ClientRow {
@@ -249,9 +253,10 @@ impl Identity {
             return Err(IdentityError::NotFound);
         }
         if !store::partners::disable_client(&*tx, id, self.0.clock.now()).await? {
-            return Err(IdentityError::Conflict(
-                "The client is disabled already.".into(),
-            ));
+            return Err(IdentityError::Conflict(said!(
+                "The client is disabled already.",
+                "Клиент уже отключён."
+            )));
         }
         audit::record(
             &tx,
@@ -298,8 +303,9 @@ impl Identity {
             Some(asked) => {
                 let asked: Vec<String> = asked.split_whitespace().map(str::to_owned).collect();
                 if let Some(missing) = asked.iter().find(|s| !row.scopes.contains(s)) {
-                    return Err(IdentityError::Forbidden(format!(
-                        "This client may not be granted the scope {missing:?}."
+                    return Err(IdentityError::Forbidden(said!(
+                        "This client may not be granted the scope {missing:?}.",
+                        "Этому клиенту нельзя выдать область доступа {missing:?}."
                     )));
                 }
                 asked

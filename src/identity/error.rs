@@ -2,6 +2,7 @@
 //! problem type; none of them says whether an account exists unless the person already proved
 //! they hold it.
 
+use crate::said::Said;
 use crate::store::StoreError;
 use crate::store::accounts::Taken;
 use crate::vault::VaultError;
@@ -12,7 +13,7 @@ use chrono::{DateTime, Utc};
 pub enum IdentityError {
     /// A field is malformed; the text says which and how, and is safe to show.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Said),
     /// The email or phone belongs to another account.
     #[error("already taken: {0:?}")]
     Taken(Taken),
@@ -63,10 +64,10 @@ pub enum IdentityError {
     NotFound,
     /// The act needs something the caller lacks (role, scope, state); the text says what.
     #[error("forbidden: {0}")]
-    Forbidden(String),
+    Forbidden(Said),
     /// The act conflicts with the current state; the text says how.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Said),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

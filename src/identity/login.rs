@@ -9,6 +9,7 @@ use super::sessions::{NewSession, SessionKind};
 use super::values::{Email, Phone};
 use super::{Identity, IdentityError, RequestMeta, Role};
 use crate::audit;
+use crate::said;
 use crate::store::{self, accounts::AccountRow};
 
 /// The factor a login in progress waits for.
@@ -51,7 +52,10 @@ impl Identity {
         meta: &RequestMeta,
     ) -> Result<PendingLogin, IdentityError> {
         let (name, by_email) = login_name(login).ok_or_else(|| {
-            IdentityError::Invalid("Log in with your email address or phone number.".into())
+            IdentityError::Invalid(said!(
+                "Log in with your email address or phone number.",
+                "Войдите по адресу электронной почты или номеру телефона."
+            ))
         })?;
         let value = name
             .split_once(':')

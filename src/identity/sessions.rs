@@ -9,6 +9,7 @@ use super::tokens::Subject;
 use super::values::{AccountId, SessionId};
 use super::{Identity, IdentityError, Person, Principal, RequestMeta, Role};
 use crate::audit::{self, Outcome};
+use crate::said;
 use crate::store::{self, accounts::AccountRow, sessions::SessionRow};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -378,9 +379,10 @@ impl Identity {
                 super::codes::same(given.trim().as_bytes(), expected.as_bytes())
             });
             if !ok {
-                return Err(IdentityError::Forbidden(
-                    "The CSRF token is missing or wrong; reload the page and try again.".into(),
-                ));
+                return Err(IdentityError::Forbidden(said!(
+                    "The CSRF token is missing or wrong; reload the page and try again.",
+                    "Токен CSRF отсутствует или неверен; обновите страницу и повторите."
+                )));
             }
         }
         let account = store::accounts::get(&**client, session.account)

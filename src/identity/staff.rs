@@ -9,6 +9,8 @@ use super::recovery::PASSWORD_LINK_PATH;
 use super::values::{Email, Language, NamePart, NewPassword, Phone};
 use super::{AccountId, Identity, IdentityError, RequestMeta, Role};
 use crate::audit::{self, AuditEvent};
+use crate::said;
+use crate::said::Said;
 use crate::store::{self, accounts::AccountRow};
 use uuid::Uuid;
 
@@ -48,11 +50,15 @@ pub struct PointOfIssue {
     pub address: String,
 }
 
-fn text(raw: &str, field: &str, max: usize) -> Result<String, IdentityError> {
+fn text(raw: &str, field: &Said, max: usize) -> Result<String, IdentityError> {
     let t = raw.trim();
     if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
-        return Err(IdentityError::Invalid(format!(
-            "The {field} must have 1 to {max} printable characters."
+        return Err(IdentityError::Invalid(Said::new(
+            format!("The {field} must have 1 to {max} printable characters."),
+            format!(
+                "Поле «{}» должно содержать от 1 до {max} печатных символов.",
+                field.in_lang(Language::Ru)
+            ),
         )));
     }
     Ok(t.to_owned())
@@ -93,19 +99,22 @@ impl Identity {
     ) -> Result<AccountId, IdentityError> {
         match m.role {
             Role::Subscriber if password.is_none() => {
-                return Err(IdentityError::Invalid(
-                    "Subscribers register themselves; choose a staff or partner role.".into(),
-                ));
+                return Err(IdentityError::Invalid(said!(
+                    "Subscribers register themselves; choose a staff or partner role.",
+                    "Абоненты регистрируются сами; выберите роль сотрудника или партнёра."
+                )));
             }
             Role::Operator if m.point_of_issue.is_none() => {
-                return Err(IdentityError::Invalid(
-                    "An operator belongs to a point of issue; give point_of_issue.".into(),
-                ));
+                return Err(IdentityError::Invalid(said!(
+                    "An operator belongs to a point of issue; give point_of_issue.",
+                    "Оператор относится к пункту выдачи; укажите point_of_issue."
+                )));
             }
             Role::PartnerAgent if m.partner.is_none() => {
-                return Err(IdentityError::Invalid(
-                    "A partner agent belongs to a partner; give partner.".into(),
-                ));
+                return Err(IdentityError::Invalid(said!(
+                    "A partner agent belongs to a partner; give partner.",
+                    "Агент партнёра относится к партнёру; укажите partner."
+                )));
             }
             _ => {}
         }
@@ -150,14 +159,18 @@ impl Identity {
         if let Some(p) = row.point_of_issue
             && !store::partners::point_exists(&*tx, p).await?
         {
-            return Err(IdentityError::Invalid(
-                "There is no such point of issue.".into(),
-            ));
+            return Err(IdentityError::Invalid(said!(
+                "There is no such point of issue.",
+                "Такого пункта выдачи нет."
+            )));
         }
         if let Some(p) = row.partner
             && !store::partners::partner_exists(&*tx, p).await?
         {
-            return Err(IdentityError::Invalid("There is no such partner.".into()));
+            return Err(IdentityError::Invalid(said!(
+                "There is no such partner.",
+                "Такого партнёра нет."
+            )));
         }
         store::accounts::insert(&*tx, &row)
             .await?
@@ -196,8 +209,8 @@ impl Identity {
     ) -> Result<PointOfIssue, IdentityError> {
         let p = PointOfIssue {
             id: Uuid::new_v4(),
-            name: text(name, "name", 200)?,
-            region: text(region, "region", 200)?,
+            name: text(name, &said!("name", "название"), 200)?,
+            region: text(region, &said!("region", "регион"), 200)?,
             address: address.trim().chars().take(500).collect(),
         };
         let mut client = self.0.db.client().await?;
@@ -212,9 +225,10 @@ impl Identity {
         )
         .await?
         {
-            return Err(IdentityError::Conflict(
-                "A point of issue with this name exists.".into(),
-            ));
+            return Err(IdentityError::Conflict(said!(
+                "A point of issue with this name exists.",
+                "Пункт выдачи с таким названием уже есть."
+            )));
         }
         audit::record(
             &tx,
@@ -233,13 +247,14 @@ impl Identity {
         actor: AuditEvent,
     ) -> Result<Uuid, IdentityError> {
         let id = Uuid::new_v4();
-        let name = text(name, "name", 200)?;
+        let name = text(name, &said!("name", "название"), 200)?;
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
         if !store::partners::insert_partner(&*tx, id, &name, self.0.clock.now()).await? {
-            return Err(IdentityError::Conflict(
-                "A partner with this name exists.".into(),
-            ));
+            return Err(IdentityError::Conflict(said!(
+                "A partner with this name exists.",
+                "Партнёр с таким названием уже есть."
+            )));
         }
         audit::record(
             &tx,
@@ -294,9 +309,10 @@ impl Identity {
         actor: AuditEvent,
     ) -> Result<u64, IdentityError> {
         if account == by {
-            return Err(IdentityError::Conflict(
-                "You cannot disable your own account.".into(),
-            ));
+            return Err(IdentityError::Conflict(said!(
+                "You cannot disable your own account.",
+                "Нельзя отключить собственную учётную запись."
+            )));
         }
         let now = self.0.clock.now();
         let mut client = self.0.db.client().await?;
@@ -305,9 +321,10 @@ impl Identity {
             .await?
             .ok_or(IdentityError::NotFound)?;
         if !store::accounts::set_disabled(&*tx, account.0, Some(now)).await? {
-            return Err(IdentityError::Conflict(
-                "The account is disabled already.".into(),
-            ));
+            return Err(IdentityError::Conflict(said!(
+                "The account is disabled already.",
+                "Учётная запись уже отключена."
+            )));
         }
         let ended = self
             .end_other_sessions(&tx, account.0, None, "account disabled")
@@ -332,9 +349,10 @@ impl Identity {
             .await?
             .ok_or(IdentityError::NotFound)?;
         if !store::accounts::set_disabled(&*tx, account.0, None).await? {
-            return Err(IdentityError::Conflict(
-                "The account is not disabled.".into(),
-            ));
+            return Err(IdentityError::Conflict(said!(
+                "The account is not disabled.",
+                "Учётная запись не отключена."
+            )));
         }
         let e = actor.on("account", account.0.to_string());
         audit::record(&tx, self.0.clock.as_ref(), e).await?;
@@ -386,9 +404,10 @@ impl Identity {
         meta: &RequestMeta,
     ) -> Result<(), IdentityError> {
         if person.role != Role::Subscriber {
-            return Err(IdentityError::Forbidden(
-                "Only subscribers may log in with an SMS code alone.".into(),
-            ));
+            return Err(IdentityError::Forbidden(said!(
+                "Only subscribers may log in with an SMS code alone.",
+                "Входить только по SMS-коду могут лишь абоненты."
+            )));
         }
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;

@@ -6,6 +6,7 @@
 use super::password::Password;
 use super::{Identity, IdentityError, Person, RequestMeta};
 use crate::audit;
+use crate::said;
 use crate::store::{self, accounts::AccountRow};
 use chrono::{DateTime, Utc};
 use rand::RngCore;
@@ -206,9 +207,10 @@ impl Identity {
             .await?
             .ok_or(IdentityError::NotFound)?;
         if account.totp_sealed.is_none() || account.totp_confirmed_at.is_some() {
-            return Err(IdentityError::Conflict(
-                "There is no TOTP enrolment waiting for confirmation; start one first.".into(),
-            ));
+            return Err(IdentityError::Conflict(said!(
+                "There is no TOTP enrolment waiting for confirmation; start one first.",
+                "Нет ожидающего подтверждения подключения TOTP; сначала начните его."
+            )));
         }
         let Some(step) = self.totp_step(&account, code, now)? else {
             let e = person.event(meta, "totp.confirm");

@@ -2,6 +2,8 @@
 //! service below may rely on its form. Each refusal says what is wrong in words a person can act
 //! on, and never echoes a secret.
 
+use crate::said;
+use crate::said::Said;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
@@ -9,10 +11,10 @@ use uuid::Uuid;
 /// Why a value was refused; the text is safe to show.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct InvalidValue(pub String);
+pub struct InvalidValue(pub Said);
 
-fn invalid(what: impl Into<String>) -> InvalidValue {
-    InvalidValue(what.into())
+fn invalid(what: Said) -> InvalidValue {
+    InvalidValue(what)
 }
 
 /// An account's id.
@@ -93,7 +95,12 @@ impl Email {
     /// Parse a typed address: one `@`, a dotted domain, no spaces, at most 254 characters.
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let s = raw.trim().to_lowercase();
-        let bad = || invalid("The email address is not valid.");
+        let bad = || {
+            invalid(said!(
+                "The email address is not valid.",
+                "Адрес электронной почты неверен."
+            ))
+        };
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
@@ -132,8 +139,12 @@ impl Phone {
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
             .collect();
-        let bad =
-            || invalid("The phone number must be in international form, like +4915112345678.");
+        let bad = || {
+            invalid(said!(
+                "The phone number must be in international form, like +4915112345678.",
+                "Номер телефона нужен в международном виде, например +4915112345678."
+            ))
+        };
         let digits = s.strip_prefix('+').ok_or_else(bad)?;
         if !(8..=15).contains(&digits.len())
             || !digits.chars().all(|c| c.is_ascii_digit())
@@ -165,9 +176,10 @@ impl Country {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let s = raw.trim().to_ascii_uppercase();
         if s.len() != 2 || !s.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(invalid(
+            return Err(invalid(said!(
                 "The country must be a two-letter ISO 3166 code, like DE.",
-            ));
+                "Страна — двухбуквенный код ISO 3166, например DE."
+            )));
         }
         Ok(Self(s))
     }
@@ -215,20 +227,31 @@ pub struct NamePart(String);
 
 impl NamePart {
     /// Parse one part; `field` names it in the refusal.
-    pub fn parse(raw: &str, field: &str) -> Result<Self, InvalidValue> {
+    pub fn parse(raw: &str, field: &Said) -> Result<Self, InvalidValue> {
         let s = raw.trim();
         let count = s.chars().count();
         if count == 0 || count > 100 {
-            return Err(invalid(format!(
-                "The {field} must have 1 to 100 characters."
+            return Err(invalid(Said::new(
+                format!("The {} must have 1 to 100 characters.", field.en()),
+                format!(
+                    "Поле «{}» должно содержать от 1 до 100 символов.",
+                    field.in_lang(Language::Ru)
+                ),
             )));
         }
         if !s
             .chars()
             .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.' | '’'))
         {
-            return Err(invalid(format!(
-                "The {field} may hold only letters, spaces, hyphens and apostrophes."
+            return Err(invalid(Said::new(
+                format!(
+                    "The {} may hold only letters, spaces, hyphens and apostrophes.",
+                    field.en()
+                ),
+                format!(
+                    "Поле «{}» может содержать только буквы, пробелы, дефисы и апострофы.",
+                    field.in_lang(Language::Ru)
+                ),
             )));
         }
         Ok(Self(s.to_owned()))
@@ -255,15 +278,24 @@ impl NewPassword {
     pub fn parse(raw: &str, email: &Email) -> Result<Self, InvalidValue> {
         let count = raw.chars().count();
         if !(10..=128).contains(&count) {
-            return Err(invalid("The password must have 10 to 128 characters."));
+            return Err(invalid(said!(
+                "The password must have 10 to 128 characters.",
+                "Пароль должен содержать от 10 до 128 символов."
+            )));
         }
         let mut chars = raw.chars();
         let first = chars.next();
         if chars.all(|c| Some(c) == first) {
-            return Err(invalid("The password must not repeat one character."));
+            return Err(invalid(said!(
+                "The password must not repeat one character.",
+                "Пароль не может состоять из одного повторенного символа."
+            )));
         }
         if raw.trim().to_lowercase() == email.as_str() {
-            return Err(invalid("The password must not be the email address."));
+            return Err(invalid(said!(
+                "The password must not be the email address.",
+                "Пароль не может совпадать с адресом электронной почты."
+            )));
         }
         Ok(Self(zeroize::Zeroizing::new(raw.to_owned())))
     }
@@ -320,10 +352,11 @@ mod tests {
         );
         assert_eq!(Country::parse("de").map(|c| c.0), Ok("DE".into()));
         assert!(Country::parse("DEU").is_err());
-        assert!(NamePart::parse("Иванова-Петрова", "surname").is_ok());
-        assert!(NamePart::parse("O'Brien", "surname").is_ok());
-        assert!(NamePart::parse("R2D2", "surname").is_err());
-        assert!(NamePart::parse("  ", "surname").is_err());
+        let surname = said!("surname", "фамилия");
+        assert!(NamePart::parse("Иванова-Петрова", &surname).is_ok());
+        assert!(NamePart::parse("O'Brien", &surname).is_ok());
+        assert!(NamePart::parse("R2D2", &surname).is_err());
+        assert!(NamePart::parse("  ", &surname).is_err());
         let email = Email::parse("anna@example.de").unwrap();
         assert!(NewPassword::parse("short", &email).is_err());
         assert!(NewPassword::parse("aaaaaaaaaaaa", &email).is_err());

@@ -7,6 +7,8 @@
 use super::cms::DigestAlgorithm;
 use super::cms::algorithms::{self, AlgorithmError};
 use super::scheme::KeyAlgorithm;
+use crate::said;
+use crate::said::Said;
 use der::asn1::{AnyRef, BitStringRef};
 use der::{Decode, Encode};
 use spki::AlgorithmIdentifierOwned;
@@ -26,7 +28,24 @@ pub enum CsrError {
     ProofOfPossession,
     /// Well-formed and proven, but not what we certify.
     #[error("{0}")]
-    NotAllowed(String),
+    NotAllowed(Said),
+}
+
+impl CsrError {
+    /// The refusal in words for the applicant, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            CsrError::Malformed(why) => said!(
+                "not a PKCS#10 certificate request: {why}",
+                "это не запрос на сертификат PKCS#10: {why}"
+            ),
+            CsrError::ProofOfPossession => said!(
+                "the request's signature does not match its public key",
+                "подпись запроса не соответствует его открытому ключу"
+            ),
+            CsrError::NotAllowed(said) => said.clone(),
+        }
+    }
 }
 
 /// A request that passed every check.
@@ -78,9 +97,10 @@ pub fn check(input: &[u8]) -> Result<CheckedRequest, CsrError> {
     }
     let spki = &request.info.public_key;
     let algorithm = KeyAlgorithm::of_public_key(spki).ok_or_else(|| {
-        CsrError::NotAllowed(
-            "the public key must be ECDSA P-256, RSA-2048, RSA-3072 or Ed25519".into(),
-        )
+        CsrError::NotAllowed(said!(
+            "the public key must be ECDSA P-256, RSA-2048, RSA-3072 or Ed25519",
+            "открытый ключ должен быть ECDSA P-256, RSA-2048, RSA-3072 или Ed25519"
+        ))
     })?;
     let signed = raw
         .info
@@ -101,9 +121,11 @@ pub fn check(input: &[u8]) -> Result<CheckedRequest, CsrError> {
         Err(AlgorithmError::BadSignature) => return Err(CsrError::ProofOfPossession),
         Err(AlgorithmError::Malformed(_)) => return Err(CsrError::ProofOfPossession),
         Err(AlgorithmError::Unsupported(what)) => {
-            return Err(CsrError::NotAllowed(format!(
+            return Err(CsrError::NotAllowed(said!(
                 "the request is signed with an algorithm we do not accept ({what}); \
-                 use SHA-256 or stronger"
+                 use SHA-256 or stronger",
+                "запрос подписан по алгоритму, который мы не принимаем ({what}); \
+                 используйте SHA-256 или надёжнее"
             )));
         }
     }

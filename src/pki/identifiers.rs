@@ -2,35 +2,90 @@
 //! checked, so a mistyped number is refused where it is typed — not discovered by a registry
 //! days later. Each keeps its canonical digits-only form.
 
+use crate::identity::values::Language;
+use crate::said;
+use crate::said::Said;
 use std::fmt;
+
+/// Which identifier a refusal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// СНИЛС.
+    Snils,
+    /// ИНН.
+    Inn,
+    /// ОГРН or ОГРНИП.
+    Ogrn,
+    /// КПП.
+    Kpp,
+}
+
+impl Kind {
+    fn name(self) -> Said {
+        match self {
+            Kind::Snils => said!("SNILS", "СНИЛС"),
+            Kind::Inn => said!("INN", "ИНН"),
+            Kind::Ogrn => said!("OGRN", "ОГРН"),
+            Kind::Kpp => said!("KPP", "КПП"),
+        }
+    }
+
+    fn expected(self) -> Said {
+        match self {
+            Kind::Snils => said!("11 digits", "11 цифр"),
+            Kind::Inn => said!(
+                "10 digits (organisation) or 12 digits (individual)",
+                "10 цифр (организация) или 12 цифр (физическое лицо)"
+            ),
+            Kind::Ogrn => said!(
+                "13 digits (OGRN) or 15 digits (OGRNIP)",
+                "13 цифр (ОГРН) или 15 цифр (ОГРНИП)"
+            ),
+            Kind::Kpp => said!(
+                "9 characters: 4 digits, 2 digits or capital letters, 3 digits",
+                "9 символов: 4 цифры, 2 цифры или заглавные буквы, 3 цифры"
+            ),
+        }
+    }
+}
 
 /// Why an identifier was refused; the message is fit to show the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentifierError {
     /// Wrong length or characters.
-    #[error("{kind} must be {expected}")]
-    Format {
-        /// Which identifier.
-        kind: &'static str,
-        /// What it should look like.
-        expected: &'static str,
-    },
+    #[error("{} must be {}", .0.name(), .0.expected())]
+    Format(Kind),
     /// The control digits do not match.
-    #[error("{0} has a wrong check digit; please check the number")]
-    Checksum(&'static str),
+    #[error("{} has a wrong check digit; please check the number", .0.name())]
+    Checksum(Kind),
 }
 
-fn digits(
-    input: &str,
-    kind: &'static str,
-    lengths: &[usize],
-    expected: &'static str,
-) -> Result<Vec<u32>, IdentifierError> {
+impl IdentifierError {
+    /// The refusal in words for the person who typed the number, in each language.
+    pub fn said(&self) -> Said {
+        let ru = |s: Said| s.in_lang(Language::Ru).to_owned();
+        match *self {
+            IdentifierError::Format(kind) => Said::new(
+                self.to_string(),
+                format!("{}: нужно {}", ru(kind.name()), ru(kind.expected())),
+            ),
+            IdentifierError::Checksum(kind) => Said::new(
+                self.to_string(),
+                format!(
+                    "{}: неверная контрольная цифра; проверьте номер",
+                    ru(kind.name())
+                ),
+            ),
+        }
+    }
+}
+
+fn digits(input: &str, kind: Kind, lengths: &[usize]) -> Result<Vec<u32>, IdentifierError> {
     let cleaned: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     let out: Option<Vec<u32>> = cleaned.chars().map(|c| c.to_digit(10)).collect();
     match out {
         Some(d) if lengths.contains(&d.len()) => Ok(d),
-        _ => Err(IdentifierError::Format { kind, expected }),
+        _ => Err(IdentifierError::Format(kind)),
     }
 }
 
@@ -49,7 +104,7 @@ pub struct Snils(String);
 impl Snils {
     /// Parse `123-456-789 64` or `12345678964`.
     pub fn parse(input: &str) -> Result<Self, IdentifierError> {
-        let d = digits(input, "SNILS", &[11], "11 digits")?;
+        let d = digits(input, Kind::Snils, &[11])?;
         let body = &d[..9];
         let control = d[9] * 10 + d[10];
         // Numbers up to 001-001-998 were issued before check digits existed.
@@ -65,7 +120,7 @@ impl Snils {
                 },
             };
             if expected != control {
-                return Err(IdentifierError::Checksum("SNILS"));
+                return Err(IdentifierError::Checksum(Kind::Snils));
             }
         }
         Ok(Self(text(&d)))
@@ -83,12 +138,7 @@ pub struct Inn(String);
 impl Inn {
     /// Parse either form, checking its control digits.
     pub fn parse(input: &str) -> Result<Self, IdentifierError> {
-        let d = digits(
-            input,
-            "INN",
-            &[10, 12],
-            "10 digits (organisation) or 12 digits (individual)",
-        )?;
+        let d = digits(input, Kind::Inn, &[10, 12])?;
         let check = |n: &[u32], w: &[u32]| weighted(n, w) % 11 % 10;
         let ok = if d.len() == 10 {
             check(&d[..9], &[2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[9]
@@ -97,7 +147,7 @@ impl Inn {
                 && check(&d[..11], &[3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[11]
         };
         if !ok {
-            return Err(IdentifierError::Checksum("INN"));
+            return Err(IdentifierError::Checksum(Kind::Inn));
         }
         Ok(Self(text(&d)))
     }
@@ -118,12 +168,7 @@ pub struct Ogrn(String);
 impl Ogrn {
     /// Parse either form, checking its control digit.
     pub fn parse(input: &str) -> Result<Self, IdentifierError> {
-        let d = digits(
-            input,
-            "OGRN",
-            &[13, 15],
-            "13 digits (OGRN) or 15 digits (OGRNIP)",
-        )?;
+        let d = digits(input, Kind::Ogrn, &[13, 15])?;
         let (body, modulus) = if d.len() == 13 {
             (&d[..12], 11u64)
         } else {
@@ -131,7 +176,7 @@ impl Ogrn {
         };
         let number: u64 = body.iter().fold(0, |n, x| n * 10 + *x as u64);
         if (number % modulus % 10) as u32 != d[d.len() - 1] {
-            return Err(IdentifierError::Checksum("OGRN"));
+            return Err(IdentifierError::Checksum(Kind::Ogrn));
         }
         Ok(Self(text(&d)))
     }
@@ -157,10 +202,7 @@ impl Kpp {
                 .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
             && b[6..].iter().all(u8::is_ascii_digit);
         if !ok {
-            return Err(IdentifierError::Format {
-                kind: "KPP",
-                expected: "9 characters: 4 digits, 2 digits or capital letters, 3 digits",
-            });
+            return Err(IdentifierError::Format(Kind::Kpp));
         }
         Ok(Self(s.to_owned()))
     }

@@ -6,6 +6,8 @@ use super::identifiers::{Inn, Ogrn, Snils};
 use super::scheme::KeyAlgorithm;
 use super::urls::PkiUrls;
 use crate::config::CaConfig;
+use crate::said;
+use crate::said::Said;
 use crate::vault::{HsmSession, ServiceKey, VaultError, provision};
 use chrono::{DateTime, TimeDelta, Utc};
 use der::asn1::{Any, Ia5String, SetOfVec};
@@ -63,14 +65,14 @@ pub struct SubjectData {
 pub enum ProfileError {
     /// Input the profile does not allow.
     #[error("{0}")]
-    Refused(String),
+    Refused(Said),
     /// HSM trouble.
     #[error(transparent)]
     Vault(#[from] VaultError),
 }
 
-fn refused(msg: impl Into<String>) -> ProfileError {
-    ProfileError::Refused(msg.into())
+fn refused(msg: Said) -> ProfileError {
+    ProfileError::Refused(msg)
 }
 
 fn oid(s: &str) -> der::asn1::ObjectIdentifier {
@@ -78,31 +80,48 @@ fn oid(s: &str) -> der::asn1::ObjectIdentifier {
 }
 
 fn attribute(id: &str, tag: Tag, value: &str) -> Result<RelativeDistinguishedName, ProfileError> {
-    let value =
-        Any::new(tag, value.as_bytes()).map_err(|e| refused(format!("subject value: {e}")))?;
+    let value = Any::new(tag, value.as_bytes()).map_err(|e| {
+        refused(said!(
+            "subject value: {e}",
+            "значение в имени субъекта: {e}"
+        ))
+    })?;
     let atv = AttributeTypeAndValue {
         oid: oid(id),
         value,
     };
     Ok(RelativeDistinguishedName(
-        SetOfVec::try_from(vec![atv]).map_err(|e| refused(e.to_string()))?,
+        SetOfVec::try_from(vec![atv])
+            .map_err(|e| refused(said!("subject name: {e}", "имя субъекта: {e}")))?,
     ))
 }
 
 fn subject_name(s: &SubjectData) -> Result<Name, ProfileError> {
     if s.common_name.trim().is_empty() {
-        return Err(refused("the common name is required"));
+        return Err(refused(said!(
+            "the common name is required",
+            "нужно общее имя (commonName)"
+        )));
     }
     if s.inn.as_ref().is_some_and(Inn::is_legal_entity) {
-        return Err(refused("the INN of an individual has 12 digits"));
+        return Err(refused(said!(
+            "the INN of an individual has 12 digits",
+            "ИНН физического лица состоит из 12 цифр"
+        )));
     }
     if s.inn_le.as_ref().is_some_and(|i| !i.is_legal_entity()) {
-        return Err(refused("the INN of a legal entity has 10 digits"));
+        return Err(refused(said!(
+            "the INN of a legal entity has 10 digits",
+            "ИНН юридического лица состоит из 10 цифр"
+        )));
     }
     let mut rdns = Vec::new();
     if let Some(c) = &s.country {
         if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(refused("country must be a two-letter ISO 3166 code"));
+            return Err(refused(said!(
+                "country must be a two-letter ISO 3166 code",
+                "страна — двухбуквенный код ISO 3166"
+            )));
         }
         rdns.push(attribute("2.5.4.6", Tag::PrintableString, c)?);
     }
@@ -122,7 +141,10 @@ fn subject_name(s: &SubjectData) -> Result<Name, ProfileError> {
     rdns.push(attribute("2.5.4.3", Tag::Utf8String, &s.common_name)?);
     if let Some(e) = &s.email {
         if !e.is_ascii() || !e.contains('@') {
-            return Err(refused("the e-mail address is not valid"));
+            return Err(refused(said!(
+                "the e-mail address is not valid",
+                "адрес электронной почты неверен"
+            )));
         }
         rdns.push(attribute("1.2.840.113549.1.9.1", Tag::Ia5String, e)?);
     }
@@ -143,7 +165,12 @@ fn subject_name(s: &SubjectData) -> Result<Name, ProfileError> {
 /// DER of an OBJECT IDENTIFIER from dotted text, with arcs up to 128 bits (so UUID-based
 /// `2.25.<uuid>` OIDs work, which `const-oid` cannot hold).
 pub(crate) fn oid_der(dotted: &str) -> Result<Vec<u8>, ProfileError> {
-    let bad = || refused(format!("invalid policy OID {dotted}"));
+    let bad = || {
+        refused(said!(
+            "invalid policy OID {dotted}",
+            "неверный OID политики {dotted}"
+        ))
+    };
     let arcs: Vec<u128> = dotted
         .split('.')
         .map(|a| a.parse().map_err(|_| bad()))
@@ -219,12 +246,17 @@ fn op<E: std::fmt::Display>(e: E) -> ProfileError {
 /// RSA-2048/3072 or Ed25519, nothing weaker or unusual.
 pub fn allowed_public_key(der: &[u8]) -> Result<SubjectPublicKeyInfoOwned, ProfileError> {
     use der::Decode;
-    let spki = SubjectPublicKeyInfoOwned::from_der(der)
-        .map_err(|_| refused("the public key is not a valid SubjectPublicKeyInfo"))?;
+    let spki = SubjectPublicKeyInfoOwned::from_der(der).map_err(|_| {
+        refused(said!(
+            "the public key is not a valid SubjectPublicKeyInfo",
+            "открытый ключ — не корректная структура SubjectPublicKeyInfo"
+        ))
+    })?;
     if KeyAlgorithm::of_public_key(&spki).is_none() {
-        return Err(refused(
+        return Err(refused(said!(
             "the public key must be ECDSA P-256, RSA-2048, RSA-3072 or Ed25519",
-        ));
+            "открытый ключ должен быть ECDSA P-256, RSA-2048, RSA-3072 или Ed25519"
+        )));
     }
     Ok(spki)
 }
@@ -283,7 +315,12 @@ pub fn issue_end_entity(
         ]))
         .map_err(op)?;
     if let Some(email) = &subject.email {
-        let ia5 = Ia5String::new(email).map_err(|_| refused("the e-mail address is not valid"))?;
+        let ia5 = Ia5String::new(email).map_err(|_| {
+            refused(said!(
+                "the e-mail address is not valid",
+                "адрес электронной почты неверен"
+            ))
+        })?;
         builder
             .add_extension(&SubjectAltName(vec![GeneralName::Rfc822Name(ia5)]))
             .map_err(op)?;

@@ -62,16 +62,16 @@ impl RevocationReason {
 }
 
 impl std::str::FromStr for RevocationReason {
-    type Err = String;
+    type Err = crate::said::Said;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
             .find(|r| r.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
-                let names: Vec<_> = Self::ALL.iter().map(|r| r.as_str()).collect();
-                format!(
-                    "unknown revocation reason '{s}'; one of {}",
-                    names.join(", ")
+                let names = Self::ALL.map(|r| r.as_str()).join(", ");
+                crate::said!(
+                    "unknown revocation reason '{s}'; one of {names}",
+                    "неизвестная причина отзыва «{s}»; возможны: {names}"
                 )
             })
     }

@@ -12,14 +12,17 @@ use super::views::{CertificateView, certificate_view};
 use super::{Actor, Operator, Registration, RegistrationError, applicant_of, kind_of, status_of};
 use crate::audit::{self, AuditEvent};
 use crate::identity::confirm::Operation;
+use crate::identity::values::Language;
 use crate::identity::{Person, RequestMeta};
 use crate::pki::Ca;
 use crate::pki::identifiers::{Inn, Ogrn, Snils};
 use crate::pki::profile::SubjectData;
 use crate::pki::revocation::RevocationReason;
 use crate::pki::scheme::KeyAlgorithm;
+use crate::said;
+use crate::said::Said;
 use crate::signing::{KeyHolder, OwnerId, Pin};
-use crate::store::{self, certificates as sql};
+use crate::store::{self, StoreError, certificates as sql};
 use rand::Rng;
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -103,8 +106,12 @@ pub fn revocation_operation(certificate: Uuid, serial: &str) -> Operation {
 }
 
 pub(super) fn subject_of(a: &Applicant, email: &str) -> Result<SubjectData, RegistrationError> {
-    let bad =
-        |what: &str| RegistrationError::Precondition(format!("{what} does not pass its check"));
+    let bad = |what: Said| {
+        RegistrationError::Precondition(Said::new(
+            format!("{what} does not pass its check"),
+            format!("{} не проходит проверку", what.in_lang(Language::Ru)),
+        ))
+    };
     let org = a.organisation.as_ref();
     Ok(SubjectData {
         common_name: a.full_name(),
@@ -124,21 +131,21 @@ pub(super) fn subject_of(a: &Applicant, email: &str) -> Result<SubjectData, Regi
             .as_deref()
             .map(Snils::parse)
             .transpose()
-            .map_err(|_| bad("SNILS"))?,
+            .map_err(|_| bad(said!("SNILS", "СНИЛС")))?,
         inn: a
             .inn
             .as_deref()
             .map(Inn::parse)
             .transpose()
-            .map_err(|_| bad("INN"))?,
+            .map_err(|_| bad(said!("INN", "ИНН")))?,
         ogrn: org
             .map(|o| Ogrn::parse(&o.ogrn))
             .transpose()
-            .map_err(|_| bad("OGRN"))?,
+            .map_err(|_| bad(said!("OGRN", "ОГРН")))?,
         inn_le: org
             .map(|o| Inn::parse(&o.inn))
             .transpose()
-            .map_err(|_| bad("the organisation's INN"))?,
+            .map_err(|_| bad(said!("the organisation's INN", "ИНН организации")))?,
     })
 }
 
@@ -234,14 +241,16 @@ impl Registration {
         let pin = match (view.track, input.pin) {
             (Track::Cloud, Some(p)) => Some(Pin::new_pin(p)?),
             (Track::Cloud, None) => {
-                return Err(RegistrationError::Invalid(
-                    "choose the signing PIN that will protect your key".into(),
-                ));
+                return Err(RegistrationError::Invalid(said!(
+                    "choose the signing PIN that will protect your key",
+                    "выберите PIN подписи, который будет защищать ваш ключ"
+                )));
             }
             (Track::OwnKey, Some(_)) => {
-                return Err(RegistrationError::Invalid(
-                    "an own-key certificate takes no PIN: your key stays on your token".into(),
-                ));
+                return Err(RegistrationError::Invalid(said!(
+                    "an own-key certificate takes no PIN: your key stays on your token",
+                    "сертификату с собственным ключом PIN не нужен: ваш ключ остаётся на вашем токене"
+                )));
             }
             (Track::OwnKey, None) => None,
         };
@@ -277,10 +286,13 @@ impl Registration {
             }
             None => {
                 let csr = app.csr.as_deref().ok_or_else(|| {
-                    RegistrationError::Precondition("the certificate request is missing".into())
+                    RegistrationError::Precondition(said!(
+                        "the certificate request is missing",
+                        "запроса на сертификат нет"
+                    ))
                 })?;
                 let checked = crate::pki::csr::check(csr)
-                    .map_err(|e| RegistrationError::Invalid(e.to_string()))?;
+                    .map_err(|e| RegistrationError::Invalid(e.said()))?;
                 (None, checked.public_key)
             }
         };
@@ -322,7 +334,7 @@ impl Registration {
             .issue_end_entity(tx, data, public_key, kind_of(app)?.certificate_kind())
             .await?;
         let cert = crate::pki::parse_certificate(&der)
-            .map_err(|e| RegistrationError::Precondition(e.to_string()))?;
+            .map_err(|e| RegistrationError::Store(StoreError::Corrupt(e.to_string())))?;
         let tbs = &cert.tbs_certificate;
         let serial = tbs.serial_number.as_bytes().to_vec();
         let activated = sql::activate(
@@ -337,9 +349,10 @@ impl Registration {
         )
         .await?;
         if !activated {
-            return Err(RegistrationError::Precondition(
-                "the certificate no longer awaits activation".into(),
-            ));
+            return Err(RegistrationError::Precondition(said!(
+                "the certificate no longer awaits activation",
+                "сертификат больше не ожидает активации"
+            )));
         }
         Ok(serial)
     }
@@ -439,9 +452,10 @@ impl Registration {
     ) -> Result<(), RegistrationError> {
         let note = note.trim();
         if note.is_empty() || note.chars().count() > 1000 {
-            return Err(RegistrationError::Invalid(
-                "a revocation by an operator needs a reason of 1 to 1000 characters".into(),
-            ));
+            return Err(RegistrationError::Invalid(said!(
+                "a revocation by an operator needs a reason of 1 to 1000 characters",
+                "отзыву оператором нужна причина от 1 до 1000 символов"
+            )));
         }
         self.application(operator.actor(), application).await?;
         let event = operator
@@ -481,9 +495,10 @@ impl Registration {
         let serial = match (&row.status[..], &row.serial) {
             ("active", Some(serial)) => serial.clone(),
             _ => {
-                return Err(RegistrationError::Precondition(
-                    "only an active certificate can be revoked".into(),
-                ));
+                return Err(RegistrationError::Precondition(said!(
+                    "only an active certificate can be revoked",
+                    "отозвать можно только действующий сертификат"
+                )));
             }
         };
         let at = self
@@ -492,9 +507,10 @@ impl Registration {
             .revoke_in(&tx, Ca::Issuing, &serial, reason, event)
             .await?;
         if !sql::revoke(&*tx, id, note, at).await? {
-            return Err(RegistrationError::Precondition(
-                "only an active certificate can be revoked".into(),
-            ));
+            return Err(RegistrationError::Precondition(said!(
+                "only an active certificate can be revoked",
+                "отозвать можно только действующий сертификат"
+            )));
         }
         tx.commit().await?;
         Ok(())

@@ -7,8 +7,9 @@ use super::values::{Applicant, PointOfIssue, Product, ProductKind, Track};
 use super::views::{ApplicationView, NewApplication, certificate_view, check_view, history_view};
 use super::{Actor, Registration, RegistrationError, kind_of, status_of, track_of};
 use crate::audit;
-use crate::identity::values::Email;
-use crate::store::{self, applications as sql, applications::ApplicationRow};
+use crate::identity::values::{Email, Language};
+use crate::said;
+use crate::store::{self, StoreError, applications as sql, applications::ApplicationRow};
 use uuid::Uuid;
 
 /// The highest price a product may have: ten million in major units (a typo guard).
@@ -84,8 +85,9 @@ impl Registration {
         on_sale: bool,
     ) -> Result<Product, RegistrationError> {
         if !(0..=MAX_PRICE_MINOR).contains(&price_minor) {
-            return Err(RegistrationError::Invalid(format!(
+            return Err(RegistrationError::Invalid(said!(
                 "the price is 0 to {} in minor units",
+                "цена — от 0 до {} в минимальных единицах валюты",
                 MAX_PRICE_MINOR
             )));
         }
@@ -142,7 +144,10 @@ impl Registration {
         outcomes.extend(findings.outcomes);
         let extract = findings
             .extract
-            .map(|e| serde_json::to_value(e).map_err(|e| RegistrationError::Invalid(e.to_string())))
+            .map(|e| {
+                serde_json::to_value(e)
+                    .map_err(|e| RegistrationError::Store(StoreError::Corrupt(e.to_string())))
+            })
             .transpose()?;
         sql::set_extract(tx, application, extract.as_ref(), now).await?;
         let listed = match checks::passport_key(applicant) {
@@ -156,7 +161,8 @@ impl Registration {
             .map(|o| sql::CheckRow {
                 name: o.name.to_owned(),
                 status: o.status.as_str().to_owned(),
-                message: o.message,
+                message: o.message.en().to_owned(),
+                message_ru: Some(o.message.in_lang(Language::Ru).to_owned()),
                 checked_at: now,
             })
             .collect();
@@ -187,20 +193,21 @@ impl Registration {
                     .map(|a| a.id)
                     .ok_or_else(|| {
                         RegistrationError::Invalid(
-                            "no subscriber account has that email; the client registers first"
-                                .into(),
+                            said!("no subscriber account has that email; the client registers first", "нет учётной записи абонента с таким адресом; клиент сначала регистрируется"),
                         )
                     })?
             }
             (None, Some(_), None) => {
-                return Err(RegistrationError::Invalid(
-                    "name the client by subscriber_email".into(),
-                ));
+                return Err(RegistrationError::Invalid(said!(
+                    "name the client by subscriber_email",
+                    "укажите клиента через subscriber_email"
+                )));
             }
             _ => {
-                return Err(RegistrationError::Invalid(
-                    "only the applicant or a partner files an application".into(),
-                ));
+                return Err(RegistrationError::Invalid(said!(
+                    "only the applicant or a partner files an application",
+                    "заявку подаёт только сам заявитель или партнёр"
+                )));
             }
         };
         let (id, _) = self
@@ -239,9 +246,17 @@ impl Registration {
             .await?
             .filter(|p| p.active)
             .and_then(product)
-            .ok_or_else(|| RegistrationError::Invalid("no such product on sale".into()))?;
+            .ok_or_else(|| {
+                RegistrationError::Invalid(said!(
+                    "no such product on sale",
+                    "такой продукт не продаётся"
+                ))
+            })?;
         if !store::partners::point_exists(tx, point).await? {
-            return Err(RegistrationError::Invalid("no such point of issue".into()));
+            return Err(RegistrationError::Invalid(said!(
+                "no such point of issue",
+                "такого пункта выдачи нет"
+            )));
         }
         let id = Uuid::new_v4();
         let search = search_fields(applicant);
@@ -255,7 +270,7 @@ impl Registration {
             applicant_kind: applicant.kind.as_str(),
             status: Status::DataCheck.as_str(),
             applicant: serde_json::to_value(applicant)
-                .map_err(|e| RegistrationError::Invalid(e.to_string()))?,
+                .map_err(|e| RegistrationError::Store(StoreError::Corrupt(e.to_string())))?,
             search: &search,
             price_minor: product.price_minor,
             currency: &product.currency,
@@ -347,11 +362,11 @@ impl Registration {
             .await?
             .ok_or(RegistrationError::NotFound)?;
         if actor.is_own_desk_case(app.account_id) {
-            return Err(RegistrationError::Precondition(
+            return Err(RegistrationError::Precondition(said!(
                 "an operator does not act on their own application; another operator of the \
-                 point of issue does"
-                    .into(),
-            ));
+                 point of issue does",
+                "оператор не работает со своей собственной заявкой; это делает другой оператор пункта выдачи"
+            )));
         }
         Ok(app)
     }
@@ -377,7 +392,7 @@ impl Registration {
             return Err(RegistrationError::data_frozen(status));
         }
         let value = serde_json::to_value(&applicant)
-            .map_err(|e| RegistrationError::Invalid(e.to_string()))?;
+            .map_err(|e| RegistrationError::Store(StoreError::Corrupt(e.to_string())))?;
         let now = self.0.clock.now();
         sql::update_applicant(
             &*tx,
@@ -406,9 +421,10 @@ impl Registration {
         reason: Option<&str>,
     ) -> Result<ApplicationView, RegistrationError> {
         if reason.is_some_and(|r| r.chars().count() > 1000) {
-            return Err(RegistrationError::Invalid(
-                "the reason holds at most 1000 characters".into(),
-            ));
+            return Err(RegistrationError::Invalid(said!(
+                "the reason holds at most 1000 characters",
+                "причина — не больше 1000 символов"
+            )));
         }
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
@@ -431,27 +447,28 @@ impl Registration {
         let tx = client.transaction().await?;
         let app = self.locked(&tx, actor, id).await?;
         if actor.applicant().is_none() {
-            return Err(RegistrationError::Precondition(
-                "only the applicant confirms the certificate request".into(),
-            ));
+            return Err(RegistrationError::Precondition(said!(
+                "only the applicant confirms the certificate request",
+                "запрос на сертификат подтверждает только сам заявитель"
+            )));
         }
         match (track_of(&app)?, &csr) {
             (Track::Cloud, None) => {}
             (Track::Cloud, Some(_)) => {
-                return Err(RegistrationError::Invalid(
+                return Err(RegistrationError::Invalid(said!(
                     "a cloud-key application takes no certificate request: the key is born in \
-                     the vault at activation"
-                        .into(),
-                ));
+                     the vault at activation",
+                    "заявка с облачным ключом не принимает запрос на сертификат: ключ рождается в хранилище при активации"
+                )));
             }
             (Track::OwnKey, None) => {
-                return Err(RegistrationError::Invalid(
-                    "an own-key application needs the PKCS#10 request made on your token".into(),
-                ));
+                return Err(RegistrationError::Invalid(said!(
+                    "an own-key application needs the PKCS#10 request made on your token",
+                    "заявке с собственным ключом нужен запрос PKCS#10, сделанный на вашем токене"
+                )));
             }
             (Track::OwnKey, Some(der)) => {
-                crate::pki::csr::check(der)
-                    .map_err(|e| RegistrationError::Invalid(e.to_string()))?;
+                crate::pki::csr::check(der).map_err(|e| RegistrationError::Invalid(e.said()))?;
             }
         }
         sql::set_request(&*tx, id, csr.as_deref(), self.0.clock.now()).await?;

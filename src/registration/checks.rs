@@ -4,6 +4,8 @@
 
 use super::values::{Applicant, ApplicantKind, DocumentKind, ProductKind};
 use crate::pki::identifiers::{Inn, Kpp, Ogrn, Snils};
+use crate::said;
+use crate::said::Said;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -47,11 +49,11 @@ pub struct Outcome {
     pub name: &'static str,
     /// Outcome.
     pub status: CheckStatus,
-    /// For the operator.
-    pub message: String,
+    /// For the operator and the applicant, in each language.
+    pub message: Said,
 }
 
-pub(super) fn outcome(name: &'static str, result: Result<String, String>) -> Outcome {
+pub(super) fn outcome(name: &'static str, result: Result<Said, Said>) -> Outcome {
     match result {
         Ok(message) => Outcome {
             name,
@@ -66,11 +68,11 @@ pub(super) fn outcome(name: &'static str, result: Result<String, String>) -> Out
     }
 }
 
-pub(super) fn not_applicable(name: &'static str, why: &str) -> Outcome {
+pub(super) fn not_applicable(name: &'static str, why: Said) -> Outcome {
     Outcome {
         name,
         status: CheckStatus::NotApplicable,
-        message: why.to_owned(),
+        message: why,
     }
 }
 
@@ -79,14 +81,19 @@ fn snils(a: &Applicant, kind: ProductKind) -> Outcome {
     match (&a.snils, kind) {
         (None, ProductKind::Qualified) => outcome(
             NAME,
-            Err("SNILS is required for a qualified certificate".into()),
+            Err(said!(
+                "SNILS is required for a qualified certificate",
+                "для квалифицированного сертификата нужен СНИЛС"
+            )),
         ),
-        (None, ProductKind::Simple) => not_applicable(NAME, "no SNILS given"),
+        (None, ProductKind::Simple) => {
+            not_applicable(NAME, said!("no SNILS given", "СНИЛС не указан"))
+        }
         (Some(s), _) => outcome(
             NAME,
             Snils::parse(s)
-                .map(|_| "the check digits match".into())
-                .map_err(|e| e.to_string()),
+                .map(|_| said!("the check digits match", "контрольные цифры совпадают"))
+                .map_err(|e| e.said()),
         ),
     }
 }
@@ -94,14 +101,20 @@ fn snils(a: &Applicant, kind: ProductKind) -> Outcome {
 fn personal_inn(a: &Applicant) -> Outcome {
     const NAME: &str = "inn_checksum";
     match &a.inn {
-        None => not_applicable(NAME, "no INN given"),
+        None => not_applicable(NAME, said!("no INN given", "ИНН не указан")),
         Some(s) => outcome(
             NAME,
-            Inn::parse(s).map_err(|e| e.to_string()).and_then(|i| {
+            Inn::parse(s).map_err(|e| e.said()).and_then(|i| {
                 if i.is_legal_entity() {
-                    Err("an individual's INN has 12 digits".into())
+                    Err(said!(
+                        "an individual's INN has 12 digits",
+                        "ИНН физического лица состоит из 12 цифр"
+                    ))
                 } else {
-                    Ok("the check digits match".into())
+                    Ok(said!(
+                        "the check digits match",
+                        "контрольные цифры совпадают"
+                    ))
                 }
             }),
         ),
@@ -119,18 +132,30 @@ fn passport(a: &Applicant) -> Outcome {
                 b.len() == 7 && b[3] == b'-' && b[..3].iter().chain(&b[4..]).all(u8::is_ascii_digit)
             });
             if !series_ok || !all_digits(&d.number, 6) {
-                Err("a Russian passport has a 4-digit series and a 6-digit number".into())
+                Err(said!(
+                    "a Russian passport has a 4-digit series and a 6-digit number",
+                    "у паспорта РФ серия из 4 цифр и номер из 6 цифр"
+                ))
             } else if !code_ok {
-                Err("the issuing unit's code must look like 123-456".into())
+                Err(said!(
+                    "the issuing unit's code must look like 123-456",
+                    "код подразделения должен выглядеть как 123-456"
+                ))
             } else {
-                Ok("series, number and unit code are well formed".into())
+                Ok(said!(
+                    "series, number and unit code are well formed",
+                    "серия, номер и код подразделения в верном формате"
+                ))
             }
         }
         DocumentKind::ForeignPassport => {
             if (5..=20).contains(&d.number.len()) {
-                Ok("the number is well formed".into())
+                Ok(said!("the number is well formed", "номер в верном формате"))
             } else {
-                Err("a passport number has 5 to 20 letters and digits".into())
+                Err(said!(
+                    "a passport number has 5 to 20 letters and digits",
+                    "номер паспорта — от 5 до 20 букв и цифр"
+                ))
             }
         }
     };
@@ -143,32 +168,47 @@ fn organisation(a: &Applicant) -> [Outcome; 3] {
         .as_ref()
         .filter(|_| a.kind == ApplicantKind::Employee)
     else {
-        let why = "an individual has no organisation";
+        let why = || {
+            said!(
+                "an individual has no organisation",
+                "у физического лица нет организации"
+            )
+        };
         return [
-            not_applicable("org_inn_checksum", why),
-            not_applicable("kpp_format", why),
-            not_applicable("ogrn_checksum", why),
+            not_applicable("org_inn_checksum", why()),
+            not_applicable("kpp_format", why()),
+            not_applicable("ogrn_checksum", why()),
         ];
     };
-    let inn = Inn::parse(&o.inn).map_err(|e| e.to_string()).and_then(|i| {
+    let inn = Inn::parse(&o.inn).map_err(|e| e.said()).and_then(|i| {
         if i.is_legal_entity() {
-            Ok("the check digit matches".into())
+            Ok(said!(
+                "the check digit matches",
+                "контрольная цифра совпадает"
+            ))
         } else {
-            Err("a legal entity's INN has 10 digits".into())
+            Err(said!(
+                "a legal entity's INN has 10 digits",
+                "ИНН юридического лица состоит из 10 цифр"
+            ))
         }
     });
     let kpp = Kpp::parse(&o.kpp)
-        .map(|_| "well formed".into())
-        .map_err(|e| e.to_string());
-    let ogrn = Ogrn::parse(&o.ogrn)
-        .map_err(|e| e.to_string())
-        .and_then(|g| {
-            if g.as_str().len() == 13 {
-                Ok("the check digit matches".into())
-            } else {
-                Err("an organisation's OGRN has 13 digits".into())
-            }
-        });
+        .map(|_| said!("well formed", "формат верен"))
+        .map_err(|e| e.said());
+    let ogrn = Ogrn::parse(&o.ogrn).map_err(|e| e.said()).and_then(|g| {
+        if g.as_str().len() == 13 {
+            Ok(said!(
+                "the check digit matches",
+                "контрольная цифра совпадает"
+            ))
+        } else {
+            Err(said!(
+                "an organisation's OGRN has 13 digits",
+                "ОГРН организации состоит из 13 цифр"
+            ))
+        }
+    });
     [
         outcome("org_inn_checksum", inn),
         outcome("kpp_format", kpp),
@@ -206,20 +246,35 @@ pub fn passport_list(
 ) -> Outcome {
     const NAME: &str = "passport_not_invalid";
     if a.document.kind != DocumentKind::RussianPassport {
-        return not_applicable(NAME, "the list covers Russian passports only");
+        return not_applicable(
+            NAME,
+            said!(
+                "the list covers Russian passports only",
+                "список охватывает только паспорта РФ"
+            ),
+        );
     }
     let result = match (listed, imported) {
-        (None, _) => Err("the passport number is not well formed".to_owned()),
-        (Some(_), None) => Err(
-            "the list of invalid passports has never been imported; an administrator runs \
-             cloudseal registry import-passports"
-                .to_owned(),
-        ),
-        (Some(true), Some(_)) => Err("the passport is in the MVD list of invalid passports".into()),
-        (Some(false), Some(t)) => Ok(format!(
-            "not in the list of invalid passports imported {}",
-            t.format("%Y-%m-%d %H:%M UTC")
+        (None, _) => Err(said!(
+            "the passport number is not well formed",
+            "номер паспорта в неверном формате"
         )),
+        (Some(_), None) => Err(said!(
+            "the list of invalid passports has never been imported; an administrator runs \
+             cloudseal registry import-passports",
+            "список недействительных паспортов ни разу не загружался; администратор выполняет cloudseal registry import-passports"
+        )),
+        (Some(true), Some(_)) => Err(said!(
+            "the passport is in the MVD list of invalid passports",
+            "паспорт есть в списке недействительных паспортов МВД"
+        )),
+        (Some(false), Some(t)) => {
+            let at = t.format("%Y-%m-%d %H:%M UTC");
+            Ok(said!(
+                "not in the list of invalid passports imported {at}",
+                "нет в списке недействительных паспортов, загруженном {at}"
+            ))
+        }
     };
     outcome(NAME, result)
 }

@@ -6,6 +6,7 @@
 use super::lifecycle::{self, Act};
 use super::values::ProductKind;
 use super::{ApplicationView, Operator, Registration, RegistrationError, kind_of, status_of};
+use crate::said;
 use crate::store::{self, applications as sql};
 use chrono::TimeDelta;
 use tokio_util::sync::CancellationToken;
@@ -50,8 +51,9 @@ impl Registration {
         let missing = self.missing_scans(&tx, &app).await?;
         if !missing.is_empty() {
             let names: Vec<&str> = missing.iter().map(|d| d.as_str()).collect();
-            return Err(RegistrationError::Precondition(format!(
+            return Err(RegistrationError::Precondition(said!(
                 "scans missing: {}",
+                "не хватает сканов: {}",
                 names.join(", ")
             )));
         }
@@ -72,9 +74,10 @@ impl Registration {
         let tx = client.transaction().await?;
         let app = self.locked(&tx, actor, id).await?;
         if !store::scans::set_originals_received(&tx, id, self.0.clock.now()).await? {
-            return Err(RegistrationError::Precondition(
-                "no paper originals are awaited for this application".into(),
-            ));
+            return Err(RegistrationError::Precondition(said!(
+                "no paper originals are awaited for this application",
+                "бумажных оригиналов по этой заявке не ожидается"
+            )));
         }
         let event = actor
             .event("application.originals_received")

@@ -7,6 +7,7 @@ use super::lifecycle::Act;
 use super::views::ApplicationView;
 use super::{Actor, Operator, Registration, RegistrationError};
 use crate::audit;
+use crate::said;
 use crate::store::{self, applications as sql};
 use uuid::Uuid;
 
@@ -70,9 +71,10 @@ impl Registration {
     ) -> Result<(), RegistrationError> {
         let reference = reference.trim();
         if reference.is_empty() || reference.chars().count() > 200 {
-            return Err(RegistrationError::Invalid(
-                "the payment reference holds 1 to 200 characters".into(),
-            ));
+            return Err(RegistrationError::Invalid(said!(
+                "the payment reference holds 1 to 200 characters",
+                "номер платежа — от 1 до 200 символов"
+            )));
         }
         sql::set_paid(tx, app.id, reference, self.0.clock.now()).await?;
         self.transition(tx, app, Act::Pay, actor, Some(reference))
@@ -105,9 +107,10 @@ impl Registration {
     ) -> Result<ApplicationView, RegistrationError> {
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 1000 {
-            return Err(RegistrationError::Invalid(
-                "a rejection needs a reason of 1 to 1000 characters".into(),
-            ));
+            return Err(RegistrationError::Invalid(said!(
+                "a rejection needs a reason of 1 to 1000 characters",
+                "отказу нужна причина от 1 до 1000 символов"
+            )));
         }
         let actor = operator.actor();
         let mut client = self.0.db.client().await?;
@@ -136,7 +139,10 @@ impl Registration {
             .into_iter()
             .find(|c| c.status == "pending_activation")
             .ok_or_else(|| {
-                RegistrationError::Precondition("no certificate awaits activation".into())
+                RegistrationError::Precondition(said!(
+                    "no certificate awaits activation",
+                    "ни один сертификат не ожидает активации"
+                ))
             })?;
         self.send_marker(&tx, &app, pending.id).await?;
         let event = actor
@@ -205,8 +211,9 @@ async fn refuse_failed_checks(
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(RegistrationError::Precondition(format!(
+        Err(RegistrationError::Precondition(said!(
             "checks not passed: {}",
+            "проверки не пройдены: {}",
             failed.join(", ")
         )))
     }

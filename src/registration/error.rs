@@ -3,6 +3,7 @@
 use super::lifecycle::{Act, Status};
 use crate::audit::AuditError;
 use crate::identity::IdentityError;
+use crate::said::Said;
 use crate::store::StoreError;
 
 /// Why a registration act did not happen.
@@ -10,7 +11,7 @@ use crate::store::StoreError;
 pub enum RegistrationError {
     /// The input is malformed; the text says what to fix.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Said),
     /// No such application or certificate that the caller may see.
     #[error("not found")]
     NotFound,
@@ -24,7 +25,7 @@ pub enum RegistrationError {
     },
     /// The act's precondition does not hold (checks not passed, not paid…); the text says which.
     #[error("{0}")]
-    Precondition(String),
+    Precondition(Said),
     /// The marker is wrong, used or expired.
     #[error("the activation code is not valid")]
     BadMarker,
@@ -64,9 +65,15 @@ impl RegistrationError {
     /// The refusal to change an application's data once `status` froze it (the operator
     /// signed a snapshot at identification).
     pub fn data_frozen(status: super::Status) -> RegistrationError {
-        RegistrationError::Precondition(format!(
-            "the data can no longer change: the application is {}",
-            status.as_str()
+        RegistrationError::Precondition(Said::new(
+            format!(
+                "the data can no longer change: the application is {}",
+                status.as_str()
+            ),
+            format!(
+                "данные больше не меняются: заявка в статусе «{}»",
+                status.label_ru()
+            ),
         ))
     }
 }

@@ -13,6 +13,7 @@ use super::views::ApplicationView;
 use super::{Actor, Operator, Registration, RegistrationError, status_of};
 use crate::audit;
 use crate::pki::cms::DigestAlgorithm;
+use crate::said;
 use crate::signatures::{CredentialId, Grant, Hashes, Shape, SignatureError};
 use crate::signing::{KeyHolder, OwnerId, SigningError};
 use crate::store::{self, applications as sql, signatures as signed};
@@ -86,14 +87,16 @@ fn originals_of(i: &Identification) -> Result<Vec<String>, RegistrationError> {
         .filter(|s| !s.is_empty())
         .collect();
     if originals.is_empty() || originals.iter().any(|s| s.chars().count() > 100) {
-        return Err(RegistrationError::Invalid(
-            "name the originals the applicant presented (each at most 100 characters)".into(),
-        ));
+        return Err(RegistrationError::Invalid(said!(
+            "name the originals the applicant presented (each at most 100 characters)",
+            "перечислите оригиналы, которые предъявил заявитель (каждый не длиннее 100 символов)"
+        )));
     }
     if !i.data_confirmed {
-        return Err(RegistrationError::Invalid(
-            "confirm that the data matches the originals presented".into(),
-        ));
+        return Err(RegistrationError::Invalid(said!(
+            "confirm that the data matches the originals presented",
+            "подтвердите, что данные совпадают с предъявленными оригиналами"
+        )));
     }
     Ok(originals)
 }
@@ -155,7 +158,8 @@ fn statement(
         identified_by_operator: operator,
         enrolled_by_administrator: administrator,
     };
-    serde_json::to_vec(&s).map_err(|e| RegistrationError::Invalid(e.to_string()))
+    serde_json::to_vec(&s)
+        .map_err(|e| RegistrationError::Store(crate::store::StoreError::Corrupt(e.to_string())))
 }
 
 impl Registration {
@@ -172,15 +176,17 @@ impl Registration {
         let app = self.locked(tx, actor, id).await?;
         let failed = failed_checks(tx, id).await?;
         if !failed.is_empty() {
-            return Err(RegistrationError::Precondition(format!(
+            return Err(RegistrationError::Precondition(said!(
                 "checks not passed: {}",
+                "проверки не пройдены: {}",
                 failed.join(", ")
             )));
         }
         if app.paid_at.is_none() {
-            return Err(RegistrationError::Precondition(
-                "the invoice is not paid yet".into(),
-            ));
+            return Err(RegistrationError::Precondition(said!(
+                "the invoice is not paid yet",
+                "счёт ещё не оплачен"
+            )));
         }
         let from = status_of(&app)?;
         if lifecycle::next(from, Act::Identify).is_none() {
@@ -263,9 +269,8 @@ impl Registration {
             .map_err(|e| match e {
                 SignatureError::Signing(SigningError::HashNotAuthorised) => {
                     RegistrationError::Precondition(
-                        "the authorisation is for another statement: the application or the \
-                         originals changed; ask for the statement again"
-                            .into(),
+                        said!("the authorisation is for another statement: the application or the \
+                         originals changed; ask for the statement again", "авторизация дана для другого заявления: заявка или оригиналы изменились; запросите заявление снова"),
                     )
                 }
                 other => other.into(),
@@ -372,7 +377,10 @@ impl Registration {
             .filter(|a| a.role == "operator" && a.disabled_at.is_none())
             .ok_or(RegistrationError::NotFound)?;
         let point = account.point_of_issue.ok_or_else(|| {
-            RegistrationError::Precondition("the operator has no point of issue".into())
+            RegistrationError::Precondition(said!(
+                "the operator has no point of issue",
+                "у оператора нет пункта выдачи"
+            ))
         })?;
         let (id, product) = self
             .create(
@@ -388,14 +396,16 @@ impl Registration {
             )
             .await?;
         if product.track != super::values::Track::Cloud {
-            return Err(RegistrationError::Invalid(
-                "an officer certificate is a cloud certificate: choose a cloud product".into(),
-            ));
+            return Err(RegistrationError::Invalid(said!(
+                "an officer certificate is a cloud certificate: choose a cloud product",
+                "сертификат сотрудника — облачный: выберите облачный продукт"
+            )));
         }
         let failed = failed_checks(&*tx, id).await?;
         if !failed.is_empty() {
-            return Err(RegistrationError::Precondition(format!(
+            return Err(RegistrationError::Precondition(said!(
                 "checks not passed: {}",
+                "проверки не пройдены: {}",
                 failed.join(", ")
             )));
         }

@@ -144,6 +144,22 @@ impl Act {
             Act::Cancel => "cancel",
         }
     }
+
+    /// The act as a Russian refusal names it ("нельзя принять данные: …").
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Act::Accept => "принять данные",
+            Act::Pay => "оплатить",
+            Act::SubmitRequest => "подать запрос на сертификат",
+            Act::Identify => "провести идентификацию",
+            Act::Activate => "активировать сертификат",
+            Act::PrepareDocuments => "подготовить документы",
+            Act::ConfirmCompletion => "подтвердить завершение",
+            Act::Complete => "завершить заявку",
+            Act::Reject => "отклонить заявку",
+            Act::Cancel => "отозвать заявку",
+        }
+    }
 }
 
 /// The status `act` leads to from `from`, or `None` when the lifecycle does not allow it.

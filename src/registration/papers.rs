@@ -7,6 +7,7 @@
 use super::values::{Product, Track};
 use super::views::ApplicationView;
 use super::{Actor, Registration, RegistrationError};
+use crate::said;
 use crate::store;
 use crate::store::certificates::CertificateRow;
 use serde::Serialize;
@@ -109,11 +110,11 @@ impl Registration {
         let certificates = store::certificates::of_application(&**client, id).await?;
         let certificate = current(&certificates);
         if paper.needs_certificate() && certificate.is_none() {
-            return Err(RegistrationError::Precondition(
+            return Err(RegistrationError::Precondition(said!(
                 "This document describes the issued certificate; it is available once the \
-                 certificate has been activated."
-                    .into(),
-            ));
+                 certificate has been activated.",
+                "Этот документ описывает выпущенный сертификат; он доступен после активации сертификата."
+            )));
         }
         let data = PaperData {
             application: &application,

@@ -4,6 +4,7 @@
 
 use super::{Actor, Registration, RegistrationError};
 use crate::identity::RequestMeta;
+use crate::said;
 use crate::store::applications as sql;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -60,8 +61,12 @@ impl Registration {
         mac.update(body);
         mac.verify_slice(&given)
             .map_err(|_| RegistrationError::BadPaymentSignature)?;
-        let notice: PaymentNotice = serde_json::from_slice(body)
-            .map_err(|e| RegistrationError::Invalid(format!("payment notification: {e}")))?;
+        let notice: PaymentNotice = serde_json::from_slice(body).map_err(|e| {
+            RegistrationError::Invalid(said!(
+                "payment notification: {e}",
+                "уведомление о платеже: {e}"
+            ))
+        })?;
         let actor = Actor::system(meta);
         let mut client = self.0.db.client().await?;
         let tx = client.transaction().await?;
@@ -72,15 +77,18 @@ impl Registration {
             return if app.payment_reference.as_deref() == Some(notice.reference.trim()) {
                 Ok(false)
             } else {
-                Err(RegistrationError::Precondition(
-                    "the invoice is already paid by another payment".into(),
-                ))
+                Err(RegistrationError::Precondition(said!(
+                    "the invoice is already paid by another payment",
+                    "счёт уже оплачен другим платежом"
+                )))
             };
         }
         if notice.amount_minor != app.price_minor || notice.currency != app.currency {
-            return Err(RegistrationError::Precondition(format!(
+            return Err(RegistrationError::Precondition(said!(
                 "the invoice is for {} {} (minor units)",
-                app.price_minor, app.currency
+                "счёт выставлен на {} {} (в минимальных единицах)",
+                app.price_minor,
+                app.currency
             )));
         }
         self.record_payment(&tx, &actor, &app, &notice.reference)

@@ -9,6 +9,8 @@ use super::checks::{Outcome, not_applicable, outcome};
 use super::values::{Applicant, ApplicantKind, DocumentKind};
 use crate::registries::RegistriesError;
 use crate::registries::wire::{EntityStatus, InnQuery, LegalEntity, PersonQuery, SnilsQuery};
+use crate::said;
+use crate::said::Said;
 
 /// What the registries said about an applicant.
 #[derive(Debug)]
@@ -27,8 +29,11 @@ fn person(a: &Applicant) -> PersonQuery {
     }
 }
 
-fn unavailable(e: &RegistriesError) -> String {
-    format!("{e}; run the checks again later")
+fn unavailable(e: &RegistriesError) -> Said {
+    said!(
+        "{e}; run the checks again later",
+        "реестр не ответил ({e}); повторите проверки позже"
+    )
 }
 
 impl Registration {
@@ -36,7 +41,7 @@ impl Registration {
     pub(super) async fn consult_registries(&self, a: &Applicant) -> Findings {
         let r = &self.0.registries;
         let snils = match &a.snils {
-            None => not_applicable("snils_owner", "no SNILS given"),
+            None => not_applicable("snils_owner", said!("no SNILS given", "СНИЛС не указан")),
             Some(snils) => {
                 let q = SnilsQuery {
                     snils: snils.clone(),
@@ -57,7 +62,10 @@ impl Registration {
             }
             _ => not_applicable(
                 "inn_by_passport",
-                "the tax service finds INNs by Russian passport only",
+                said!(
+                    "the tax service finds INNs by Russian passport only",
+                    "налоговая служба находит ИНН только по паспорту РФ"
+                ),
             ),
         };
         let (entity, extract) = match a
@@ -66,7 +74,13 @@ impl Registration {
             .filter(|_| a.kind == ApplicantKind::Employee)
         {
             None => (
-                not_applicable("legal_entity_extract", "an individual has no organisation"),
+                not_applicable(
+                    "legal_entity_extract",
+                    said!(
+                        "an individual has no organisation",
+                        "у физического лица нет организации"
+                    ),
+                ),
                 None,
             ),
             Some(o) => {
@@ -86,11 +100,14 @@ fn snils_owner(answer: Result<bool, RegistriesError>) -> Outcome {
     outcome(
         "snils_owner",
         match answer {
-            Ok(true) => Ok("the SNILS register has this SNILS for this person".into()),
-            Ok(false) => Err(
-                "the SNILS register does not have this SNILS for this name and date of birth"
-                    .into(),
-            ),
+            Ok(true) => Ok(said!(
+                "the SNILS register has this SNILS for this person",
+                "в реестре СНИЛС этот СНИЛС принадлежит этому человеку"
+            )),
+            Ok(false) => Err(said!(
+                "the SNILS register does not have this SNILS for this name and date of birth",
+                "в реестре СНИЛС нет этого СНИЛС для этих имени и даты рождения"
+            )),
             Err(e) => Err(unavailable(&e)),
         },
     )
@@ -104,17 +121,26 @@ fn inn_by_passport(
         "inn_by_passport",
         match (entered, answer) {
             (_, Err(e)) => Err(unavailable(&e)),
-            (Some(e), Ok(Some(found))) if e == found => {
-                Ok("the tax service has this INN for this passport".into())
-            }
-            (Some(_), Ok(Some(found))) => {
-                Err(format!("the tax service has INN {found} for this passport"))
-            }
-            (Some(_), Ok(None)) => Err("the tax service has no INN for this passport".into()),
-            (None, Ok(Some(found))) => Err(format!(
-                "the tax service has INN {found} for this passport; enter it"
+            (Some(e), Ok(Some(found))) if e == found => Ok(said!(
+                "the tax service has this INN for this passport",
+                "у налоговой службы этот ИНН для этого паспорта"
             )),
-            (None, Ok(None)) => Ok("the tax service has no INN for this passport".into()),
+            (Some(_), Ok(Some(found))) => Err(said!(
+                "the tax service has INN {found} for this passport",
+                "у налоговой службы для этого паспорта ИНН {found}"
+            )),
+            (Some(_), Ok(None)) => Err(said!(
+                "the tax service has no INN for this passport",
+                "у налоговой службы нет ИНН для этого паспорта"
+            )),
+            (None, Ok(Some(found))) => Err(said!(
+                "the tax service has INN {found} for this passport; enter it",
+                "у налоговой службы для этого паспорта ИНН {found}; укажите его"
+            )),
+            (None, Ok(None)) => Ok(said!(
+                "the tax service has no INN for this passport",
+                "у налоговой службы нет ИНН для этого паспорта"
+            )),
         },
     )
 }
@@ -128,20 +154,31 @@ fn legal_entity(
         "legal_entity_extract",
         match answer {
             Err(e) => Err(unavailable(&e)),
-            Ok(None) => {
-                Err("the register of legal entities has no organisation with this OGRN".into())
-            }
+            Ok(None) => Err(said!(
+                "the register of legal entities has no organisation with this OGRN",
+                "в реестре юридических лиц нет организации с этим ОГРН"
+            )),
             Ok(Some(e)) if e.status != EntityStatus::Active => {
-                Err(format!("{} is not active in the register", e.short_name))
+                let name = &e.short_name;
+                Err(said!(
+                    "{name} is not active in the register",
+                    "{name} не действует по данным реестра"
+                ))
             }
-            Ok(Some(e)) if e.inn != inn || e.kpp != kpp => Err(format!(
-                "the register has INN {} and KPP {} for {}",
-                e.inn, e.kpp, e.short_name
-            )),
-            Ok(Some(e)) => Ok(format!(
-                "{} is active; head: {}, {}",
-                e.short_name, e.head.name, e.head.position
-            )),
+            Ok(Some(e)) if e.inn != inn || e.kpp != kpp => {
+                let (found_inn, found_kpp, name) = (&e.inn, &e.kpp, &e.short_name);
+                Err(said!(
+                    "the register has INN {found_inn} and KPP {found_kpp} for {name}",
+                    "в реестре у {name} ИНН {found_inn} и КПП {found_kpp}"
+                ))
+            }
+            Ok(Some(e)) => {
+                let (name, head, position) = (&e.short_name, &e.head.name, &e.head.position);
+                Ok(said!(
+                    "{name} is active; head: {head}, {position}",
+                    "{name} действует; руководитель: {head}, {position}"
+                ))
+            }
         },
     )
 }
@@ -155,7 +192,7 @@ mod tests {
     fn an_unreachable_registry_fails_its_check_and_says_so() {
         let o = snils_owner(Err(RegistriesError::NotConfigured));
         assert_eq!(o.status, CheckStatus::Failed);
-        assert!(o.message.contains("no registry gateway is configured"));
+        assert!(o.message.en().contains("no registry gateway is configured"));
     }
 
     #[test]

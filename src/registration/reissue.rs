@@ -12,6 +12,7 @@ use crate::identity::{Person, RequestMeta};
 use crate::pki::Ca;
 use crate::pki::revocation::RevocationReason;
 use crate::pki::scheme::{KeyAlgorithm, SignatureScheme};
+use crate::said;
 use crate::signing::{AuthoriseRequest, KeyHolder, KeyId, OwnerId, Pin, SignItem};
 use crate::store::{self, certificates as sql};
 use sha2::{Digest, Sha256};
@@ -50,19 +51,22 @@ impl Registration {
             .ok_or(RegistrationError::NotFound)?;
         let now = self.0.clock.now();
         if row.status != "active" {
-            return Err(RegistrationError::Precondition(
-                "only an active certificate can be reissued".into(),
-            ));
+            return Err(RegistrationError::Precondition(said!(
+                "only an active certificate can be reissued",
+                "перевыпустить можно только действующий сертификат"
+            )));
         }
         if row.not_after.is_none_or(|t| t <= now) {
-            return Err(RegistrationError::Precondition(
-                "the certificate has expired; a new certificate needs a new application".into(),
-            ));
+            return Err(RegistrationError::Precondition(said!(
+                "the certificate has expired; a new certificate needs a new application",
+                "срок сертификата истёк; новому сертификату нужна новая заявка"
+            )));
         }
         if row.key_id.is_none() {
-            return Err(RegistrationError::Precondition(
-                "an own-key certificate is renewed by a new application with a new request".into(),
-            ));
+            return Err(RegistrationError::Precondition(said!(
+                "an own-key certificate is renewed by a new application with a new request",
+                "сертификат с собственным ключом обновляется новой заявкой с новым запросом"
+            )));
         }
         Ok(row)
     }
@@ -153,7 +157,10 @@ impl Registration {
             .await?
             .filter(|c| c.status == "active")
             .ok_or_else(|| {
-                RegistrationError::Precondition("the certificate is no longer active".into())
+                RegistrationError::Precondition(said!(
+                    "the certificate is no longer active",
+                    "сертификат больше не действует"
+                ))
             })?;
         let app = store::applications::get_for_update(
             &*tx,

@@ -7,6 +7,7 @@ use super::lifecycle::Status;
 use super::values::{ApplicantKind, ProductKind};
 use super::{Actor, Registration, RegistrationError, applicant_of, kind_of, status_of};
 use crate::audit;
+use crate::said;
 use crate::store::{self, applications as sql, scans::NewScan};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -150,7 +151,10 @@ impl Registration {
         content: &[u8],
     ) -> Result<ScanView, RegistrationError> {
         if content.is_empty() {
-            return Err(RegistrationError::Invalid("the scan is empty".into()));
+            return Err(RegistrationError::Invalid(said!(
+                "the scan is empty",
+                "скан пуст"
+            )));
         }
         let media_type = sniff(content).ok_or(RegistrationError::UnsupportedScan)?;
         let mut client = self.0.db.client().await?;
@@ -274,9 +278,10 @@ impl Registration {
             status_of(&app)?,
             Status::Completed | Status::Rejected | Status::Cancelled
         ) {
-            return Err(RegistrationError::Precondition(
-                "the application is closed; its scans can no longer change".into(),
-            ));
+            return Err(RegistrationError::Precondition(said!(
+                "the application is closed; its scans can no longer change",
+                "заявка закрыта; её сканы больше не меняются"
+            )));
         }
         Ok(app)
     }

@@ -6,7 +6,9 @@
 //! (DESIGN §4), so a typo shows up on the desk instead of losing the applicant's input.
 
 use super::RegistrationError;
-use crate::identity::values::{Country, NamePart};
+use crate::identity::values::{Country, Language, NamePart};
+use crate::said;
+use crate::said::Said;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -207,52 +209,66 @@ pub struct Applicant {
     pub organisation: Option<Organisation>,
 }
 
-fn invalid(msg: impl Into<String>) -> RegistrationError {
-    RegistrationError::Invalid(msg.into())
+fn invalid(msg: Said) -> RegistrationError {
+    RegistrationError::Invalid(msg)
 }
 
 /// An identifier with the separators people type dropped: digits only, or (`letters`) Latin
 /// letters and digits; anything else refused.
 fn identifier(
     raw: &str,
-    field: &str,
+    field: &Said,
     max: usize,
     letters: bool,
 ) -> Result<String, RegistrationError> {
     let s: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     let allowed = |c: char| c.is_ascii_digit() || (letters && c.is_ascii_alphabetic());
     if s.is_empty() || s.len() > max || !s.chars().all(allowed) {
-        let what = if letters {
-            "letters and digits"
+        let (what, what_ru) = if letters {
+            ("letters and digits", "букв и цифр")
         } else {
-            "digits"
+            ("digits", "цифр")
         };
-        return Err(invalid(format!("{field} holds at most {max} {what}")));
+        return Err(invalid(Said::new(
+            format!("{field} holds at most {max} {what}"),
+            format!(
+                "«{}»: не больше {max} {what_ru}",
+                field.in_lang(Language::Ru)
+            ),
+        )));
     }
     Ok(s.to_uppercase())
 }
 
-fn text(raw: &str, field: &str, max: usize) -> Result<String, RegistrationError> {
+fn text(raw: &str, field: &Said, max: usize) -> Result<String, RegistrationError> {
     let s = raw.trim();
     if s.is_empty() || s.chars().count() > max || s.chars().any(char::is_control) {
-        return Err(invalid(format!(
-            "{field} is required and holds at most {max} characters"
+        return Err(invalid(Said::new(
+            format!("{field} is required and holds at most {max} characters"),
+            format!(
+                "«{}» нужно указать, не больше {max} символов",
+                field.in_lang(Language::Ru)
+            ),
         )));
     }
     Ok(s.to_owned())
 }
 
-fn country(raw: &str, field: &str) -> Result<String, RegistrationError> {
+fn country(raw: &str, field: &Said) -> Result<String, RegistrationError> {
     Country::parse(raw)
         .map(|c| c.as_str().to_owned())
         .map_err(|_| {
-            invalid(format!(
-                "{field} must be a two-letter ISO 3166 country code"
+            invalid(Said::new(
+                format!("{field} must be a two-letter ISO 3166 country code"),
+                format!(
+                    "«{}» — двухбуквенный код страны ISO 3166",
+                    field.in_lang(Language::Ru)
+                ),
             ))
         })
 }
 
-fn name(raw: &str, field: &str) -> Result<String, RegistrationError> {
+fn name(raw: &str, field: &Said) -> Result<String, RegistrationError> {
     NamePart::parse(raw, field)
         .map(|n| n.as_str().to_owned())
         .map_err(|e| invalid(e.0))
@@ -263,29 +279,46 @@ impl Applicant {
     pub fn normalise(self, today: NaiveDate) -> Result<Self, RegistrationError> {
         let age_years = today.years_since(self.birth_date).unwrap_or(0);
         if self.birth_date >= today || !(14..=120).contains(&age_years) {
-            return Err(invalid(
+            return Err(invalid(said!(
                 "the date of birth must make the applicant 14 to 120 years old",
-            ));
+                "дата рождения должна давать заявителю от 14 до 120 лет"
+            )));
         }
         if self.document.issued_on > today || self.document.issued_on < self.birth_date {
-            return Err(invalid(
+            return Err(invalid(said!(
                 "the document's date of issue must lie between the birth date and today",
-            ));
+                "дата выдачи документа должна лежать между датой рождения и сегодняшним днём"
+            )));
         }
         let organisation = match (self.kind, self.organisation) {
             (ApplicantKind::Individual, None) => None,
             (ApplicantKind::Individual, Some(_)) => {
-                return Err(invalid("an individual applies without an organisation"));
+                return Err(invalid(said!(
+                    "an individual applies without an organisation",
+                    "физическое лицо подаёт заявку без организации"
+                )));
             }
             (ApplicantKind::Employee, None) => {
-                return Err(invalid("an employee's application names the organisation"));
+                return Err(invalid(said!(
+                    "an employee's application names the organisation",
+                    "в заявке сотрудника указывается организация"
+                )));
             }
             (ApplicantKind::Employee, Some(o)) => Some(Organisation {
-                name: text(&o.name, "the organisation's name", 300)?,
-                inn: identifier(&o.inn, "the organisation's INN", 12, false)?,
-                kpp: identifier(&o.kpp, "the KPP", 9, true)?,
-                ogrn: identifier(&o.ogrn, "the OGRN", 15, false)?,
-                position: text(&o.position, "the position", 200)?,
+                name: text(
+                    &o.name,
+                    &said!("the organisation's name", "название организации"),
+                    300,
+                )?,
+                inn: identifier(
+                    &o.inn,
+                    &said!("the organisation's INN", "ИНН организации"),
+                    12,
+                    false,
+                )?,
+                kpp: identifier(&o.kpp, &said!("the KPP", "КПП"), 9, true)?,
+                ogrn: identifier(&o.ogrn, &said!("the OGRN", "ОГРН"), 15, false)?,
+                position: text(&o.position, &said!("the position", "должность"), 200)?,
             }),
         };
         let d = self.document;
@@ -294,43 +327,59 @@ impl Applicant {
             series: d
                 .series
                 .filter(|s| !s.trim().is_empty())
-                .map(|s| identifier(&s, "the document series", 10, true))
+                .map(|s| {
+                    identifier(
+                        &s,
+                        &said!("the document series", "серия документа"),
+                        10,
+                        true,
+                    )
+                })
                 .transpose()?,
-            number: identifier(&d.number, "the document number", 20, true)?,
+            number: identifier(
+                &d.number,
+                &said!("the document number", "номер документа"),
+                20,
+                true,
+            )?,
             issued_on: d.issued_on,
-            issued_by: text(&d.issued_by, "the issuing authority", 300)?,
+            issued_by: text(
+                &d.issued_by,
+                &said!("the issuing authority", "кем выдан"),
+                300,
+            )?,
             issuer_code: d
                 .issuer_code
                 .filter(|s| !s.trim().is_empty())
-                .map(|s| text(&s, "the issuer code", 7))
+                .map(|s| text(&s, &said!("the issuer code", "код подразделения"), 7))
                 .transpose()?,
         };
         Ok(Self {
             kind: self.kind,
-            surname: name(&self.surname, "surname")?,
-            given_name: name(&self.given_name, "given name")?,
+            surname: name(&self.surname, &said!("surname", "фамилия"))?,
+            given_name: name(&self.given_name, &said!("given name", "имя"))?,
             patronymic: self
                 .patronymic
                 .filter(|p| !p.trim().is_empty())
-                .map(|p| name(&p, "patronymic"))
+                .map(|p| name(&p, &said!("patronymic", "отчество")))
                 .transpose()?,
             birth_date: self.birth_date,
-            citizenship: country(&self.citizenship, "citizenship")?,
-            residence: country(&self.residence, "residence")?,
+            citizenship: country(&self.citizenship, &said!("citizenship", "гражданство"))?,
+            residence: country(&self.residence, &said!("residence", "страна проживания"))?,
             address: self
                 .address
                 .filter(|a| !a.trim().is_empty())
-                .map(|a| text(&a, "the address", 500))
+                .map(|a| text(&a, &said!("the address", "адрес"), 500))
                 .transpose()?,
             snils: self
                 .snils
                 .filter(|s| !s.trim().is_empty())
-                .map(|s| identifier(&s, "SNILS", 11, false))
+                .map(|s| identifier(&s, &said!("SNILS", "СНИЛС"), 11, false))
                 .transpose()?,
             inn: self
                 .inn
                 .filter(|s| !s.trim().is_empty())
-                .map(|s| identifier(&s, "INN", 12, false))
+                .map(|s| identifier(&s, &said!("INN", "ИНН"), 12, false))
                 .transpose()?,
             document,
             organisation,

@@ -5,6 +5,7 @@ use super::lifecycle::Status;
 use super::values::{Applicant, ProductKind, Track};
 use super::{RegistrationError, applicant_of, corrupt, kind_of, status_of, track_of};
 use crate::pki::revocation::RevocationReason;
+use crate::said::Said;
 use crate::store::applications::{ApplicationRow, CheckRow, HistoryRow};
 use crate::store::certificates::CertificateRow;
 use chrono::{DateTime, Utc};
@@ -34,8 +35,9 @@ pub struct CheckView {
     pub name: String,
     /// `passed`, `failed` or `not_applicable`.
     pub status: super::checks::CheckStatus,
-    /// What it found.
-    pub message: String,
+    /// What it found (the API gives the English wording).
+    #[schema(value_type = String)]
+    pub message: Said,
     /// When it ran.
     pub checked_at: DateTime<Utc>,
 }
@@ -201,7 +203,10 @@ pub(super) fn check_view(c: &CheckRow) -> Result<CheckView, RegistrationError> {
         name: c.name.clone(),
         status: super::checks::CheckStatus::parse(&c.status)
             .ok_or_else(|| corrupt("check status"))?,
-        message: c.message.clone(),
+        message: Said::new(
+            c.message.clone(),
+            c.message_ru.clone().unwrap_or_else(|| c.message.clone()),
+        ),
         checked_at: c.checked_at,
     })
 }

@@ -5,6 +5,7 @@
 use super::views::{CredentialView, credential_view};
 use super::{SignatureError, Signatures};
 use crate::pki::scheme::KeyAlgorithm;
+use crate::said;
 use crate::signing::KeyId;
 use crate::store::certificates::{self as sql, CertificateRow};
 use der::Decode;
@@ -98,20 +99,23 @@ impl Signatures {
         match row.status.as_str() {
             "active" => {}
             "revoked" => {
-                return Err(SignatureError::Precondition(
-                    "the certificate is revoked; it can no longer sign".into(),
-                ));
+                return Err(SignatureError::Precondition(said!(
+                    "the certificate is revoked; it can no longer sign",
+                    "сертификат отозван; подписывать им больше нельзя"
+                )));
             }
             _ => {
-                return Err(SignatureError::Precondition(
-                    "the certificate is not activated yet".into(),
-                ));
+                return Err(SignatureError::Precondition(said!(
+                    "the certificate is not activated yet",
+                    "сертификат ещё не активирован"
+                )));
             }
         }
         if row.not_after.is_none_or(|t| t <= now) || row.not_before.is_some_and(|t| t > now) {
-            return Err(SignatureError::Precondition(
-                "the certificate is outside its validity period".into(),
-            ));
+            return Err(SignatureError::Precondition(said!(
+                "the certificate is outside its validity period",
+                "сертификат вне срока действия"
+            )));
         }
         let der = row.der.unwrap_or_default();
         let certificate = Certificate::from_der(&der)

@@ -1,6 +1,7 @@
 //! What can go wrong when a holder signs; `http::problem` maps each variant to one answer.
 
 use crate::identity::IdentityError;
+use crate::said::Said;
 use crate::signing::SigningError;
 use crate::store::StoreError;
 
@@ -9,13 +10,13 @@ use crate::store::StoreError;
 pub enum SignatureError {
     /// The request is malformed; the text says what to fix.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Said),
     /// No such credential or signature of this holder.
     #[error("not found")]
     NotFound,
     /// The credential cannot sign now (revoked, expired, not yet active); the text says why.
     #[error("{0}")]
-    Precondition(String),
+    Precondition(Said),
     /// The second factor was refused.
     #[error(transparent)]
     Identity(#[from] IdentityError),

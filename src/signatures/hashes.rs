@@ -3,6 +3,7 @@
 
 use super::SignatureError;
 use crate::pki::cms::DigestAlgorithm;
+use crate::said;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
@@ -38,8 +39,7 @@ pub fn algorithm(text: &str) -> Result<HashAlgorithm, SignatureError> {
                 .and_then(|oid| DigestAlgorithm::from_oid(&oid))
         })
         .ok_or_else(|| {
-            SignatureError::Invalid(format!(
-                "unsupported hash algorithm {:?}: use SHA-256, SHA-384 or SHA-512 (by name or OID)",
+            SignatureError::Invalid(said!("unsupported hash algorithm {:?}: use SHA-256, SHA-384 or SHA-512 (by name or OID)", "алгоритм хеширования {:?} не поддерживается: используйте SHA-256, SHA-384 или SHA-512 (по имени или OID)",
                 t.chars().take(64).collect::<String>()
             ))
         })
@@ -59,8 +59,9 @@ impl Hashes {
     pub fn parse(algorithm_text: &str, values: &[String]) -> Result<Self, SignatureError> {
         let algorithm = algorithm(algorithm_text)?;
         if values.is_empty() || values.len() > MAX_HASHES {
-            return Err(SignatureError::Invalid(format!(
-                "name 1 to {MAX_HASHES} hashes"
+            return Err(SignatureError::Invalid(said!(
+                "name 1 to {MAX_HASHES} hashes",
+                "укажите от 1 до {MAX_HASHES} хешей"
             )));
         }
         let values = values
@@ -68,13 +69,18 @@ impl Hashes {
             .enumerate()
             .map(|(i, v)| {
                 let bytes = STANDARD.decode(v.trim()).map_err(|_| {
-                    SignatureError::Invalid(format!("hash {} is not base64", i + 1))
+                    SignatureError::Invalid(said!(
+                        "hash {} is not base64",
+                        "хеш {} не в base64",
+                        i + 1
+                    ))
                 })?;
                 if bytes.len() == algorithm.output_len() {
                     Ok(bytes)
                 } else {
-                    Err(SignatureError::Invalid(format!(
+                    Err(SignatureError::Invalid(said!(
                         "hash {} has {} bytes; a {} hash has {}",
+                        "в хеше {} {} байт; в хеше {} их {}",
                         i + 1,
                         bytes.len(),
                         algorithm.name(),

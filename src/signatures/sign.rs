@@ -14,6 +14,7 @@ use crate::pki::Ca;
 use crate::pki::cms::sign::{SignerDraft, assemble, attach};
 use crate::pki::cms::{DigestAlgorithm, ID_DATA};
 use crate::pki::scheme::{KeyAlgorithm, SignatureScheme};
+use crate::said;
 use crate::signing::{KeyHolder, Sad, SignItem, SigningError, Spent};
 use crate::store::signatures::{self as sql, SignatureRow};
 use der::Decode;
@@ -41,9 +42,10 @@ impl Format {
             "raw" => Ok(Format::Raw),
             "cms" | "detached" => Ok(Format::Cms),
             "attached" => Ok(Format::Attached),
-            _ => Err(SignatureError::Invalid(
-                "format is `cms` (detached CAdES), `attached` or `raw`".into(),
-            )),
+            _ => Err(SignatureError::Invalid(said!(
+                "format is `cms` (detached CAdES), `attached` or `raw`",
+                "format — `cms` (отделённая CAdES), `attached` или `raw`"
+            ))),
         }
     }
 
@@ -71,9 +73,10 @@ impl Level {
         match text.to_ascii_lowercase().as_str() {
             "bes" | "cades-bes" => Ok(Level::Bes),
             "t" | "cades-t" => Ok(Level::T),
-            _ => Err(SignatureError::Invalid(
-                "level is `bes` (CAdES-BES) or `t` (CAdES-T, time-stamped)".into(),
-            )),
+            _ => Err(SignatureError::Invalid(said!(
+                "level is `bes` (CAdES-BES) or `t` (CAdES-T, time-stamped)",
+                "level — `bes` (CAdES-BES) или `t` (CAdES-T, с меткой времени)"
+            ))),
         }
     }
 
@@ -144,9 +147,10 @@ fn inline_contents(
     shape: Shape,
 ) -> Result<Vec<Vec<u8>>, SignatureError> {
     if shape.format != Format::Attached {
-        return Err(SignatureError::Invalid(
-            "contents are carried only by attached signatures".into(),
-        ));
+        return Err(SignatureError::Invalid(said!(
+            "contents are carried only by attached signatures",
+            "содержимое несут только присоединённые подписи"
+        )));
     }
     let fits = contents.len() == hashes.values.len()
         && contents
@@ -154,9 +158,10 @@ fn inline_contents(
             .zip(&hashes.values)
             .all(|(c, h)| &hashes.algorithm.digest(c) == h);
     if !fits {
-        return Err(SignatureError::Invalid(
-            "each document must hash to the hash authorised for it".into(),
-        ));
+        return Err(SignatureError::Invalid(said!(
+            "each document must hash to the hash authorised for it",
+            "каждый документ должен давать хеш, авторизованный для него"
+        )));
     }
     Ok(contents)
 }
@@ -172,8 +177,9 @@ impl Signatures {
     ) -> Result<Vec<SignatureView>, SignatureError> {
         let label = match input.label.as_deref().map(str::trim) {
             Some(l) if l.chars().count() > MAX_LABEL => {
-                return Err(SignatureError::Invalid(format!(
-                    "a label holds at most {MAX_LABEL} characters"
+                return Err(SignatureError::Invalid(said!(
+                    "a label holds at most {MAX_LABEL} characters",
+                    "метка — не больше {MAX_LABEL} символов"
                 )));
             }
             Some("") | None => None,
@@ -232,9 +238,10 @@ impl Signatures {
     ) -> Result<(Vec<SignatureRow>, Spent), SignatureError> {
         let format = shape.format;
         if format == Format::Raw && shape.level == Level::T {
-            return Err(SignatureError::Invalid(
-                "a time-stamp (level `t`) goes into a CMS signature: ask for format `cms`".into(),
-            ));
+            return Err(SignatureError::Invalid(said!(
+                "a time-stamp (level `t`) goes into a CMS signature: ask for format `cms`",
+                "метка времени (level `t`) помещается в подпись CMS: запросите format `cms`"
+            )));
         }
         let owner = holder.owner().0;
         let c = self.usable_in(tx, owner, grant.credential).await?;
@@ -246,9 +253,10 @@ impl Signatures {
         let now = self.0.clock.now();
         let drafts = match format {
             Format::Raw if scheme.signs_message() => {
-                return Err(SignatureError::Invalid(
-                    "an Ed25519 key signs whole messages, not hashes: ask for format `cms`".into(),
-                ));
+                return Err(SignatureError::Invalid(said!(
+                    "an Ed25519 key signs whole messages, not hashes: ask for format `cms`",
+                    "ключ Ed25519 подписывает сообщения целиком, а не хеши: запросите format `cms`"
+                )));
             }
             Format::Raw => Vec::new(),
             Format::Cms | Format::Attached => hashes
@@ -266,9 +274,12 @@ impl Signatures {
             .enumerate()
             .map(|(i, h)| {
                 let input = match drafts.get(i) {
-                    Some(d) => d
-                        .input_for(scheme)
-                        .map_err(|e| SignatureError::Invalid(e.to_string()))?,
+                    Some(d) => d.input_for(scheme).map_err(|e| {
+                        SignatureError::Invalid(said!(
+                            "the key cannot sign this hash: {e}",
+                            "ключ не может подписать этот хеш: {e}"
+                        ))
+                    })?,
                     None => h.clone(),
                 };
                 Ok(SignItem {
@@ -353,18 +364,19 @@ impl Signatures {
             return Ok(Vec::new());
         }
         if what.documents.is_empty() {
-            return Err(SignatureError::Invalid(
+            return Err(SignatureError::Invalid(said!(
                 "an attached signature carries its document: name `documents`, or sign hashes \
-                 with format `cms`"
-                    .into(),
-            ));
+                 with format `cms`",
+                "присоединённая подпись несёт свой документ: укажите `documents` или подписывайте хеши с format `cms`"
+            )));
         }
         let limit = self.0.documents.attached_max_bytes();
         let total: i64 = what.documents.iter().map(|d| d.size).sum();
         if usize::try_from(total).map_or(true, |t| t > limit) {
-            return Err(SignatureError::Invalid(format!(
+            return Err(SignatureError::Invalid(said!(
                 "attached signatures carry their documents, at most {limit} bytes in one request: \
-                 sign larger documents detached (format `cms`)"
+                 sign larger documents detached (format `cms`)",
+                "присоединённые подписи несут свои документы, не больше {limit} байт в одном запросе: большие документы подписывайте отделённой подписью (format `cms`)"
             )));
         }
         let mut contents = Vec::with_capacity(what.documents.len());

@@ -5,6 +5,7 @@
 use super::hashes::{HashAlgorithm, Hashes, MAX_HASHES};
 use super::{SignatureError, Signatures};
 use crate::documents::DocumentId;
+use crate::said;
 use crate::store::documents::DocumentRow;
 use uuid::Uuid;
 
@@ -28,8 +29,9 @@ impl Subject {
             (Some(a), Some(h), None) => Ok(Subject::Hashes(Hashes::parse(a, h)?)),
             (None, None, Some(d)) => {
                 if d.is_empty() || d.len() > MAX_HASHES {
-                    return Err(SignatureError::Invalid(format!(
-                        "name 1 to {MAX_HASHES} documents"
+                    return Err(SignatureError::Invalid(said!(
+                        "name 1 to {MAX_HASHES} documents",
+                        "укажите от 1 до {MAX_HASHES} документов"
                     )));
                 }
                 let mut ids = Vec::with_capacity(d.len());
@@ -37,8 +39,9 @@ impl Subject {
                     let id =
                         DocumentId::parse(text.trim()).map_err(|_| SignatureError::NotFound)?;
                     if ids.contains(&id) {
-                        return Err(SignatureError::Invalid(format!(
+                        return Err(SignatureError::Invalid(said!(
                             "document {} is named twice",
+                            "документ {} указан дважды",
                             id.0
                         )));
                     }
@@ -46,9 +49,10 @@ impl Subject {
                 }
                 Ok(Subject::Documents(ids))
             }
-            _ => Err(SignatureError::Invalid(
-                "name either `documents`, or `hash_algorithm` with `hashes`".into(),
-            )),
+            _ => Err(SignatureError::Invalid(said!(
+                "name either `documents`, or `hash_algorithm` with `hashes`",
+                "укажите либо `documents`, либо `hash_algorithm` с `hashes`"
+            ))),
         }
     }
 }

@@ -5,6 +5,7 @@ use super::keys::kdf_of;
 use super::{Custody, KeyHolder, KeyId, Pin, Sad, SigningError};
 use crate::audit;
 use crate::pki::scheme::{KeyAlgorithm, SignatureScheme};
+use crate::said;
 use crate::store::keys::{self as sql, AuthorisationRow, NewAuthorisation};
 use crate::vault::VaultError;
 use crate::vault::custody::{KeyBinding, SadBinding, SessionKey};
@@ -71,22 +72,25 @@ impl Custody {
         };
         let max_count = self.config.authorisation_max_signatures.get();
         if count == 0 || count > max_count {
-            return Err(SigningError::Refused(format!(
-                "an authorisation allows 1 to {max_count} signatures"
+            return Err(SigningError::Refused(said!(
+                "an authorisation allows 1 to {max_count} signatures",
+                "авторизация допускает от 1 до {max_count} подписей"
             )));
         }
         if let Some(h) = &request.hashes {
             if h.iter().any(|d| ![32, 48, 64].contains(&d.len())) {
-                return Err(SigningError::Refused(
-                    "each hash must be a SHA-256, SHA-384 or SHA-512 digest".into(),
-                ));
+                return Err(SigningError::Refused(said!(
+                    "each hash must be a SHA-256, SHA-384 or SHA-512 digest",
+                    "каждый хеш должен быть дайджестом SHA-256, SHA-384 или SHA-512"
+                )));
             }
         }
         let max_life = self.config.authorisation_max_secs.get();
         let secs = request.lifetime.as_secs();
         if secs == 0 || secs > u64::from(max_life) {
-            return Err(SigningError::Refused(format!(
-                "an authorisation lives 1 to {max_life} seconds"
+            return Err(SigningError::Refused(said!(
+                "an authorisation lives 1 to {max_life} seconds",
+                "авторизация действует от 1 до {max_life} секунд"
             )));
         }
         let id = Uuid::new_v4();
@@ -188,8 +192,9 @@ impl Custody {
         let max_count = self.config.authorisation_max_signatures.get();
         let n = u32::try_from(items.len()).unwrap_or(u32::MAX);
         if n == 0 || n > max_count {
-            return Err(SigningError::Refused(format!(
-                "one request signs 1 to {max_count} items"
+            return Err(SigningError::Refused(said!(
+                "one request signs 1 to {max_count} items",
+                "один запрос подписывает от 1 до {max_count} объектов"
             )));
         }
         let id = sad.authorisation();
@@ -212,8 +217,9 @@ impl Custody {
             SigningError::Store(crate::store::StoreError::Corrupt("key algorithm".into()))
         })?;
         if let Some(bad) = items.iter().find(|i| !i.scheme.fits(algorithm)) {
-            return Err(SigningError::Refused(format!(
+            return Err(SigningError::Refused(said!(
                 "a {} key cannot sign with {}",
+                "ключ {} не может подписывать по схеме {}",
                 algorithm.as_str(),
                 bad.scheme.name()
             )));

@@ -2,6 +2,7 @@
 //! maps each variant to one problem type, and internal causes stay in the log.
 
 use crate::audit::AuditError;
+use crate::said::Said;
 use crate::store::StoreError;
 use crate::vault::VaultError;
 use chrono::{DateTime, Utc};
@@ -26,7 +27,7 @@ pub enum SigningError {
     },
     /// A new PIN the policy does not allow.
     #[error("{0}")]
-    WeakPin(&'static str),
+    WeakPin(Said),
     /// The SAD is unknown, not this holder's, or malformed (one answer for all).
     #[error("the signature activation data is not valid")]
     SadInvalid,
@@ -41,7 +42,7 @@ pub enum SigningError {
     HashNotAuthorised,
     /// A request outside what the service allows (the text says what).
     #[error("{0}")]
-    Refused(String),
+    Refused(Said),
     /// Database trouble.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -4,6 +4,7 @@
 use super::{Custody, KeyHolder, KeyId, SigningError};
 use crate::audit::{self, Outcome};
 use crate::pki::scheme::KeyAlgorithm;
+use crate::said;
 use crate::store::keys::{self as sql, KeyRow};
 use crate::vault::custody::{KeyBinding, PinKdf};
 use crate::vault::{HsmSession, VaultError};
@@ -27,9 +28,10 @@ impl Pin {
     /// must not lock anyone out of a key sealed under an older one.
     pub fn presented(text: &str) -> Result<Self, SigningError> {
         if text.is_empty() || text.len() > MAX_PIN_LEN {
-            return Err(SigningError::WeakPin(
+            return Err(SigningError::WeakPin(said!(
                 "the PIN must have 1 to 64 characters",
-            ));
+                "PIN должен содержать от 1 до 64 символов"
+            )));
         }
         Ok(Self(Zeroizing::new(text.to_owned())))
     }
@@ -40,23 +42,26 @@ impl Pin {
     pub fn new_pin(text: &str) -> Result<Self, SigningError> {
         let chars: Vec<char> = text.chars().collect();
         if chars.len() < 6 || text.len() > MAX_PIN_LEN {
-            return Err(SigningError::WeakPin(
+            return Err(SigningError::WeakPin(said!(
                 "the PIN must have at least 6 and at most 64 characters",
-            ));
+                "PIN должен содержать не меньше 6 и не больше 64 символов"
+            )));
         }
         if chars.iter().any(|c| c.is_control()) {
-            return Err(SigningError::WeakPin(
+            return Err(SigningError::WeakPin(said!(
                 "the PIN must not contain control characters",
-            ));
+                "PIN не может содержать управляющих символов"
+            )));
         }
         let steps: Vec<i64> = chars
             .windows(2)
             .map(|w| i64::from(u32::from(w[1])) - i64::from(u32::from(w[0])))
             .collect();
         if steps.iter().all(|s| *s == steps[0]) && steps[0].abs() <= 1 {
-            return Err(SigningError::WeakPin(
+            return Err(SigningError::WeakPin(said!(
                 "the PIN must not be one repeated character or a run such as 123456",
-            ));
+                "PIN не может быть одним повторённым символом или последовательностью вроде 123456"
+            )));
         }
         Ok(Self(Zeroizing::new(text.to_owned())))
     }

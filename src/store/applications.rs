@@ -407,8 +407,10 @@ pub struct CheckRow {
     pub name: String,
     /// `passed`, `failed`, `not_applicable`.
     pub status: String,
-    /// For the operator.
+    /// For the operator and the applicant, in English.
     pub message: String,
+    /// The same in Russian (none for checks run before it was kept).
+    pub message_ru: Option<String>,
     /// When it ran.
     pub checked_at: DateTime<Utc>,
 }
@@ -421,10 +423,18 @@ pub async fn save_checks(
 ) -> Result<(), StoreError> {
     for c in rows {
         tx.execute(
-            "INSERT INTO application_checks (application_id, name, status, message, checked_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id, name) DO UPDATE \
-             SET status = $3, message = $4, checked_at = $5",
-            &[&application, &c.name, &c.status, &c.message, &c.checked_at],
+            "INSERT INTO application_checks \
+             (application_id, name, status, message, message_ru, checked_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (application_id, name) DO UPDATE \
+             SET status = $3, message = $4, message_ru = $5, checked_at = $6",
+            &[
+                &application,
+                &c.name,
+                &c.status,
+                &c.message,
+                &c.message_ru,
+                &c.checked_at,
+            ],
         )
         .await?;
     }
@@ -437,7 +447,7 @@ pub async fn checks(
     application: Uuid,
 ) -> Result<Vec<CheckRow>, StoreError> {
     Ok(c.query(
-        "SELECT name, status, message, checked_at FROM application_checks \
+        "SELECT name, status, message, checked_at, message_ru FROM application_checks \
              WHERE application_id = $1 ORDER BY name",
         &[&application],
     )
@@ -447,6 +457,7 @@ pub async fn checks(
         name: r.get(0),
         status: r.get(1),
         message: r.get(2),
+        message_ru: r.get(4),
         checked_at: r.get(3),
     })
     .collect())

@@ -78,6 +78,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "sendings",
         include_str!("../../migrations/V15__sendings.sql"),
     ),
+    (
+        16,
+        "check_messages_ru",
+        include_str!("../../migrations/V16__check_messages_ru.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -1,14 +1,15 @@
 //! What can go wrong in verification; `http::problem` maps each variant to one answer.
+use crate::said::Said;
 
 /// Why a verification request was refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum VerificationError {
     /// The request is malformed; the text says what to fix.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Said),
     /// The signature file is not a CMS signature (the text says what is wrong with it).
     #[error("{0}")]
-    Unreadable(String),
+    Unreadable(Said),
     /// No such protocol of this person.
     #[error("not found")]
     NotFound,

@@ -3,6 +3,7 @@
 //! protocol in JSON, HTML or PDF, English or Russian, sealed by the service seal key so the
 //! file itself can be checked later. Protocols of signed-in people are kept for them.
 
+use crate::said;
 mod error;
 mod limiter;
 pub mod page;
@@ -59,7 +60,10 @@ impl Lang {
         match text {
             "en" => Ok(Lang::En),
             "ru" => Ok(Lang::Ru),
-            _ => Err(VerificationError::Invalid("lang is `en` or `ru`".into())),
+            _ => Err(VerificationError::Invalid(said!(
+                "lang is `en` or `ru`",
+                "lang — `en` или `ru`"
+            ))),
         }
     }
 }
@@ -82,9 +86,10 @@ impl ProtocolFormat {
             "json" => Ok(ProtocolFormat::Json),
             "html" => Ok(ProtocolFormat::Html),
             "pdf" => Ok(ProtocolFormat::Pdf),
-            _ => Err(VerificationError::Invalid(
-                "protocol is `json`, `html` or `pdf`".into(),
-            )),
+            _ => Err(VerificationError::Invalid(said!(
+                "protocol is `json`, `html` or `pdf`",
+                "protocol — `json`, `html` или `pdf`"
+            ))),
         }
     }
 

@@ -6,6 +6,7 @@ use crate::certificates::registry::RegistryRevocation;
 use crate::documents::{Content as Opened, DocumentId};
 use crate::pki::cms::report::Report;
 use crate::pki::cms::verify::{Content, DigestStream, Digests, verify_content};
+use crate::said;
 use crate::store::protocols::{self as sql, ProtocolRow};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
@@ -102,7 +103,10 @@ impl Verification {
         let report = verify_content(&submitted.signature, content, &trust, &revocation, now)
             .await
             .map_err(|e| {
-                VerificationError::Unreadable(format!("the signature cannot be read: {e}"))
+                VerificationError::Unreadable(said!(
+                    "the signature cannot be read: {e}",
+                    "подпись не читается: {e}"
+                ))
             })?;
         let protocol = Protocol {
             id: Uuid::new_v4(),

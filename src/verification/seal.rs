@@ -11,6 +11,8 @@ use crate::pki::cms::report::{Reason, Verdict};
 use crate::pki::cms::sign::{SignerDraft, assemble};
 use crate::pki::cms::verify::verify;
 use crate::pki::cms::{DigestAlgorithm, ID_DATA};
+use crate::said;
+use crate::said::Said;
 use crate::vault::ServiceKey;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -34,8 +36,9 @@ pub struct ProtocolCheck {
     pub sealed_at: Option<DateTime<Utc>>,
     /// The sealing certificate's subject.
     pub sealed_by: Option<String>,
-    /// Why it is not valid.
-    pub problems: Vec<String>,
+    /// Why it is not valid (the API gives the English wording).
+    #[schema(value_type = Vec<String>)]
+    pub problems: Vec<Said>,
     /// `verification` or `delivery`, from a JSON or HTML file.
     pub kind: Option<String>,
     /// The protocol's data, from a JSON or HTML file.
@@ -81,7 +84,10 @@ fn split(file: &[u8]) -> Result<Parts<'_>, VerificationError> {
     }
     if head.starts_with(b"{") {
         let parsed: SealedJson<'_> = serde_json::from_slice(file).map_err(|_| {
-            VerificationError::Invalid("the JSON is not a cloudseal protocol".into())
+            VerificationError::Invalid(said!(
+                "the JSON is not a cloudseal protocol",
+                "этот JSON — не протокол cloudseal"
+            ))
         })?;
         let data = serde_json::from_str(parsed.protocol.get()).ok();
         return Ok((
@@ -111,9 +117,10 @@ fn split(file: &[u8]) -> Result<Parts<'_>, VerificationError> {
         });
         return Ok((ProtocolFormat::Html, body, seal, data));
     }
-    Err(VerificationError::Invalid(
-        "send a protocol file: the JSON, HTML or PDF this service made".into(),
-    ))
+    Err(VerificationError::Invalid(said!(
+        "send a protocol file: the JSON, HTML or PDF this service made",
+        "пришлите файл протокола: JSON, HTML или PDF, сделанный этим сервисом"
+    )))
 }
 
 impl Verification {
@@ -205,11 +212,15 @@ impl Verification {
             protocol: None,
         };
         let Some(seal) = seal else {
-            check.problems.push("the file carries no seal".into());
+            check
+                .problems
+                .push(said!("the file carries no seal", "на файле нет печати"));
             return Ok(check);
         };
         let Ok(seal) = STANDARD.decode(seal.as_bytes()) else {
-            check.problems.push("the seal is not readable".into());
+            check
+                .problems
+                .push(said!("the seal is not readable", "печать не читается"));
             return Ok(check);
         };
         let trust = self.0.registry.trust_list();
@@ -221,35 +232,47 @@ impl Verification {
         {
             Ok(r) => r,
             Err(e) => {
-                check
-                    .problems
-                    .push(format!("the seal is not readable: {e}"));
+                check.problems.push(said!(
+                    "the seal is not readable: {e}",
+                    "печать не читается: {e}"
+                ));
                 return Ok(check);
             }
         };
         let ours = crate::pki::fingerprint(&self.0.seal_certificate);
         let Some(signer) = report.signers.first() else {
-            check.problems.push("the seal has no signer".into());
+            check
+                .problems
+                .push(said!("the seal has no signer", "у печати нет подписанта"));
             return Ok(check);
         };
         check.sealed_at = signer.signing_time;
         check.sealed_by = signer.subject.clone();
         if signer.certificate_fingerprint.as_deref() != Some(ours.as_str()) {
-            check
-                .problems
-                .push("the seal is not this service's seal".into());
+            check.problems.push(said!(
+                "the seal is not this service's seal",
+                "это не печать этого сервиса"
+            ));
         }
         if report.verdict != Verdict::Passed {
             check
                 .problems
                 .extend(signer.reasons.iter().map(|r| match r {
                     Reason::MessageDigestMismatch | Reason::BadSignature => {
-                        "the file was changed after it was sealed".to_owned()
+                        said!(
+                            "the file was changed after it was sealed",
+                            "файл изменён после того, как на него поставлена печать"
+                        )
                     }
-                    other => serde_json::to_string(other).unwrap_or_default(),
+                    other => Said::new(
+                        super::render::reason(Lang::En, other),
+                        super::render::reason(Lang::Ru, other),
+                    ),
                 }));
             if check.problems.is_empty() {
-                check.problems.push("the seal does not hold".into());
+                check
+                    .problems
+                    .push(said!("the seal does not hold", "печать не подтверждается"));
             }
         }
         check.valid = check.problems.is_empty();

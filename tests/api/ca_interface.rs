@@ -56,7 +56,9 @@ async fn a_certificate_that_does_not_answer_the_request_is_refused_and_not_recor
             )
             .await;
         match r {
-            Err(IssueError::Profile(ProfileError::Refused(m))) => assert!(m.contains(why), "{m}"),
+            Err(IssueError::Profile(ProfileError::Refused(m))) => {
+                assert!(m.en().contains(why), "{m}")
+            }
             other => panic!("expected a refusal naming {why:?}, got {other:?}"),
         }
         tx.commit().await.unwrap();

@@ -11,7 +11,7 @@ use crate::support::spawn;
 use serde_json::Value;
 
 /// The form as a person fills it for the sound individual of the lifecycle tests.
-fn filled(csrf: &str, product: &str, point: &str) -> Vec<(String, String)> {
+pub(crate) fn filled(csrf: &str, product: &str, point: &str) -> Vec<(String, String)> {
     [
         ("csrf", csrf),
         ("product", product),
@@ -39,7 +39,7 @@ fn filled(csrf: &str, product: &str, point: &str) -> Vec<(String, String)> {
     .collect()
 }
 
-fn set(form: &mut [(String, String)], key: &str, value: &str) {
+pub(crate) fn set(form: &mut [(String, String)], key: &str, value: &str) {
     for (k, v) in form.iter_mut() {
         if k == key {
             *v = value.to_owned();
@@ -47,7 +47,7 @@ fn set(form: &mut [(String, String)], key: &str, value: &str) {
     }
 }
 
-async fn send(b: &mut Browser<'_>, path: &str, form: &[(String, String)]) -> Page {
+pub(crate) async fn send(b: &mut Browser<'_>, path: &str, form: &[(String, String)]) -> Page {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     b.post(path, &pairs).await
 }

@@ -1,4 +1,4 @@
-use cloudseal::pki::identifiers::{IdentifierError, Inn, Kpp, Ogrn, Snils};
+use cloudseal::pki::identifiers::{IdentifierError, Inn, Kind, Kpp, Ogrn, Snils};
 
 #[test]
 fn snils_checksum() {
@@ -11,15 +11,15 @@ fn snils_checksum() {
     assert!(Snils::parse("001-001-997 00").is_ok());
     assert_eq!(
         Snils::parse("112-233-445 96"),
-        Err(IdentifierError::Checksum("SNILS"))
+        Err(IdentifierError::Checksum(Kind::Snils))
     );
     assert!(matches!(
         Snils::parse("1122334459"),
-        Err(IdentifierError::Format { .. })
+        Err(IdentifierError::Format(_))
     ));
     assert!(matches!(
         Snils::parse("1122334459a"),
-        Err(IdentifierError::Format { .. })
+        Err(IdentifierError::Format(_))
     ));
 }
 
@@ -31,15 +31,15 @@ fn inn_checksums_for_both_lengths() {
     assert!(!person.is_legal_entity());
     assert_eq!(
         Inn::parse("7707083894"),
-        Err(IdentifierError::Checksum("INN"))
+        Err(IdentifierError::Checksum(Kind::Inn))
     );
     assert_eq!(
         Inn::parse("500100732258"),
-        Err(IdentifierError::Checksum("INN"))
+        Err(IdentifierError::Checksum(Kind::Inn))
     );
     assert!(matches!(
         Inn::parse("77070838"),
-        Err(IdentifierError::Format { .. })
+        Err(IdentifierError::Format(_))
     ));
 }
 
@@ -49,11 +49,11 @@ fn ogrn_and_ogrnip_checksums() {
     assert!(Ogrn::parse("304500116000157").is_ok());
     assert_eq!(
         Ogrn::parse("1027700132196"),
-        Err(IdentifierError::Checksum("OGRN"))
+        Err(IdentifierError::Checksum(Kind::Ogrn))
     );
     assert_eq!(
         Ogrn::parse("304500116000158"),
-        Err(IdentifierError::Checksum("OGRN"))
+        Err(IdentifierError::Checksum(Kind::Ogrn))
     );
 }
 

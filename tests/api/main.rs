@@ -19,6 +19,7 @@ mod cabinet_certificates;
 mod cabinet_desk;
 mod cabinet_documents;
 mod cabinet_journey;
+mod cabinet_russian;
 mod cabinet_security;
 mod cabinet_sendings;
 mod cms;

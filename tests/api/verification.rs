@@ -272,6 +272,10 @@ async fn the_protocol_check_page_says_whether_the_seal_holds() {
         .await;
     assert_eq!(bad.status, 200);
     assert!(bad.body.contains("The seal does not hold"), "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("the file was changed after it was sealed")
+    );
     assert!(!bad.body.contains("The seal holds"));
 
     let wrong = browser
@@ -304,6 +308,29 @@ async fn the_protocol_check_page_says_whether_the_seal_holds() {
         .await;
     assert!(good.body.contains("Печать верна"), "{}", good.body);
     assert!(good.body.contains("проверки подписи"));
+    // What is wrong, and what the service refuses, in the page's language.
+    let token = page.csrf();
+    let bad = russian
+        .post_multipart("/verify/protocol", with(&token, Some(&forged)))
+        .await;
+    assert!(
+        bad.body
+            .contains("файл изменён после того, как на него поставлена печать"),
+        "{}",
+        bad.body
+    );
+    assert!(!bad.body.contains("the file was changed"));
+    let text = russian
+        .post_multipart("/verify/protocol", with(&token, Some("just text")))
+        .await;
+    assert_eq!(text.status, 400);
+    assert!(
+        text.body
+            .contains("пришлите файл протокола: JSON, HTML или PDF, сделанный этим сервисом"),
+        "{}",
+        text.body
+    );
+    assert!(!text.body.contains("send a protocol file"));
 }
 
 #[tokio::test]

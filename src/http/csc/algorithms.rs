@@ -3,6 +3,7 @@
 
 use super::CscError;
 use crate::pki::scheme::KeyAlgorithm;
+use crate::said;
 use crate::signatures::{HashAlgorithm, hash_algorithm};
 
 const ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
@@ -78,14 +79,16 @@ fn family(sign_algo: &str) -> Result<(&'static str, Option<&'static str>), CscEr
         RSA => ("rsa", None),
         ED25519 => ("ed25519", None),
         RSA_PSS => {
-            return Err(CscError::invalid(
+            return Err(CscError::invalid(said!(
                 "signAlgo RSASSA-PSS is not offered: use sha256WithRSAEncryption \
                  (1.2.840.113549.1.1.11) or rsaEncryption with hashAlgo",
-            ));
+                "signAlgo RSASSA-PSS не предлагается: используйте sha256WithRSAEncryption (1.2.840.113549.1.1.11) или rsaEncryption с hashAlgo"
+            )));
         }
         other => {
-            return Err(CscError::invalid(format!(
+            return Err(CscError::invalid(said!(
                 "signAlgo {:?} is not supported: see key/algo in credentials/info",
+                "signAlgo {:?} не поддерживается: см. key/algo в credentials/info",
                 other.chars().take(64).collect::<String>()
             )));
         }
@@ -108,27 +111,30 @@ pub fn hash_for(
     hash_algo: Option<&str>,
     default: Option<HashAlgorithm>,
 ) -> Result<HashAlgorithm, CscError> {
-    let sign_algo = sign_algo
-        .map(str::trim)
-        .ok_or_else(|| CscError::invalid("Missing string parameter signAlgo"))?;
+    let sign_algo = sign_algo.map(str::trim).ok_or_else(|| {
+        CscError::invalid(said!(
+            "Missing string parameter signAlgo",
+            "Не хватает строкового параметра signAlgo"
+        ))
+    })?;
     let (fam, implied) = family(sign_algo)?;
     if fam != family_of(key) {
-        return Err(CscError::invalid(format!(
+        return Err(CscError::invalid(said!(
             "signAlgo {sign_algo} does not fit this credential's {} key",
+            "signAlgo {sign_algo} не подходит к ключу {} этого сертификата",
             key.as_str()
         )));
     }
     let given = hash_algo.map(hash_algorithm).transpose()?;
     let implied = implied.map(hash_algorithm).transpose()?;
     match (implied, given) {
-        (Some(i), Some(g)) if i != g => Err(CscError::invalid(format!(
-            "signAlgo {sign_algo} signs {} hashes, but hashAlgo names {}",
+        (Some(i), Some(g)) if i != g => Err(CscError::invalid(said!("signAlgo {sign_algo} signs {} hashes, but hashAlgo names {}", "signAlgo {sign_algo} подписывает хеши {}, а hashAlgo называет {}",
             i.name(),
             g.name()
         ))),
         (Some(a), _) | (None, Some(a)) => Ok(a),
         (None, None) => default.ok_or_else(|| {
-            CscError::invalid("Missing string parameter hashAlgo: signAlgo names no hash algorithm")
+            CscError::invalid(said!("Missing string parameter hashAlgo: signAlgo names no hash algorithm", "Не хватает строкового параметра hashAlgo: signAlgo не называет алгоритм хеширования"))
         }),
     }
 }

@@ -8,6 +8,7 @@ use crate::http::problem::{ApiError, Problem};
 use crate::identity::Person;
 use crate::pki::Ca;
 use crate::pki::scheme::KeyAlgorithm;
+use crate::said;
 use crate::signatures::{AuthorisationView, AuthoriseByCode, CredentialView};
 use actix_web::{HttpResponse, post, web};
 use base64::Engine;
@@ -87,19 +88,26 @@ pub async fn list(
         .as_deref()
         .is_some_and(|u| u != person.account.0.to_string())
     {
-        return Err(CscError::invalid(
+        return Err(CscError::invalid(said!(
             "userID names another user: list your own credentials with your own token",
-        ));
+            "userID называет другого пользователя: перечисляйте свои сертификаты со своим токеном"
+        )));
     }
     let limit = r.max_results.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(CscError::invalid("maxResults is 1 to 1000"));
+        return Err(CscError::invalid(said!(
+            "maxResults is 1 to 1000",
+            "maxResults — от 1 до 1000"
+        )));
     }
     let offset = match r.page_token.as_deref() {
         None | Some("") => 0,
-        Some(t) => t
-            .parse::<usize>()
-            .map_err(|_| CscError::invalid("pageToken is not one this service gave"))?,
+        Some(t) => t.parse::<usize>().map_err(|_| {
+            CscError::invalid(said!(
+                "pageToken is not one this service gave",
+                "pageToken выдан не этим сервисом"
+            ))
+        })?,
     };
     let mut all = state.signatures.credentials(person.account.0).await?;
     if r.only_valid {
@@ -184,9 +192,10 @@ fn describe(
             STANDARD.encode(registry.ca(Ca::Root)),
         ]),
         _ => {
-            return Err(CscError::invalid(
+            return Err(CscError::invalid(said!(
                 "certificates is `none`, `single` or `chain`",
-            ));
+                "certificates — `none`, `single` или `chain`"
+            )));
         }
     };
     if let Some(chain) = chain {
@@ -291,18 +300,23 @@ pub async fn authorize(
     if r.num_signatures
         .is_some_and(|k| usize::try_from(k).ok() != Some(n))
     {
-        return Err(CscError::invalid(
+        return Err(CscError::invalid(said!(
             "numSignatures must be the number of hashes (each hash is signed once)",
-        ));
+            "numSignatures должно равняться числу хешей (каждый хеш подписывается один раз)"
+        )));
     }
-    let pin = r
-        .pin
-        .as_deref()
-        .ok_or_else(|| CscError::invalid("Missing string parameter PIN"))?;
-    let code = r
-        .otp
-        .as_deref()
-        .ok_or_else(|| CscError::invalid("Missing string parameter OTP"))?;
+    let pin = r.pin.as_deref().ok_or_else(|| {
+        CscError::invalid(said!(
+            "Missing string parameter PIN",
+            "Не хватает строкового параметра PIN"
+        ))
+    })?;
+    let code = r.otp.as_deref().ok_or_else(|| {
+        CscError::invalid(said!(
+            "Missing string parameter OTP",
+            "Не хватает строкового параметра OTP"
+        ))
+    })?;
     let input = AuthoriseByCode {
         pin,
         code,
@@ -347,10 +361,11 @@ pub async fn send_otp(
         .send_code(&person, &meta.0, id, subject.as_ref())
         .await?;
     if !sent {
-        return Err(CscError::invalid(
+        return Err(CscError::invalid(said!(
             "your one-time codes come from your authenticator app (OTP type offline): \
              nothing was sent",
-        ));
+            "ваши одноразовые коды приходят из приложения-аутентификатора (OTP type offline): ничего не отправлено"
+        )));
     }
     Ok(HttpResponse::NoContent().finish())
 }
@@ -375,10 +390,12 @@ pub async fn extend(
     let r: Request = body(payload, SMALL_BODY).await?;
     let id = credential(r.credential_id.as_deref())?;
     let subject = hashes(r.hash_algorithm(*version), r.hash_values(*version))?;
-    let sad = r
-        .sad
-        .as_deref()
-        .ok_or_else(|| CscError::invalid("Missing string parameter SAD"))?;
+    let sad = r.sad.as_deref().ok_or_else(|| {
+        CscError::invalid(said!(
+            "Missing string parameter SAD",
+            "Не хватает строкового параметра SAD"
+        ))
+    })?;
     let extended = state
         .signatures
         .extend(&person, &meta.0, id, sad, &subject)

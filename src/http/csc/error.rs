@@ -14,8 +14,8 @@ pub struct CscError(#[from] ApiError);
 
 impl CscError {
     /// 400 `invalid_request` with a description for the client's developer.
-    pub fn invalid(detail: impl Into<String>) -> Self {
-        CscError::from(ApiError::BadRequest(detail.into()))
+    pub fn invalid(detail: crate::said::Said) -> Self {
+        CscError::from(ApiError::BadRequest(detail))
     }
 }
 

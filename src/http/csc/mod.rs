@@ -9,6 +9,7 @@
 //! by HTTP Basic here. Errors are problem+json that also carry CSC's `error` and
 //! `error_description`.
 
+use crate::said;
 mod algorithms;
 pub mod credentials;
 mod error;
@@ -66,13 +67,22 @@ fn holder(who: Result<Authorised<Holders>, ApiError>) -> Result<Person, CscError
 /// ignored: CSC clients send vendor extensions).
 async fn body<T: DeserializeOwned>(payload: web::Payload, limit: usize) -> Result<T, CscError> {
     let bytes = super::body::limited(payload, limit).await?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| CscError::invalid(format!("the body is not the JSON this method takes: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| {
+        CscError::invalid(said!(
+            "the body is not the JSON this method takes: {e}",
+            "тело — не тот JSON, что принимает этот метод: {e}"
+        ))
+    })
 }
 
 /// The credential named in a request (unknown and other holders' ones are not found).
 fn credential(id: Option<&str>) -> Result<CredentialId, CscError> {
-    let id = id.ok_or_else(|| CscError::invalid("Missing string parameter credentialID"))?;
+    let id = id.ok_or_else(|| {
+        CscError::invalid(said!(
+            "Missing string parameter credentialID",
+            "Не хватает строкового параметра credentialID"
+        ))
+    })?;
     Ok(CredentialId::parse(id)?)
 }
 
@@ -81,7 +91,7 @@ fn credential(id: Option<&str>) -> Result<CredentialId, CscError> {
 fn hashes(algorithm: Option<&str>, values: Option<&[String]>) -> Result<Subject, CscError> {
     let values = values.filter(|v| !v.is_empty()).ok_or_else(|| {
         CscError::invalid(
-            "Missing parameter hash: this service is SCAL2, a SAD is bound to the hashes it signs",
+            said!("Missing parameter hash: this service is SCAL2, a SAD is bound to the hashes it signs", "Не хватает параметра hash: этот сервис — SCAL2, SAD привязаны к хешам, которые они подписывают"),
         )
     })?;
     let algorithm = match algorithm {
@@ -89,15 +99,16 @@ fn hashes(algorithm: Option<&str>, values: Option<&[String]>) -> Result<Subject,
         None => {
             let len = STANDARD
                 .decode(values[0].trim())
-                .map_err(|_| CscError::invalid("hash 1 is not base64"))?
+                .map_err(|_| CscError::invalid(said!("hash 1 is not base64", "хеш 1 не в base64")))?
                 .len();
             match len {
                 32 => "sha256",
                 48 => "sha384",
                 64 => "sha512",
                 _ => {
-                    return Err(CscError::invalid(format!(
-                        "hash 1 has {len} bytes: not a SHA-256, SHA-384 or SHA-512 digest"
+                    return Err(CscError::invalid(said!(
+                        "hash 1 has {len} bytes: not a SHA-256, SHA-384 or SHA-512 digest",
+                        "в хеше 1 {len} байт: это не дайджест SHA-256, SHA-384 или SHA-512"
                     )));
                 }
             }

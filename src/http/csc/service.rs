@@ -3,6 +3,7 @@
 use super::{AppState, CscError, SMALL_BODY, Version, body, holder};
 use crate::http::auth::{Authorised, Holders, Meta};
 use crate::http::problem::ApiError;
+use crate::said;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use serde_json::json;
@@ -90,10 +91,16 @@ pub async fn login(
     let request: LoginRequest = body(payload, SMALL_BODY).await?;
     let Some(refresh) = request.refresh_token.filter(|t| !t.trim().is_empty()) else {
         return Err(CscError::invalid(if basic {
-            "a password alone does not sign in here: log in at /api/v1/auth/login with your \
-             second factor, then send its refresh_token"
+            said!(
+                "a password alone does not sign in here: log in at /api/v1/auth/login with your \
+             second factor, then send its refresh_token",
+                "одного пароля для входа здесь мало: войдите через /api/v1/auth/login со вторым фактором и пришлите его refresh_token"
+            )
         } else {
-            "Missing string parameter refresh_token (from /api/v1/auth/login)"
+            said!(
+                "Missing string parameter refresh_token (from /api/v1/auth/login)",
+                "Не хватает строкового параметра refresh_token (из /api/v1/auth/login)"
+            )
         }));
     };
     let s = state.identity.refresh(refresh.trim(), &meta.0).await?;
@@ -132,7 +139,12 @@ pub async fn revoke(
     let token = request
         .token
         .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| CscError::invalid("Missing string parameter token"))?;
+        .ok_or_else(|| {
+            CscError::invalid(said!(
+                "Missing string parameter token",
+                "Не хватает строкового параметра token"
+            ))
+        })?;
     state
         .identity
         .revoke_token(&person, token.trim(), &meta.0)

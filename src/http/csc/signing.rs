@@ -9,6 +9,7 @@ use crate::http::problem::{ApiError, Problem};
 use crate::identity::Person;
 use crate::pki::cms::DigestAlgorithm;
 use crate::pki::scheme::KeyAlgorithm;
+use crate::said;
 use crate::signatures::{
     CredentialId, Format, HashAlgorithm, Level, Shape, SignInput, SignatureView, Subject,
 };
@@ -50,16 +51,22 @@ async fn key_of(
 
 /// The SAD of a request.
 fn sad(value: Option<&str>) -> Result<&str, CscError> {
-    value.ok_or_else(|| CscError::invalid("Missing string parameter SAD"))
+    value.ok_or_else(|| {
+        CscError::invalid(said!(
+            "Missing string parameter SAD",
+            "Не хватает строкового параметра SAD"
+        ))
+    })
 }
 
 /// Refuse the asynchronous mode of 2.0: signatures are made while the client waits.
 fn synchronous(mode: Option<&str>) -> Result<(), CscError> {
     match mode {
         None | Some("S") => Ok(()),
-        Some(_) => Err(CscError::invalid(
+        Some(_) => Err(CscError::invalid(said!(
             "operationMode: only `S` (synchronous) is offered",
-        )),
+            "operationMode: предлагается только `S` (синхронный)"
+        ))),
     }
 }
 
@@ -118,9 +125,9 @@ pub async fn sign_hash(
 
 /// Hashes under `algorithm` as the signing service takes them.
 fn subject(algorithm: HashAlgorithm, values: Option<&[String]>) -> Result<Subject, CscError> {
-    let values = values
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| CscError::invalid("Missing parameter hash"))?;
+    let values = values.filter(|v| !v.is_empty()).ok_or_else(|| {
+        CscError::invalid(said!("Missing parameter hash", "Не хватает параметра hash"))
+    })?;
     Ok(Subject::parse(Some(algorithm.name()), Some(values), None)?)
 }
 
@@ -158,15 +165,17 @@ fn shape_of(e: &DocEntry) -> Result<Shape, CscError> {
     match e.signature_format.as_deref() {
         Some("C") => {}
         Some(other) => {
-            return Err(CscError::invalid(format!(
+            return Err(CscError::invalid(said!(
                 "signature_format {other:?} is not offered: `C` (CAdES) only; for PAdES, \
-                 build the PDF signature with signHash"
+                 build the PDF signature with signHash",
+                "signature_format {other:?} не предлагается: только `C` (CAdES); для PAdES соберите подпись PDF через signHash"
             )));
         }
         None => {
-            return Err(CscError::invalid(
+            return Err(CscError::invalid(said!(
                 "Missing string parameter signature_format",
-            ));
+                "Не хватает строкового параметра signature_format"
+            )));
         }
     }
     let level = match e
@@ -179,8 +188,9 @@ fn shape_of(e: &DocEntry) -> Result<Shape, CscError> {
         "ades-b-b" | "ades-b" => Level::Bes,
         "ades-b-t" | "ades-t" => Level::T,
         other => {
-            return Err(CscError::invalid(format!(
-                "conformance_level {other:?} is not offered: `Ades-B-B` or `Ades-B-T`"
+            return Err(CscError::invalid(said!(
+                "conformance_level {other:?} is not offered: `Ades-B-B` or `Ades-B-T`",
+                "conformance_level {other:?} не предлагается: `Ades-B-B` или `Ades-B-T`"
             )));
         }
     };
@@ -188,9 +198,10 @@ fn shape_of(e: &DocEntry) -> Result<Shape, CscError> {
         "Detached" => Format::Cms,
         "Attached" => Format::Attached,
         other => {
-            return Err(CscError::invalid(format!(
+            return Err(CscError::invalid(said!(
                 "signed_envelope_property {other:?} is not offered for CAdES: `Detached` or \
-                 `Attached`"
+                 `Attached`",
+                "signed_envelope_property {other:?} для CAdES не предлагается: `Detached` или `Attached`"
             )));
         }
     };
@@ -227,9 +238,10 @@ pub async fn sign_doc(
         (false, false) => &r.document_digests,
         (true, true) => &r.documents,
         _ => {
-            return Err(CscError::invalid(
+            return Err(CscError::invalid(said!(
                 "send either documentDigests or documents",
-            ));
+                "пришлите либо documentDigests, либо documents"
+            )));
         }
     };
     let key = key_of(&state, &person, id).await?;
@@ -239,9 +251,10 @@ pub async fn sign_doc(
     let mut contents = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         if shape_of(e)? != shape {
-            return Err(CscError::invalid(
+            return Err(CscError::invalid(said!(
                 "every entry of one request asks for the same kind of signature",
-            ));
+                "все записи одного запроса просят подпись одного вида"
+            )));
         }
         let default = inline.then_some(DigestAlgorithm::Sha256);
         let a = hash_for(
@@ -251,26 +264,31 @@ pub async fn sign_doc(
             default,
         )?;
         if algorithm.is_some_and(|x| x != a) {
-            return Err(CscError::invalid(
+            return Err(CscError::invalid(said!(
                 "every entry of one request uses the same hash algorithm",
-            ));
+                "все записи одного запроса используют один алгоритм хеширования"
+            )));
         }
         algorithm = Some(a);
         if inline {
-            let document = e
-                .document
-                .as_deref()
-                .ok_or_else(|| CscError::invalid(format!("document {} is missing", i + 1)))?;
-            let bytes = STANDARD
-                .decode(document.trim())
-                .map_err(|_| CscError::invalid(format!("document {} is not base64", i + 1)))?;
+            let document = e.document.as_deref().ok_or_else(|| {
+                CscError::invalid(said!("document {} is missing", "документа {} нет", i + 1))
+            })?;
+            let bytes = STANDARD.decode(document.trim()).map_err(|_| {
+                CscError::invalid(said!(
+                    "document {} is not base64",
+                    "документ {} не в base64",
+                    i + 1
+                ))
+            })?;
             values.push(STANDARD.encode(a.digest(&bytes)));
             contents.push(bytes);
         } else {
             let hashes = e.hashes.as_deref().unwrap_or_default();
             if hashes.is_empty() {
-                return Err(CscError::invalid(format!(
+                return Err(CscError::invalid(said!(
                     "documentDigests {} names no hashes",
+                    "documentDigests {} не называет хешей",
                     i + 1
                 )));
             }
@@ -278,9 +296,10 @@ pub async fn sign_doc(
         }
     }
     if shape.format == Format::Attached && !inline {
-        return Err(CscError::invalid(
+        return Err(CscError::invalid(said!(
             "an attached signature carries its document: send `documents`",
-        ));
+            "присоединённая подпись несёт свой документ: пришлите `documents`"
+        )));
     }
     let algorithm = algorithm.unwrap_or(DigestAlgorithm::Sha256);
     let input = SignInput {
@@ -321,7 +340,12 @@ fn nonce(text: &str) -> Result<Vec<u8>, CscError> {
     let bytes = hex::decode(text.trim())
         .ok()
         .filter(|b| !b.is_empty() && b.len() <= 32)
-        .ok_or_else(|| CscError::invalid("nonce is 1 to 32 bytes in hex"))?;
+        .ok_or_else(|| {
+            CscError::invalid(said!(
+                "nonce is 1 to 32 bytes in hex",
+                "nonce — от 1 до 32 байт в hex"
+            ))
+        })?;
     let mut out: Vec<u8> = bytes.into_iter().skip_while(|b| *b == 0).collect();
     if out.first().is_none_or(|b| b & 0x80 != 0) {
         out.insert(0, 0);
@@ -348,18 +372,29 @@ pub async fn timestamp(
         Version::V1 => r.hash_algo.as_deref(),
         Version::V2 => r.hash_algorithm_oid.as_deref(),
     }
-    .ok_or_else(|| CscError::invalid("Missing string parameter hashAlgo"))?;
+    .ok_or_else(|| {
+        CscError::invalid(said!(
+            "Missing string parameter hashAlgo",
+            "Не хватает строкового параметра hashAlgo"
+        ))
+    })?;
     let algorithm = crate::signatures::hash_algorithm(name)?;
-    let hash = r
-        .hash
-        .as_deref()
-        .ok_or_else(|| CscError::invalid("Missing string parameter hash"))?;
+    let hash = r.hash.as_deref().ok_or_else(|| {
+        CscError::invalid(said!(
+            "Missing string parameter hash",
+            "Не хватает строкового параметра hash"
+        ))
+    })?;
     let digest = STANDARD
         .decode(hash.trim())
         .ok()
         .filter(|d| d.len() == algorithm.output_len())
         .ok_or_else(|| {
-            CscError::invalid(format!("hash is not a base64 {} digest", algorithm.name()))
+            CscError::invalid(said!(
+                "hash is not a base64 {} digest",
+                "hash — не дайджест {} в base64",
+                algorithm.name()
+            ))
         })?;
     let nonce = r.nonce.as_deref().map(nonce).transpose()?;
     let token = state

@@ -139,7 +139,7 @@ async fn activate(
             .await
         {
             Ok(cert) => Ok(see_other(&format!("/cabinet/certificates/{}", cert.id)).finish()),
-            Err(e) => Ok(page(&c, &a, form.answer.asked(), Some(refusal(e)?))),
+            Err(e) => Ok(page(&c, &a, form.answer.asked(), Some(refusal(c.lang, e)?))),
         }
     }
     .await;

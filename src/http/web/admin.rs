@@ -20,6 +20,8 @@ use crate::identity::{AccountId, Person};
 use crate::pki::Ca;
 use crate::registration::Administrator;
 use crate::registration::values::{ProductKind, Track};
+use crate::said;
+use crate::said::Said;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -44,8 +46,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The administrator's capability over the catalogue, or 403.
 fn registrar(person: &Person, meta: &Meta) -> Result<Administrator, WebError> {
-    Administrator::person(person, &meta.0)
-        .ok_or_else(|| ApiError::forbidden("This needs the admin role.").into())
+    Administrator::person(person, &meta.0).ok_or_else(|| {
+        ApiError::forbidden(said!(
+            "This needs the admin role.",
+            "Для этого нужна роль администратора."
+        ))
+        .into()
+    })
 }
 
 /// The administrator's capability, or 403.
@@ -172,9 +179,10 @@ impl MemberForm {
         let role = match Role::parse(&self.role) {
             Some(r) if r != Role::Subscriber => r,
             _ => {
-                return Err(ApiError::BadRequest(
-                    "The role is operator, auditor, admin or partner_agent.".into(),
-                ));
+                return Err(ApiError::BadRequest(said!(
+                    "The role is operator, auditor, admin or partner_agent.",
+                    "Роль — operator, auditor, admin или partner_agent."
+                )));
             }
         };
         let id = |raw: &str, name: &str| {
@@ -182,7 +190,12 @@ impl MemberForm {
                 .filter(|v| !v.is_empty())
                 .map(uuid::Uuid::parse_str)
                 .transpose()
-                .map_err(|_| ApiError::BadRequest(format!("{name} is not one of those offered.")))
+                .map_err(|_| {
+                    ApiError::BadRequest(said!(
+                        "{name} is not one of those offered.",
+                        "{name}: выберите одно из предложенных значений."
+                    ))
+                })
         };
         Ok(NewMemberRequest {
             role,
@@ -264,14 +277,18 @@ impl ClientForm {
     }
 
     /// The partner and the rate as the service takes them; the rest the service checks.
-    fn parsed(&self, w: &AdminWords) -> Result<(uuid::Uuid, i32), ApiError> {
-        let partner = uuid::Uuid::parse_str(self.partner.trim())
-            .map_err(|_| ApiError::BadRequest("The partner is not one of those offered.".into()))?;
+    fn parsed(&self) -> Result<(uuid::Uuid, i32), ApiError> {
+        let partner = uuid::Uuid::parse_str(self.partner.trim()).map_err(|_| {
+            ApiError::BadRequest(said!(
+                "The partner is not one of those offered.",
+                "Выберите партнёра из предложенных."
+            ))
+        })?;
         let rate = self
             .rate
             .trim()
             .parse()
-            .map_err(|_| ApiError::BadRequest(w.bad_rate.into()))?;
+            .map_err(|_| ApiError::BadRequest(Said::each(|l| AdminWords::of(l).bad_rate)))?;
         Ok((partner, rate))
     }
 
@@ -571,7 +588,7 @@ async fn after(
         Ok(()) => Ok(see_other(&format!("/cabinet/admin#{section}")).finish()),
         Err(e) => {
             let answered = Answered {
-                refused: Some(refusal(e)?),
+                refused: Some(refusal(c.lang, e)?),
                 ..kept
             };
             admin_view(c, state, person, meta, answered).await
@@ -723,7 +740,7 @@ async fn add_client(
     let result = async {
         let person = c.confirm(&form.csrf)?;
         let who = admin(person)?;
-        let made = match form.parsed(AdminWords::of(c.lang)) {
+        let made = match form.parsed() {
             Ok((partner, rate)) => state
                 .identity
                 .create_client(
@@ -832,9 +849,9 @@ async fn set_offer(
                 .await
                 .map(drop)
                 .map_err(ApiError::from),
-            None => Err(ApiError::BadRequest(
-                AdminWords::of(c.lang).bad_price.into(),
-            )),
+            None => Err(ApiError::BadRequest(Said::each(|l| {
+                AdminWords::of(l).bad_price
+            }))),
         };
         after(
             &c,

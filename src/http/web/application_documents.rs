@@ -10,6 +10,7 @@ use super::chrome::{Chrome, Confirmed, malformed};
 use super::desk::operator;
 use super::documents::size;
 use super::error::{WebError, answer, refusal, shown};
+use super::i18n::Tr;
 use super::i18n::{AppWords, PaperWords};
 use super::render::{html, see_other};
 use crate::http::AppState;
@@ -22,6 +23,8 @@ use crate::identity::values::Role;
 use crate::registration::papers::Paper;
 use crate::registration::scans::{ScanDocument, ScanView};
 use crate::registration::{Actor, ApplicationView, Status};
+use crate::said;
+use crate::said::Said;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -132,7 +135,10 @@ fn actor_and_base(person: &Person, meta: &Meta) -> Result<(Actor, &'static str),
         _ => "/cabinet/applications",
     };
     let actor = Actor::person(person, &meta.0).ok_or_else(|| {
-        ApiError::forbidden("Applications are for applicants, operators and partner agents.")
+        ApiError::forbidden(said!(
+            "Applications are for applicants, operators and partner agents.",
+            "Заявки — для заявителей, операторов и агентов партнёров."
+        ))
     })?;
     Ok((actor, base))
 }
@@ -217,7 +223,7 @@ async fn after(
             let (_, base) = actor_and_base(person, meta)?;
             Ok(see_other(&format!("{base}/{id}/documents")).finish())
         }
-        Err(e) => documents_view(c, state, person, meta, id, Some(refusal(e)?)).await,
+        Err(e) => documents_view(c, state, person, meta, id, Some(refusal(c.lang, e)?)).await,
     }
 }
 
@@ -276,7 +282,7 @@ async fn read_scan(
     };
     let file = file.and_then(|f| {
         if f.is_empty() {
-            Err(ApiError::BadRequest(c.t.no_file.into()))
+            Err(ApiError::BadRequest(Said::each(|l| Tr::of(l).no_file)))
         } else {
             Ok(f)
         }

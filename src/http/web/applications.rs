@@ -5,6 +5,7 @@
 use super::applications_view::{self as view, Applying};
 use super::chrome::{Chrome, Confirmed};
 use super::error::{WebError, answer, refusal, shown};
+use super::i18n::Tr;
 use super::i18n::{AppWords, PaperWords};
 use super::render::{html, see_other};
 use crate::http::AppState;
@@ -15,6 +16,8 @@ use crate::http::verify::read_field;
 use crate::identity::Person;
 use crate::identity::values::Role;
 use crate::registration::{Actor, RegistrationError};
+use crate::said;
+use crate::said::Said;
 use crate::store::applications::{Filter, Sort};
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -44,9 +47,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The applicant's capability: subscribers for themselves, partner agents for their clients.
 fn actor(person: &Person, meta: &Meta) -> Result<Actor, WebError> {
     match person.role {
-        Role::Subscriber | Role::PartnerAgent => Actor::person(person, &meta.0)
-            .ok_or_else(|| ApiError::forbidden("Applications are for applicants.").into()),
-        _ => Err(ApiError::forbidden("Applications are for applicants.").into()),
+        Role::Subscriber | Role::PartnerAgent => Actor::person(person, &meta.0).ok_or_else(|| {
+            ApiError::forbidden(said!(
+                "Applications are for applicants.",
+                "Заявки — для заявителей."
+            ))
+            .into()
+        }),
+        _ => Err(ApiError::forbidden(said!(
+            "Applications are for applicants.",
+            "Заявки — для заявителей."
+        ))
+        .into()),
     }
 }
 
@@ -164,7 +176,7 @@ async fn file_application(
         };
         match state.registration.file(&actor, new).await {
             Ok(filed) => Ok(see_other(&format!("/cabinet/applications/{}", filed.id)).finish()),
-            Err(e) => form_page(&c, &state, person, &form, None, Some(refusal(e)?)).await,
+            Err(e) => form_page(&c, &state, person, &form, None, Some(refusal(c.lang, e)?)).await,
         }
     }
     .await;
@@ -188,7 +200,10 @@ async fn edit_page(
             .await?;
         let refused = match found.status.data_editable() {
             true => None,
-            false => Some(refusal(RegistrationError::data_frozen(found.status))?),
+            false => Some(refusal(
+                c.lang,
+                RegistrationError::data_frozen(found.status),
+            )?),
         };
         let form = Applying::of(&found.applicant);
         form_page(&c, &state, person, &form, Some(found.id), refused).await
@@ -224,7 +239,17 @@ async fn correct(
             .await
         {
             Ok(_) => Ok(see_other(&format!("/cabinet/applications/{id}")).finish()),
-            Err(e) => form_page(&c, &state, person, &form, Some(id), Some(refusal(e)?)).await,
+            Err(e) => {
+                form_page(
+                    &c,
+                    &state,
+                    person,
+                    &form,
+                    Some(id),
+                    Some(refusal(c.lang, e)?),
+                )
+                .await
+            }
         }
     }
     .await;
@@ -292,16 +317,17 @@ async fn read_request(mut form: Multipart) -> Result<(String, Vec<u8>), WebError
     let mut token = String::new();
     let mut file = Vec::new();
     while let Some(field) = form.next().await {
-        let field = field.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        let field = field.map_err(super::chrome::malformed)?;
         match field.name() {
             Some("csrf") => {
                 token = String::from_utf8_lossy(&read_field(field, 256).await?).into_owned();
             }
             Some("csr") => file = read_field(field, CSR_MAX_BYTES).await?,
             _ => {
-                return Err(ApiError::BadRequest(
-                    "The form has the fields csrf and csr only.".into(),
-                )
+                return Err(ApiError::BadRequest(said!(
+                    "The form has the fields csrf and csr only.",
+                    "В форме только поля csrf и csr."
+                ))
                 .into());
             }
         }
@@ -323,7 +349,7 @@ async fn upload_request(
         let actor = actor(c.confirm(&token)?, &meta)?;
         let id = path_id(&id)?;
         if file.is_empty() {
-            return Err(ApiError::BadRequest(c.t.no_file.into()).into());
+            return Err(ApiError::BadRequest(Said::each(|l| Tr::of(l).no_file)).into());
         }
         state
             .registration

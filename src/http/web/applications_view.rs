@@ -460,7 +460,7 @@ impl Shown {
                         name: w.check_name(&k.name).to_owned(),
                         outcome,
                         class,
-                        message: k.message.clone(),
+                        message: k.message.in_lang(c.lang).to_owned(),
                         when: moment(k.checked_at),
                     }
                 })

@@ -18,6 +18,7 @@ use crate::http::auth::Meta;
 use crate::http::exports::{auditor_request, zip_response};
 use crate::http::problem::ApiError;
 use crate::identity::Person;
+use crate::said;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -36,8 +37,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The capability to read the trail, or 403.
 fn inspector(person: &Person, meta: &Meta) -> Result<Inspector, WebError> {
-    Inspector::person(person, &meta.0)
-        .ok_or_else(|| ApiError::forbidden("The audit trail is for auditors.").into())
+    Inspector::person(person, &meta.0).ok_or_else(|| {
+        ApiError::forbidden(said!(
+            "The audit trail is for auditors.",
+            "Журнал аудита — для аудиторов."
+        ))
+        .into()
+    })
 }
 
 fn kind_word(a: &AuditWords, k: ActorKind) -> &'static str {
@@ -199,7 +205,7 @@ async fn trail_page(req: HttpRequest, state: web::Data<AppState>, meta: Meta) ->
                 None,
             ),
             Err(e) => {
-                let (status, detail) = refusal(e)?;
+                let (status, detail) = refusal(c.lang, e)?;
                 (Vec::new(), 0, status, Some(detail))
             }
         };
@@ -272,7 +278,12 @@ fn day(raw: &str, name: &str) -> Result<Option<NaiveDate>, ApiError> {
         .filter(|v| !v.is_empty())
         .map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d"))
         .transpose()
-        .map_err(|_| ApiError::BadRequest(format!("{name} is a date, YYYY-MM-DD")))
+        .map_err(|_| {
+            ApiError::BadRequest(said!(
+                "{name} is a date, YYYY-MM-DD",
+                "{name} — дата в виде ГГГГ-ММ-ДД"
+            ))
+        })
 }
 
 #[post("/cabinet/audit/deliveries")]

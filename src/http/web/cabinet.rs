@@ -161,9 +161,10 @@ async fn language(
     let c = Chrome::of(&req, &state).await;
     let result = async {
         let lang = Language::parse(&form.lang).ok_or_else(|| {
-            WebError::Api(crate::http::problem::ApiError::BadRequest(
-                "The language is en or ru.".into(),
-            ))
+            WebError::Api(crate::http::problem::ApiError::BadRequest(crate::said!(
+                "The language is en or ru.",
+                "Язык — en или ru."
+            )))
         })?;
         if c.signed_in {
             let person = c.confirm(&form.csrf)?;

@@ -232,7 +232,7 @@ async fn revoke(
         let reason = match form.reason.parse::<RevocationReason>() {
             Ok(r) => r,
             Err(e) => {
-                let refused = Some((StatusCode::BAD_REQUEST, e));
+                let refused = Some((StatusCode::BAD_REQUEST, e.in_lang(c.lang).to_owned()));
                 let waiting = Waiting::Revocation(asked, RevocationReason::Unspecified);
                 return Ok(certificate_view(&c, &v, waiting, refused));
             }
@@ -252,7 +252,7 @@ async fn revoke(
             Ok(_) => Ok(see_other(&format!("/cabinet/certificates/{id}")).finish()),
             Err(e) => {
                 let waiting = Waiting::Revocation(asked, reason);
-                Ok(certificate_view(&c, &v, waiting, Some(refusal(e)?)))
+                Ok(certificate_view(&c, &v, waiting, Some(refusal(c.lang, e)?)))
             }
         }
     }

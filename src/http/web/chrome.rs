@@ -294,17 +294,23 @@ async fn multipart_token(form: &mut actix_multipart::Multipart) -> Result<String
 
 /// An on/off choice of a form as the pages send it (`true` or `false`); anything else is a
 /// hand-made form, refused as a 400 page rather than the form extractor's bare error.
-pub fn choice(c: &Chrome, raw: &str) -> Result<bool, WebError> {
+pub fn choice(raw: &str) -> Result<bool, WebError> {
     match raw {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(crate::http::problem::ApiError::BadRequest(c.t.bad_choice.into()).into()),
+        _ => Err(
+            crate::http::problem::ApiError::BadRequest(crate::said::Said::each(|l| {
+                Tr::of(l).bad_choice
+            }))
+            .into(),
+        ),
     }
 }
 
 /// A multipart stream that broke off, as the 400 it is.
 pub fn malformed(e: actix_multipart::MultipartError) -> WebError {
-    WebError::from(crate::http::problem::ApiError::BadRequest(format!(
-        "malformed form: {e}"
+    WebError::from(crate::http::problem::ApiError::BadRequest(crate::said!(
+        "malformed form: {e}",
+        "форма повреждена: {e}"
     )))
 }

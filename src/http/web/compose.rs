@@ -21,6 +21,8 @@ use crate::http::problem::ApiError;
 use crate::http::verify::read_field;
 use crate::identity::Person;
 use crate::identity::values::Email;
+use crate::said;
+use crate::said::Said;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -104,14 +106,18 @@ impl Writing {
     }
 
     /// The document signed elsewhere with its signature file, if the form names one.
-    fn external(&self, w: &SendWords) -> Result<Option<Attachment>, ApiError> {
+    fn external(&self) -> Result<Option<Attachment>, ApiError> {
         match (
             self.external_document.trim(),
             self.external_signature.is_empty(),
         ) {
             ("", true) => Ok(None),
-            ("", false) => Err(ApiError::BadRequest(w.no_external_document.into())),
-            (_, true) => Err(ApiError::BadRequest(w.no_signature_file.into())),
+            ("", false) => Err(ApiError::BadRequest(Said::each(|l| {
+                SendWords::of(l).no_external_document
+            }))),
+            (_, true) => Err(ApiError::BadRequest(Said::each(|l| {
+                SendWords::of(l).no_signature_file
+            }))),
             (id, false) => Ok(Some(Attachment {
                 document: DocumentId::parse(id).map_err(|_| ApiError::NotFound)?,
                 signature: SignatureChoice::Uploaded(self.external_signature.clone()),
@@ -130,7 +136,7 @@ impl Writing {
     }
 
     /// What the exchange service takes, or why the form cannot be it.
-    fn outgoing(&self, w: &SendWords) -> Result<Outgoing, ApiError> {
+    fn outgoing(&self) -> Result<Outgoing, ApiError> {
         let mut recipients = Vec::new();
         let typed = self
             .recipients
@@ -144,7 +150,9 @@ impl Writing {
             }
         }
         if recipients.is_empty() && !self.draft {
-            return Err(ApiError::BadRequest(w.no_recipient.into()));
+            return Err(ApiError::BadRequest(Said::each(|l| {
+                SendWords::of(l).no_recipient
+            })));
         }
         let mut attachments = Vec::with_capacity(self.attachments.len());
         for pair in &self.attachments {
@@ -157,7 +165,7 @@ impl Writing {
                 signature: SignatureChoice::Made(signature),
             });
         }
-        attachments.extend(self.external(w)?);
+        attachments.extend(self.external()?);
         Ok(Outgoing {
             subject: Subject::parse(&self.subject)?,
             text: MessageText::parse(&self.text)?,
@@ -292,7 +300,9 @@ async fn read_form(
     let mut payload = payload;
     let mut body = Vec::new();
     while let Some(piece) = payload.next().await {
-        let piece = piece.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        let piece = piece.map_err(|e| {
+            ApiError::BadRequest(said!("malformed form: {e}", "форма повреждена: {e}"))
+        })?;
         if body.len() + piece.len() > FIELD_MAX_BYTES * 4 {
             return Err(ApiError::PayloadTooLarge.into());
         }
@@ -316,7 +326,11 @@ async fn edit_page(
             return Err(ApiError::NotFound.into());
         }
         if s.state != "draft" {
-            return Err(ApiError::Conflict("a sent sending cannot be changed".into()).into());
+            return Err(ApiError::Conflict(said!(
+                "a sent sending cannot be changed",
+                "отправление уже ушло: изменить его нельзя"
+            ))
+            .into());
         }
         let draft = Writing {
             recipients: s
@@ -352,9 +366,11 @@ async fn dispatch(
     let result = async {
         let form = read_form(&c, &req, payload).await?;
         let person = holder(c.confirm(&form.csrf)?)?;
-        let outgoing = match form.outgoing(SendWords::of(c.lang)) {
+        let outgoing = match form.outgoing() {
             Ok(o) => o,
-            Err(e) => return form_page(&c, &state, &person, &form, Some(refusal(e)?)).await,
+            Err(e) => {
+                return form_page(&c, &state, &person, &form, Some(refusal(c.lang, e)?)).await;
+            }
         };
         let key = IdempotencyKey::parse(&form.idempotency).ok();
         let exchange = &state.exchange;
@@ -378,7 +394,7 @@ async fn dispatch(
         };
         match made {
             Ok(id) => Ok(see_other(&format!("/cabinet/sendings/{id}")).finish()),
-            Err(e) => form_page(&c, &state, &person, &form, Some(refusal(e)?)).await,
+            Err(e) => form_page(&c, &state, &person, &form, Some(refusal(c.lang, e)?)).await,
         }
     }
     .await;

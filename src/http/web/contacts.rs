@@ -155,7 +155,7 @@ async fn add(
         match added {
             Ok(_) => Ok(see_other("/cabinet/contacts?done=added").finish()),
             Err(e) => {
-                let refused = refusal(e)?;
+                let refused = refusal(c.lang, e)?;
                 list_view(&c, &req, &state, &person, &form, Some(refused)).await
             }
         }
@@ -210,7 +210,7 @@ async fn change(
         match changed {
             Ok(_) => Ok(see_other("/cabinet/contacts?done=saved").finish()),
             Err(e) => {
-                let (status, error) = refusal(e)?;
+                let (status, error) = refusal(c.lang, e)?;
                 let page = EditPage {
                     c: &c,
                     w: BookWords::of(c.lang),

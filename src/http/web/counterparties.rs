@@ -148,7 +148,7 @@ async fn list_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
 fn invitation(form: &InviteForm) -> Result<Invitation, ApiError> {
     Ok(Invitation {
         email: Email::parse(&form.email).map_err(|e| ApiError::BadRequest(e.0))?,
-        note: ShortText::parse(Some(form.note.as_str()), "a note")?,
+        note: ShortText::parse(Some(form.note.as_str()), &crate::said!("a note", "заметка"))?,
     })
 }
 
@@ -173,7 +173,7 @@ async fn invite(
         match sent {
             Ok(_) => Ok(see_other("/cabinet/counterparties?done=invited").finish()),
             Err(e) => {
-                let refused = refusal(e)?;
+                let refused = refusal(c.lang, e)?;
                 list_view(&c, &req, &state, &person, &form, Some(refused)).await
             }
         }
@@ -201,7 +201,7 @@ async fn settings(
     let result = async {
         let person = holder(c.confirm(&form.csrf)?)?;
         let wanted = crate::exchange::views::ExchangeSettings {
-            accept_only_counterparties: super::chrome::choice(&c, &form.only)?,
+            accept_only_counterparties: super::chrome::choice(&form.only)?,
         };
         state
             .exchange
@@ -237,7 +237,7 @@ async fn act(
         match done {
             Ok(_) => Ok(see_other("/cabinet/counterparties").finish()),
             Err(e) => {
-                let refused = refusal(e)?;
+                let refused = refusal(c.lang, e)?;
                 let form = InviteForm::default();
                 list_view(&c, &req, &state, &person, &form, Some(refused)).await
             }

@@ -15,6 +15,7 @@ use crate::http::auth::Meta;
 use crate::http::problem::ApiError;
 use crate::identity::Person;
 use crate::registration::{ApplicationView, Operator, Status};
+use crate::said;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
@@ -33,8 +34,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The operator's capability, or 403.
 pub(super) fn operator(person: &Person, meta: &Meta) -> Result<Operator, WebError> {
-    Operator::person(person, &meta.0)
-        .ok_or_else(|| ApiError::forbidden("The desk is for operators.").into())
+    Operator::person(person, &meta.0).ok_or_else(|| {
+        ApiError::forbidden(said!(
+            "The desk is for operators.",
+            "Рабочее место — для операторов."
+        ))
+        .into()
+    })
 }
 
 impl Filters {
@@ -54,9 +60,10 @@ impl Filters {
         match self.number("limit")? {
             None => Ok(DEFAULT_SIZE),
             Some(n) if SIZES.contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::BadRequest(
-                "limit is 10, 20, 50 or 100 a page".into(),
-            )),
+            Some(_) => Err(ApiError::BadRequest(said!(
+                "limit is 10, 20, 50 or 100 a page",
+                "на странице — 10, 20, 50 или 100"
+            ))),
         }
     }
 
@@ -80,7 +87,12 @@ impl Filters {
                 .opt("point_of_issue")
                 .map(|v| Uuid::parse_str(&v))
                 .transpose()
-                .map_err(|_| ApiError::BadRequest("point_of_issue is an id".into()))?,
+                .map_err(|_| {
+                    ApiError::BadRequest(said!(
+                        "point_of_issue is an id",
+                        "point_of_issue — идентификатор"
+                    ))
+                })?,
             sort: self.opt("sort"),
             order: self.opt("order"),
             originals: self.opt("originals"),
@@ -195,7 +207,7 @@ async fn queue(req: HttpRequest, state: web::Data<AppState>, meta: Meta) -> Http
                 None,
             ),
             Err(e) => {
-                let (status, detail) = refusal(e)?;
+                let (status, detail) = refusal(c.lang, e)?;
                 (Vec::new(), 0, DEFAULT_SIZE, status, Some(detail))
             }
         };

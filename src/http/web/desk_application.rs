@@ -134,7 +134,7 @@ async fn after(
 ) -> Result<HttpResponse, WebError> {
     match done {
         Ok(_) => Ok(see_other(&format!("/cabinet/desk/{id}")).finish()),
-        Err(e) => desk_view(c, state, person, op, id, Some(refusal(e)?)).await,
+        Err(e) => desk_view(c, state, person, op, id, Some(refusal(c.lang, e)?)).await,
     }
 }
 
@@ -238,7 +238,7 @@ async fn revoke(
         let reason = match form.reason.parse::<RevocationReason>() {
             Ok(r) => r,
             Err(e) => {
-                let refused = refusal(ApiError::BadRequest(e))?;
+                let refused = refusal(c.lang, ApiError::BadRequest(e))?;
                 return desk_view(&c, &state, person, &op, id, Some(refused)).await;
             }
         };

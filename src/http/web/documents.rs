@@ -6,6 +6,7 @@ use super::applications_view::moment;
 use super::chrome::{Chrome, Confirmed, holder, malformed};
 use super::error::{WebError, answer};
 use super::i18n::DocWords;
+use super::i18n::Tr;
 use super::query;
 use super::render::{html, see_other};
 use crate::documents::{DocumentId, DocumentView};
@@ -14,6 +15,7 @@ use crate::http::auth::Meta;
 use crate::http::documents::form_document;
 use crate::http::problem::ApiError;
 use crate::identity::Person;
+use crate::said::Said;
 use crate::signatures::{CredentialView, SignatureView};
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -167,10 +169,10 @@ async fn upload(
         let person = holder(c.confirm_multipart(&mut form).await?)?;
         let field = match form.next().await {
             Some(field) => field.map_err(malformed)?,
-            None => return Err(ApiError::BadRequest(c.t.no_file.into()).into()),
+            None => return Err(ApiError::BadRequest(Said::each(|l| Tr::of(l).no_file)).into()),
         };
         if field.name() != Some("file") {
-            return Err(ApiError::BadRequest(c.t.no_file.into()).into());
+            return Err(ApiError::BadRequest(Said::each(|l| Tr::of(l).no_file)).into());
         }
         let name = field
             .content_disposition()
@@ -178,7 +180,7 @@ async fn upload(
             .unwrap_or_default()
             .to_owned();
         if name.is_empty() {
-            return Err(ApiError::BadRequest(c.t.no_file.into()).into());
+            return Err(ApiError::BadRequest(Said::each(|l| Tr::of(l).no_file)).into());
         }
         let new = form_document(&name, &field)?;
         let stored = state.documents.upload(&person, &meta.0, new, field).await?;

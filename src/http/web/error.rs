@@ -4,6 +4,7 @@
 use super::chrome::Chrome;
 use super::render::html;
 use crate::http::problem::ApiError;
+use crate::identity::values::Language;
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use askama::Template;
@@ -65,7 +66,7 @@ impl WebError {
         let detail = if status.is_server_error() {
             None
         } else {
-            api.public_detail()
+            api.public_detail().map(|d| d.in_lang(c.lang).to_owned())
         };
         page_with(c, status, message, detail)
     }
@@ -85,13 +86,14 @@ pub fn answer(c: &Chrome, result: Result<HttpResponse, WebError>) -> HttpRespons
     result.unwrap_or_else(|e| e.page(c))
 }
 
-/// A service's refusal that the form it came from shows again (status and public detail), or
-/// the error page for anything else (a failure, or a refusal with nothing to tell).
-pub fn refusal(e: impl Into<ApiError>) -> Result<(StatusCode, String), WebError> {
+/// A service's refusal that the form it came from shows again (status and public detail in
+/// the page's language), or the error page for anything else (a failure, or a refusal with
+/// nothing to tell).
+pub fn refusal(lang: Language, e: impl Into<ApiError>) -> Result<(StatusCode, String), WebError> {
     let api = e.into();
     let status = actix_web::ResponseError::status_code(&api);
     match api.public_detail() {
-        Some(detail) if status.is_client_error() => Ok((status, detail)),
+        Some(detail) if status.is_client_error() => Ok((status, detail.in_lang(lang).to_owned())),
         _ => Err(WebError::Api(api)),
     }
 }

@@ -163,7 +163,7 @@ async fn prepare(
         let (st, subject) = match statement_of(&state, &op, id, &form).await {
             Ok(found) => found,
             Err(WebError::Api(e)) => {
-                let refused = refusal(e)?;
+                let refused = refusal(c.lang, e)?;
                 return desk_view(&c, &state, &person, &op, id, Some(refused)).await;
             }
             Err(e) => return Err(e),
@@ -218,7 +218,7 @@ async fn identify(
         {
             Ok(granted) => granted,
             Err(e) => {
-                let refused = Some(refusal(e)?);
+                let refused = Some(refusal(c.lang, e)?);
                 let asked = form.answer.asked();
                 return signing_step(&c, &state, &person, id, &form, (st, asked), refused).await;
             }
@@ -234,7 +234,7 @@ async fn identify(
         {
             Ok(_) => Ok(see_other(&format!("/cabinet/desk/{id}")).finish()),
             Err(e) => {
-                let refused = Some(refusal(e)?);
+                let refused = Some(refusal(c.lang, e)?);
                 let asked = form.answer.asked();
                 signing_step(&c, &state, &person, id, &form, (st, asked), refused).await
             }

@@ -151,7 +151,7 @@ async fn reset_request(
         match asked {
             Ok(()) => Ok(notice(&c, w.reset_title, w.reset_sent, None)),
             Err(e) => {
-                let (status, detail) = refusal(e)?;
+                let (status, detail) = refusal(c.lang, e)?;
                 let page = ResetPage {
                     c: &c,
                     w,
@@ -211,7 +211,7 @@ async fn reset_password(
                 Some(("/signin", c.t.sign_in)),
             )),
             Err(e) => {
-                let (status, detail) = refusal(e)?;
+                let (status, detail) = refusal(c.lang, e)?;
                 Ok(again(status, detail))
             }
         }

@@ -4,11 +4,14 @@
 
 use super::chrome::Chrome;
 use super::error::{WebError, answer};
+use super::i18n::Tr;
 use super::render::html;
 use crate::http::AppState;
 use crate::http::auth::Meta;
 use crate::http::problem::ApiError;
 use crate::http::verify::{PROTOCOL_MAX_BYTES, read_field};
+use crate::said;
+use crate::said::Said;
 use crate::verification::ProtocolCheck;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -77,7 +80,11 @@ fn shown(c: &Chrome, check: ProtocolCheck) -> Checked {
             .sealed_at
             .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
         sealed_by: check.sealed_by,
-        problems: check.problems,
+        problems: check
+            .problems
+            .iter()
+            .map(|p| p.in_lang(c.lang).to_owned())
+            .collect(),
     }
 }
 
@@ -86,7 +93,7 @@ async fn read_form(mut form: Multipart) -> Result<(String, Option<Vec<u8>>), Web
     let mut token = String::new();
     let mut file = None;
     while let Some(field) = form.next().await {
-        let field = field.map_err(|e| ApiError::BadRequest(format!("malformed form: {e}")))?;
+        let field = field.map_err(super::chrome::malformed)?;
         match field.name() {
             Some("csrf") => {
                 let raw = read_field(field, 256).await?;
@@ -97,9 +104,10 @@ async fn read_form(mut form: Multipart) -> Result<(String, Option<Vec<u8>>), Web
                 file = (!raw.is_empty()).then_some(raw);
             }
             _ => {
-                return Err(ApiError::BadRequest(
-                    "The form has the fields csrf and protocol only.".into(),
-                )
+                return Err(ApiError::BadRequest(said!(
+                    "The form has the fields csrf and protocol only.",
+                    "В форме только поля csrf и protocol."
+                ))
                 .into());
             }
         }
@@ -118,7 +126,7 @@ async fn check_protocol(
     let result = async {
         let (token, file) = read_form(form).await?;
         c.confirm_anonymous(&token)?;
-        let file = file.ok_or_else(|| ApiError::BadRequest(c.t.no_file.into()))?;
+        let file = file.ok_or_else(|| ApiError::BadRequest(Said::each(|l| Tr::of(l).no_file)))?;
         if !c.signed_in {
             state.verification.admit_anonymous(&meta.0.client_ip)?;
         }

@@ -3,6 +3,7 @@
 
 use super::error::WebError;
 use crate::http::problem::ApiError;
+use crate::said;
 use actix_web::HttpRequest;
 use chrono::NaiveDate;
 
@@ -19,7 +20,10 @@ pub fn number(req: &HttpRequest, key: &str) -> Result<Option<i64>, WebError> {
             .ok()
             .filter(|n| (1..=100_000).contains(n))
             .map(Some)
-            .ok_or_else(|| ApiError::BadRequest(format!("{key} is a number from 1.")).into()),
+            .ok_or_else(|| {
+                ApiError::BadRequest(said!("{key} is a number from 1.", "{key} — число от 1."))
+                    .into()
+            }),
     }
 }
 
@@ -72,7 +76,9 @@ impl Filters {
         self.opt(key)
             .map(|v| v.parse::<i64>())
             .transpose()
-            .map_err(|_| ApiError::BadRequest(format!("{key} is a whole number")))
+            .map_err(|_| {
+                ApiError::BadRequest(said!("{key} is a whole number", "{key} — целое число"))
+            })
     }
 
     /// The date `key` (`YYYY-MM-DD`, as a date input sends it), or the 400 that names it.
@@ -80,7 +86,12 @@ impl Filters {
         self.opt(key)
             .map(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d"))
             .transpose()
-            .map_err(|_| ApiError::BadRequest(format!("{key} is a date, YYYY-MM-DD")))
+            .map_err(|_| {
+                ApiError::BadRequest(said!(
+                    "{key} is a date, YYYY-MM-DD",
+                    "{key} — дата в виде ГГГГ-ММ-ДД"
+                ))
+            })
     }
 
     /// The filter as a query string, for the links to other pages of the same list.

@@ -149,7 +149,7 @@ async fn acknowledge(
         match done {
             Ok(_) => Ok(see_other(&format!("/cabinet/sendings/{id}")).finish()),
             Err(e) => {
-                let refused = Some(refusal(e)?);
+                let refused = Some(refusal(c.lang, e)?);
                 sending_view(&c, &state, &person, id, Extra::Nothing, refused).await
             }
         }
@@ -189,7 +189,7 @@ async fn reject(
         match rejected {
             Ok(_) => Ok(see_other(&format!("/cabinet/sendings/{id}")).finish()),
             Err(e) => {
-                let refused = Some(refusal(e)?);
+                let refused = Some(refusal(c.lang, e)?);
                 sending_view(&c, &state, &person, id, Extra::Nothing, refused).await
             }
         }

@@ -166,7 +166,7 @@ async fn register(
                 Ok(html(&c, StatusCode::OK, &page))
             }
             Err(e) => {
-                let (status, detail) = refusal(e)?;
+                let (status, detail) = refusal(c.lang, e)?;
                 Ok(form_page(&c, status, &form, Some(detail)))
             }
         }

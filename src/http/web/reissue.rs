@@ -93,7 +93,7 @@ async fn reissue(
             .await
         {
             Ok(new) => Ok(see_other(&format!("/cabinet/certificates/{}", new.id)).finish()),
-            Err(e) => Ok(certificate_view(&c, &v, waiting, Some(refusal(e)?))),
+            Err(e) => Ok(certificate_view(&c, &v, waiting, Some(refusal(c.lang, e)?))),
         }
     }
     .await;

@@ -125,7 +125,7 @@ fn refused(c: &Chrome, e: IdentityError) -> Result<(StatusCode, String), WebErro
         IdentityError::RateLimited { .. } => Some(c.t.slow_down.to_owned()),
         _ => None,
     };
-    let (status, detail) = refusal(e)?;
+    let (status, detail) = refusal(c.lang, e)?;
     Ok((status, words.unwrap_or(detail)))
 }
 
@@ -209,7 +209,7 @@ async fn change_email(
     let result = async {
         let person = c.confirm(&form.csrf)?;
         let said = match Email::parse(&form.value) {
-            Err(e) => Said::Refused(StatusCode::BAD_REQUEST, e.0),
+            Err(e) => Said::Refused(StatusCode::BAD_REQUEST, e.0.in_lang(c.lang).to_owned()),
             Ok(email) => match state
                 .identity
                 .change_email(person, &typed(&form.password), email, &meta.0)
@@ -248,7 +248,7 @@ async fn change_phone(
         let phone = match Phone::parse(&form.value) {
             Ok(phone) => phone,
             Err(e) => {
-                let said = Said::Refused(StatusCode::BAD_REQUEST, e.0);
+                let said = Said::Refused(StatusCode::BAD_REQUEST, e.0.in_lang(c.lang).to_owned());
                 return security_view(&c, &state, person, said).await;
             }
         };
@@ -459,7 +459,7 @@ async fn sms_signin(
     let c = Chrome::of(&req, &state).await;
     let result = async {
         let person = c.confirm(&form.csrf)?;
-        let enabled = super::chrome::choice(&c, &form.enabled)?;
+        let enabled = super::chrome::choice(&form.enabled)?;
         state
             .identity
             .set_sms_login(person, enabled, &meta.0)

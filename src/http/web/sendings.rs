@@ -302,7 +302,7 @@ async fn send_draft(
         match sent {
             Ok(sent) => Ok(see_other(&format!("/cabinet/sendings/{}", sent.view.id)).finish()),
             Err(e) => {
-                let refused = Some(super::error::refusal(e)?);
+                let refused = Some(super::error::refusal(c.lang, e)?);
                 sending_view(&c, &state, &person, id, Extra::Nothing, refused).await
             }
         }

@@ -260,7 +260,7 @@ async fn signin_phone(
                     w: AccountWords::of(c.lang),
                     next: form.next,
                     login: String::new(),
-                    error: Some(e.0),
+                    error: Some(e.0.in_lang(c.lang).to_owned()),
                 };
                 return Ok(html(&c, StatusCode::BAD_REQUEST, &page));
             }

@@ -14,6 +14,8 @@ use crate::http::AppState;
 use crate::http::auth::Meta;
 use crate::http::problem::ApiError;
 use crate::identity::Person;
+use crate::said;
+use crate::said::Said;
 use crate::signatures::{
     Authorise, CredentialId, Format, Level, Shape, SignInput, SignatureError, Subject,
 };
@@ -62,9 +64,10 @@ impl Form {
     fn shape(&self) -> Result<Shape, SignatureError> {
         let format = Format::parse(&self.format)?;
         if format == Format::Raw {
-            return Err(SignatureError::Invalid(
-                "a document is signed as CMS, detached or attached".into(),
-            ));
+            return Err(SignatureError::Invalid(said!(
+                "a document is signed as CMS, detached or attached",
+                "документ подписывается в CMS, отделённой или присоединённой подписью"
+            )));
         }
         Ok(Shape {
             format,
@@ -72,9 +75,9 @@ impl Form {
         })
     }
 
-    fn subject(&self, d: &DocWords) -> Result<Subject, WebError> {
+    fn subject(&self) -> Result<Subject, WebError> {
         if self.documents.is_empty() {
-            return Err(ApiError::BadRequest(d.choose_one.into()).into());
+            return Err(ApiError::BadRequest(Said::each(|l| DocWords::of(l).choose_one)).into());
         }
         Ok(Subject::parse(None, None, Some(&self.documents))?)
     }
@@ -143,7 +146,7 @@ async fn start(
     let form = Form::read(&body);
     let result = async {
         let person = holder(c.confirm(&form.csrf)?)?;
-        let subject = form.subject(DocWords::of(c.lang))?;
+        let subject = form.subject()?;
         let credential = CredentialId::parse(&form.credential)?;
         let pending = state
             .signatures
@@ -166,12 +169,12 @@ async fn sign(
     let form = Form::read(&body);
     let result = async {
         let person = holder(c.confirm(&form.csrf)?)?;
-        let subject = form.subject(DocWords::of(c.lang))?;
+        let subject = form.subject()?;
         let credential = CredentialId::parse(&form.credential)?;
         let shape = match form.shape() {
             Ok(shape) => shape,
             Err(e) => {
-                let refused = Some(refusal(e)?);
+                let refused = Some(refusal(c.lang, e)?);
                 let asked = form.answer.asked();
                 return dialog(&c, &state, &person, &form, asked, refused).await;
             }
@@ -190,7 +193,7 @@ async fn sign(
         {
             Ok(granted) => granted,
             Err(e) => {
-                let refused = Some(refusal(e)?);
+                let refused = Some(refusal(c.lang, e)?);
                 let asked = form.answer.asked();
                 return dialog(&c, &state, &person, &form, asked, refused).await;
             }

@@ -255,8 +255,10 @@ pub async fn member_of(
         .create_member(
             NewMember {
                 role: cloudseal::identity::Role::parse(role).unwrap(),
-                surname: NamePart::parse("Petrov", "surname").unwrap(),
-                given_name: NamePart::parse("Ivan", "given name").unwrap(),
+                surname: NamePart::parse("Petrov", &cloudseal::said!("surname", "фамилия"))
+                    .unwrap(),
+                given_name: NamePart::parse("Ivan", &cloudseal::said!("given name", "имя"))
+                    .unwrap(),
                 patronymic: None,
                 email: e.clone(),
                 phone: Phone::parse(&phone).unwrap(),
