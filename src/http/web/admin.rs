@@ -185,17 +185,12 @@ impl MemberForm {
                 )));
             }
         };
-        let id = |raw: &str, name: &str| {
+        let id = |raw: &str, refusal: Said| {
             Some(raw.trim())
                 .filter(|v| !v.is_empty())
                 .map(uuid::Uuid::parse_str)
                 .transpose()
-                .map_err(|_| {
-                    ApiError::BadRequest(said!(
-                        "{name} is not one of those offered.",
-                        "{name}: выберите одно из предложенных значений."
-                    ))
-                })
+                .map_err(|_| ApiError::BadRequest(refusal))
         };
         Ok(NewMemberRequest {
             role,
@@ -205,8 +200,20 @@ impl MemberForm {
             email: self.email.clone(),
             phone: self.phone.clone(),
             language: Language::parse(&self.language).unwrap_or_default(),
-            point_of_issue: id(&self.point_of_issue, "The point of issue")?,
-            partner: id(&self.partner, "The partner")?,
+            point_of_issue: id(
+                &self.point_of_issue,
+                said!(
+                    "The point of issue is not one of those offered.",
+                    "Выберите пункт выдачи из предложенных."
+                ),
+            )?,
+            partner: id(
+                &self.partner,
+                said!(
+                    "The partner is not one of those offered.",
+                    "Выберите партнёра из предложенных."
+                ),
+            )?,
         })
     }
 }
