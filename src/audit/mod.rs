@@ -32,6 +32,8 @@ pub enum ActorKind {
     Staff,
     /// A partner agent or partner API client.
     Partner,
+    /// A folder agent acting with its machine credential (the id is the credential's).
+    Agent,
 }
 
 impl ActorKind {
@@ -43,6 +45,7 @@ impl ActorKind {
             ActorKind::Subscriber => "subscriber",
             ActorKind::Staff => "staff",
             ActorKind::Partner => "partner",
+            ActorKind::Agent => "agent",
         }
     }
 
@@ -54,6 +57,7 @@ impl ActorKind {
             "subscriber" => ActorKind::Subscriber,
             "staff" => ActorKind::Staff,
             "partner" => ActorKind::Partner,
+            "agent" => ActorKind::Agent,
             _ => return None,
         })
     }

@@ -13,7 +13,6 @@ use crate::notify::{self, Notification};
 use crate::pki::cms::DigestAlgorithm;
 use crate::said;
 use crate::signatures::{CredentialId, Grant, Hashes, Shape};
-use crate::signing::{KeyHolder, OwnerId};
 use crate::store::sendings::{self as sql, FileRow, RecipientRow, SendingRow};
 use crate::store::{accounts, certificates, signatures};
 use crate::verification::Submitted;
@@ -247,11 +246,7 @@ impl Exchange {
             algorithm: DigestAlgorithm::Sha256,
             values: vec![DigestAlgorithm::Sha256.digest(&receipt)],
         };
-        let holder = KeyHolder::new(
-            OwnerId(me),
-            meta.request_id.clone(),
-            Some(meta.client_ip.clone()),
-        );
+        let holder = crate::signatures::key_holder(person, meta);
         let (rows, spent) = self
             .0
             .signatures
@@ -259,6 +254,7 @@ impl Exchange {
                 &tx,
                 &holder,
                 Grant {
+                    reach: crate::signatures::Reach::of(person),
                     credential: ack.credential,
                     sad: ack.sad,
                 },

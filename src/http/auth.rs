@@ -84,9 +84,18 @@ async fn principal(req: HttpRequest) -> Result<Principal, ApiError> {
     )))
 }
 
-async fn person(req: HttpRequest) -> Result<Person, ApiError> {
+fn agent_refused() -> ApiError {
+    ApiError::forbidden(said!(
+        "A folder agent's token does not open this; the person signs in for it.",
+        "Токен агента каталога сюда не пускает; для этого входит сам человек."
+    ))
+}
+
+/// The person calling; a folder agent's token passes only where `agents` opens the route.
+async fn person(req: HttpRequest, agents: bool) -> Result<Person, ApiError> {
     match principal(req).await? {
-        Principal::Person(p) => Ok(p),
+        Principal::Person(p) if p.agent.is_none() || agents => Ok(p),
+        Principal::Person(_) => Err(agent_refused()),
         Principal::Client(_) => Err(ApiError::forbidden(said!(
             "This is for people signed in to their account, not for API clients.",
             "Это для людей, вошедших в свою учётную запись, а не для API-клиентов."
@@ -104,7 +113,7 @@ impl FromRequest for Signed {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { person(req).await.map(Signed) })
+        Box::pin(async move { person(req, false).await.map(Signed) })
     }
 }
 
@@ -121,7 +130,7 @@ impl FromRequest for Visitor {
         let req = req.clone();
         Box::pin(async move {
             if req.headers().contains_key(header::AUTHORIZATION) {
-                person(req).await.map(|p| Visitor(Some(p)))
+                person(req, true).await.map(|p| Visitor(Some(p)))
             } else {
                 Ok(Visitor(None))
             }
@@ -135,6 +144,8 @@ pub trait Roles {
     const ROLES: &'static [Role];
     /// How a refusal names them.
     const NAME: &'static str;
+    /// Whether a folder agent acting for a person of these roles passes too.
+    const AGENTS: bool = false;
 }
 
 /// A person holding one of `R`'s roles.
@@ -147,7 +158,7 @@ impl<R: Roles + 'static> FromRequest for Authorised<R> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { Authorised::of(person(req).await?) })
+        Box::pin(async move { Authorised::of(person(req, R::AGENTS).await?) })
     }
 }
 
@@ -168,13 +179,14 @@ impl<R: Roles> Authorised<R> {
 }
 
 macro_rules! roles {
-    ($(#[$doc:meta])* $name:ident, $label:literal, [$($role:ident),+]) => {
+    ($(#[$doc:meta])* $name:ident, $label:literal, [$($role:ident),+] $(, agents = $agents:literal)?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub struct $name;
         impl Roles for $name {
             const ROLES: &'static [Role] = &[$(Role::$role),+];
             const NAME: &'static str = $label;
+            $(const AGENTS: bool = $agents;)?
         }
     };
 }
@@ -199,6 +211,12 @@ roles!(
     /// People who may hold certificates of their own and sign with them: subscribers, and
     /// operators (who sign identifications with their officer certificate).
     Holders, "subscriber or operator", [Subscriber, Operator]
+);
+roles!(
+    /// Holders, and the folder agents that work for them with a seal: documents, signatures
+    /// under the seal, sendings. Everything else of the account (its settings, certificates,
+    /// address book, other credentials) stays the person's own.
+    Workers, "subscriber or operator", [Subscriber, Operator], agents = true
 );
 roles!(
     /// Staff: operators, auditors, admins.
@@ -264,6 +282,7 @@ impl FromRequest for ApplicationsActor {
             let meta = meta_of(&req);
             let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
             match principal(req).await? {
+                Principal::Person(p) if p.agent.is_some() => Err(agent_refused()),
                 Principal::Person(p) => crate::registration::Actor::person(&p, &meta)
                     .map(ApplicationsActor)
                     .ok_or_else(|| {
@@ -306,7 +325,7 @@ impl FromRequest for OperatorCtx {
         let req = req.clone();
         Box::pin(async move {
             let meta = meta_of(&req);
-            let p = person(req).await?;
+            let p = person(req, false).await?;
             crate::registration::Operator::person(&p, &meta)
                 .map(OperatorCtx)
                 .ok_or_else(|| {

@@ -2,7 +2,7 @@
 //! held whole), list, read, download (streamed, with its digest), delete.
 
 use super::AppState;
-use super::auth::{Authorised, Holders, Meta};
+use super::auth::{Authorised, Meta, Workers};
 use super::problem::{ApiError, Problem};
 use super::signatures::Page;
 use crate::documents::{Content, DocumentId, DocumentName, DocumentView, MediaType, NewDocument};
@@ -71,7 +71,7 @@ pub(crate) fn form_document(
 #[post("/api/v1/documents")]
 pub async fn upload(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     meta: Meta,
     req: HttpRequest,
     query: web::Query<UploadQuery>,
@@ -146,7 +146,7 @@ pub async fn upload(
 #[get("/api/v1/documents")]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     page: web::Query<Page>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, offset) = page.checked()?;
@@ -161,7 +161,7 @@ pub async fn list(
 #[get("/api/v1/documents/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let row = state
@@ -204,7 +204,7 @@ pub(super) fn disposition(name: &str) -> header::ContentDisposition {
 #[get("/api/v1/documents/{id}/content")]
 pub async fn content(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let content = state
@@ -233,7 +233,7 @@ pub(super) fn streamed(opened: Content) -> HttpResponse {
 #[delete("/api/v1/documents/{id}")]
 pub async fn remove(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     meta: Meta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

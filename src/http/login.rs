@@ -5,6 +5,7 @@ use super::AppState;
 use super::accounts::ChallengeResponse;
 use super::auth::{Meta, Signed};
 use super::problem::{ApiError, Problem};
+use crate::identity::agents::{AGENT_PREFIX, AGENT_SCOPE};
 use crate::identity::login::Factor;
 use crate::identity::password::Password;
 use crate::identity::sessions::{COOKIE_NAME, NewSession, SessionKind};
@@ -397,7 +398,9 @@ fn oauth_refusal(code: &'static str, detail: Said) -> ApiError {
     }
 }
 
-/// OAuth 2.0 token endpoint for partner API clients (client credentials grant).
+/// OAuth 2.0 token endpoint (client credentials grant) for partner API clients and for folder
+/// agents' machine credentials (client ids starting `ag_`; their token acts for the seal's
+/// holder, scope `seal`).
 #[utoipa::path(tag = "auth", request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"), responses(
     (status = 200, body = ClientTokenResponse),
     (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -433,6 +436,30 @@ pub async fn oauth_token(
             ));
         }
     };
+    if id.starts_with(AGENT_PREFIX) {
+        if body
+            .scope
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty() && s.trim() != AGENT_SCOPE)
+        {
+            return Err(oauth_refusal(
+                "invalid_scope",
+                said!(
+                    "A folder agent's token carries the scope \"seal\" only.",
+                    "Токен агента каталога несёт только область \"seal\"."
+                ),
+            ));
+        }
+        let t = state.identity.agent_token(&id, &secret, &meta.0).await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(ClientTokenResponse {
+                access_token: t.access_token,
+                token_type: "Bearer",
+                expires_in: t.expires_in,
+                scope: AGENT_SCOPE.into(),
+            }));
+    }
     let t = state
         .identity
         .client_token(&id, &secret, body.scope.as_deref(), &meta.0)

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod address_book;
 pub mod admin;
+pub mod agents;
 pub mod applications;
 pub mod audit;
 pub mod audit_trail;
@@ -95,6 +96,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(papers::configure)
         .configure(scans::configure)
         .configure(signatures::configure)
+        .configure(agents::configure)
         .configure(documents::configure)
         .configure(verify::configure)
         .configure(identification::configure)

@@ -3,7 +3,7 @@
 //! 404 to anyone who neither sent it nor received it.
 
 use super::AppState;
-use super::auth::{Authorised, Holders, Meta};
+use super::auth::{Authorised, Holders, Meta, Workers};
 use super::documents::streamed;
 use super::problem::{ApiError, Problem};
 use super::signatures::Page;
@@ -190,7 +190,7 @@ fn answer(sent: Sent) -> HttpResponse {
 #[post("/api/v1/sendings")]
 pub async fn send(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     meta: Meta,
     req: HttpRequest,
     body: web::Json<SendingRequest>,
@@ -229,7 +229,7 @@ pub struct FolderQuery {
 #[get("/api/v1/sendings")]
 pub async fn folder(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     query: web::Query<FolderQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, offset) = Page {
@@ -253,7 +253,7 @@ pub async fn folder(
 #[get("/api/v1/sendings/{id}")]
 pub async fn sending(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let view = state.exchange.sending(&who.0, object_id(&id)?).await?;
@@ -269,7 +269,7 @@ pub async fn sending(
 #[put("/api/v1/sendings/{id}")]
 pub async fn change_draft(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
     body: web::Json<SendingRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -287,7 +287,7 @@ pub async fn change_draft(
 #[delete("/api/v1/sendings/{id}")]
 pub async fn remove_draft(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     state.exchange.delete_draft(&who.0, object_id(&id)?).await?;
@@ -306,7 +306,7 @@ pub async fn remove_draft(
 #[post("/api/v1/sendings/{id}/send")]
 pub async fn send_draft(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     meta: Meta,
     req: HttpRequest,
     id: web::Path<String>,
@@ -360,7 +360,7 @@ pub struct ReadMark {
 #[put("/api/v1/sendings/{id}/read")]
 pub async fn mark_read(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
     body: web::Json<ReadMark>,
 ) -> Result<HttpResponse, ApiError> {
@@ -385,7 +385,7 @@ fn position(raw: &str) -> Result<i32, ApiError> {
 #[get("/api/v1/sendings/{id}/files/{position}")]
 pub async fn file(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, at) = path.into_inner();
@@ -403,7 +403,7 @@ pub async fn file(
 #[get("/api/v1/sendings/{id}/files/{position}/signature")]
 pub async fn file_signature(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, at) = path.into_inner();
@@ -428,7 +428,7 @@ pub async fn file_signature(
 #[get("/api/v1/sendings/{id}/protocol")]
 pub async fn delivery_protocol(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
     query: web::Query<ProtocolQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -449,7 +449,7 @@ pub async fn delivery_protocol(
 #[get("/api/v1/sendings/{id}/receipt")]
 pub async fn receipt(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let view = state.exchange.receipt(&who.0, object_id(&id)?).await?;
@@ -464,7 +464,7 @@ pub async fn receipt(
 #[post("/api/v1/sendings/{id}/verify")]
 pub async fn verify_received(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     meta: Meta,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -496,7 +496,7 @@ pub struct AcknowledgeRequest {
 #[post("/api/v1/sendings/{id}/acknowledge")]
 pub async fn acknowledge(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     meta: Meta,
     id: web::Path<String>,
     body: web::Json<AcknowledgeRequest>,
@@ -529,7 +529,7 @@ pub struct RejectRequest {
 #[post("/api/v1/sendings/{id}/reject")]
 pub async fn reject(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     meta: Meta,
     id: web::Path<String>,
     body: web::Json<RejectRequest>,

@@ -4,7 +4,7 @@
 
 use super::AppState;
 use super::applications::path_id;
-use super::auth::{Authorised, Holders, Meta};
+use super::auth::{Authorised, Holders, Meta, Workers};
 use super::certificates::Confirmation;
 use super::problem::{ApiError, Problem};
 use crate::said;
@@ -34,9 +34,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[get("/api/v1/credentials")]
 pub async fn credentials(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(state.signatures.credentials(who.0.account.0).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .signatures
+            .credentials(crate::signatures::Reach::of(&who.0))
+            .await?,
+    ))
 }
 
 /// One of the holder's credentials (another holder's answers 404).
@@ -46,11 +51,16 @@ pub async fn credentials(
 #[get("/api/v1/credentials/{id}")]
 pub async fn credential(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = CredentialId::parse(&id)?;
-    Ok(HttpResponse::Ok().json(state.signatures.credential(who.0.account.0, id).await?))
+    Ok(HttpResponse::Ok().json(
+        state
+            .signatures
+            .credential(crate::signatures::Reach::of(&who.0), id)
+            .await?,
+    ))
 }
 
 /// What an operation is about: stored documents, or hashes computed elsewhere.
@@ -111,10 +121,12 @@ pub async fn confirmation(
 pub struct AuthoriseRequest {
     /// The signing PIN.
     pub pin: String,
-    /// The confirmation handle.
-    pub confirmation: String,
-    /// Its code (SMS or TOTP).
-    pub code: String,
+    /// The confirmation handle (a person; a folder agent sends none).
+    #[serde(default)]
+    pub confirmation: Option<String>,
+    /// Its code, SMS or TOTP (a person; a folder agent sends none).
+    #[serde(default)]
+    pub code: Option<String>,
     /// `sha256`, `sha384`, `sha512` or the algorithm's OID (with `hashes`).
     #[serde(default)]
     pub hash_algorithm: Option<String>,
@@ -141,7 +153,7 @@ pub struct AuthoriseRequest {
 #[post("/api/v1/credentials/{id}/authorise")]
 pub async fn authorise(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     meta: Meta,
     id: web::Path<String>,
     body: web::Json<AuthoriseRequest>,
@@ -149,8 +161,16 @@ pub async fn authorise(
     let id = CredentialId::parse(&id)?;
     let input = Authorise {
         pin: &body.pin,
-        confirmation: &body.confirmation,
-        code: &body.code,
+        second_factor: match (&body.confirmation, &body.code) {
+            (None, None) => None,
+            (Some(handle), Some(code)) => Some((handle.as_str(), code.as_str())),
+            _ => {
+                return Err(ApiError::BadRequest(said!(
+                    "send the confirmation and its code together",
+                    "передайте подтверждение и его код вместе"
+                )));
+            }
+        },
         subject: subject(&body.hash_algorithm, &body.hashes, &body.documents)?,
         lifetime_secs: body.lifetime_secs,
     };
@@ -199,7 +219,7 @@ pub struct SignRequest {
 #[post("/api/v1/signatures")]
 pub async fn sign(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     meta: Meta,
     body: web::Json<SignRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -251,7 +271,7 @@ impl Page {
 #[get("/api/v1/signatures")]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     page: web::Query<Page>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, offset) = page.checked()?;
@@ -269,7 +289,7 @@ pub async fn list(
 #[get("/api/v1/signatures/{id}")]
 pub async fn read(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let row = state
@@ -286,7 +306,7 @@ pub async fn read(
 #[get("/api/v1/signatures/{id}/p7s")]
 pub async fn p7s(
     state: web::Data<AppState>,
-    who: Authorised<Holders>,
+    who: Authorised<Workers>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let row = state

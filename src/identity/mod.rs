@@ -4,6 +4,7 @@
 //! (`http::auth`), so a handler cannot forget to ask who is calling.
 
 pub mod accounts;
+pub mod agents;
 pub mod challenge;
 pub mod clients;
 pub mod codes;
@@ -84,12 +85,17 @@ pub struct Person {
     pub point_of_issue: Option<Uuid>,
     /// The partner agent's organisation.
     pub partner: Option<Uuid>,
+    /// Set when a folder agent acts for the person with its machine credential.
+    pub agent: Option<agents::AgentBinding>,
 }
 
 impl Person {
-    /// An audit event of this person's act.
+    /// An audit event of this person's act, or of their folder agent's.
     pub fn event(&self, meta: &RequestMeta, action: &str) -> AuditEvent {
-        meta.event(action, Some((actor_kind(self.role), self.account.0)))
+        match self.agent {
+            Some(a) => meta.event(action, Some((ActorKind::Agent, a.id))),
+            None => meta.event(action, Some((actor_kind(self.role), self.account.0))),
+        }
     }
 }
 

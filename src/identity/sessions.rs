@@ -103,6 +103,7 @@ fn person_of(row: &SessionRow, account: &AccountRow) -> Person {
         amr: row.amr.clone(),
         point_of_issue: account.point_of_issue,
         partner: account.partner,
+        agent: None,
     }
 }
 
@@ -111,7 +112,7 @@ impl Identity {
         TimeDelta::hours(i64::from(self.0.cfg.session_hours.get()))
     }
 
-    fn access_life(&self) -> TimeDelta {
+    pub(super) fn access_life(&self) -> TimeDelta {
         TimeDelta::seconds(i64::from(self.0.cfg.access_token_secs.get()))
     }
 
@@ -121,7 +122,7 @@ impl Identity {
         Ok(B64.encode(self.0.secrets.mac("csrf", &[session.as_bytes()])?))
     }
 
-    async fn access_token(
+    pub(super) async fn access_token(
         &self,
         account: &AccountRow,
         session: Uuid,
@@ -170,6 +171,7 @@ impl Identity {
             expires_at: now + self.session_life(),
             revoked_at: None,
             revoke_reason: None,
+            agent: None,
         };
         store::sessions::insert(tx, &row).await?;
         let mut s = NewSession {
@@ -354,7 +356,11 @@ impl Identity {
                     .await?
                     .filter(|a| a.disabled_at.is_none())
                     .ok_or(IdentityError::BadToken("session ended"))?;
-                Ok(Principal::Person(person_of(&session, &account)))
+                let mut person = person_of(&session, &account);
+                if let Some(agent) = session.agent {
+                    person.agent = Some(self.agent_binding(&**client, agent).await?);
+                }
+                Ok(Principal::Person(person))
             }
             Subject::Client => self.client_principal(&claims).await,
         }

@@ -7,9 +7,9 @@
 //! key of the request the applicant sent.
 
 use super::lifecycle::{Act, Status};
-use super::values::{Applicant, Track};
+use super::values::{Applicant, Purpose, Track};
 use super::views::{CertificateView, certificate_view};
-use super::{Actor, Operator, Registration, RegistrationError, applicant_of, kind_of, status_of};
+use super::{Actor, Operator, Registration, RegistrationError, kind_of, status_of};
 use crate::audit::{self, AuditEvent};
 use crate::identity::confirm::Operation;
 use crate::identity::values::Language;
@@ -22,7 +22,7 @@ use crate::pki::scheme::KeyAlgorithm;
 use crate::said;
 use crate::said::Said;
 use crate::signing::{KeyHolder, OwnerId, Pin};
-use crate::store::{self, StoreError, certificates as sql};
+use crate::store::{self, StoreError, applications::ApplicationRow, certificates as sql};
 use rand::Rng;
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -105,7 +105,36 @@ pub fn revocation_operation(certificate: Uuid, serial: &str) -> Operation {
     }
 }
 
-pub(super) fn subject_of(a: &Applicant, email: &str) -> Result<SubjectData, RegistrationError> {
+/// The subject of the certificate issued on `app`: the person (with their organisation when
+/// they act for one) for a signature; for a seal the organisation alone, since the seal's
+/// signatures are the organisation's acts, whoever or whatever applies it.
+pub(super) fn subject_of(
+    app: &ApplicationRow,
+    email: &str,
+) -> Result<SubjectData, RegistrationError> {
+    let a = &super::applicant_of(app)?;
+    let data = person_subject(a, email)?;
+    if super::purpose_of(app)? != Purpose::Seal {
+        return Ok(data);
+    }
+    let org = a.organisation.as_ref().ok_or_else(|| {
+        RegistrationError::Precondition(said!(
+            "a seal needs the organisation it is issued to",
+            "для печати нужна организация, которой она выдаётся"
+        ))
+    })?;
+    Ok(SubjectData {
+        common_name: org.name.clone(),
+        organization: Some(org.name.clone()),
+        country: Some("RU".into()),
+        email: data.email,
+        ogrn: data.ogrn,
+        inn_le: data.inn_le,
+        ..SubjectData::default()
+    })
+}
+
+fn person_subject(a: &Applicant, email: &str) -> Result<SubjectData, RegistrationError> {
     let bad = |what: Said| {
         RegistrationError::Precondition(Said::new(
             format!("{what} does not pass its check"),
@@ -269,7 +298,7 @@ impl Registration {
         let holder = store::accounts::get(&*tx, app.account_id)
             .await?
             .ok_or(RegistrationError::NotFound)?;
-        let data = subject_of(&applicant_of(&app)?, &holder.email)?;
+        let data = subject_of(&app, &holder.email)?;
         let (key_id, public_key) = match pin {
             Some(pin) => {
                 let keys = KeyHolder::new(

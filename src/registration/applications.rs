@@ -3,9 +3,9 @@
 use super::access::Administrator;
 use super::checks::{self, CheckStatus};
 use super::lifecycle::{Act, Status};
-use super::values::{Applicant, PointOfIssue, Product, ProductKind, Track};
+use super::values::{Applicant, ApplicantKind, PointOfIssue, Product, ProductKind, Purpose, Track};
 use super::views::{ApplicationView, NewApplication, certificate_view, check_view, history_view};
-use super::{Actor, Registration, RegistrationError, kind_of, status_of, track_of};
+use super::{Actor, Registration, RegistrationError, kind_of, purpose_of, status_of, track_of};
 use crate::audit;
 use crate::identity::values::{Email, Language};
 use crate::said;
@@ -30,6 +30,7 @@ pub(super) fn product(p: store::catalogue::ProductRow) -> Option<Product> {
     Some(Product {
         kind: ProductKind::parse(&p.kind)?,
         track: Track::parse(&p.track)?,
+        purpose: Purpose::parse(&p.purpose)?,
         code: p.code,
         name_en: p.name_en,
         name_ru: p.name_ru,
@@ -37,6 +38,17 @@ pub(super) fn product(p: store::catalogue::ProductRow) -> Option<Product> {
         currency: p.currency,
         on_sale: p.active,
     })
+}
+
+/// A seal names an organisation, so only an employee acting for one may apply for it.
+fn fits_purpose(purpose: Purpose, applicant: &Applicant) -> Result<(), RegistrationError> {
+    if purpose == Purpose::Seal && applicant.kind != ApplicantKind::Employee {
+        return Err(RegistrationError::Invalid(said!(
+            "an organisation seal is issued to an organisation: apply as its employee and name it",
+            "электронная печать выдаётся организации: подайте заявку как её сотрудник и укажите её"
+        )));
+    }
+    Ok(())
 }
 
 /// Whose application, of what, where, about whom.
@@ -252,6 +264,7 @@ impl Registration {
                     "такой продукт не продаётся"
                 ))
             })?;
+        fits_purpose(product.purpose, applicant)?;
         if !store::partners::point_exists(tx, point).await? {
             return Err(RegistrationError::Invalid(said!(
                 "no such point of issue",
@@ -391,6 +404,7 @@ impl Registration {
         if !status.data_editable() {
             return Err(RegistrationError::data_frozen(status));
         }
+        fits_purpose(purpose_of(&app)?, &applicant)?;
         let value = serde_json::to_value(&applicant)
             .map_err(|e| RegistrationError::Store(StoreError::Corrupt(e.to_string())))?;
         let now = self.0.clock.now();

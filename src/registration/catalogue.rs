@@ -1,4 +1,5 @@
-//! The demo catalogue: the three products a cloud-signature CA sells to people abroad.
+//! The demo catalogue: the products a cloud-signature CA sells to people abroad and to their
+//! organisations.
 
 use crate::clock::Clock;
 use crate::store::catalogue::{self, ProductRow};
@@ -9,6 +10,7 @@ fn product(code: &str, kind: &str, track: &str, en: &str, ru: &str, rub: i64) ->
         code: code.into(),
         kind: kind.into(),
         track: track.into(),
+        purpose: "signature".into(),
         name_en: en.into(),
         name_ru: ru.into(),
         price_minor: rub * 100,
@@ -44,6 +46,18 @@ pub fn demo_products() -> Vec<ProductRow> {
             "Квалифицированный сертификат для ключа на вашем токене, 1 год",
             2900,
         ),
+        ProductRow {
+            purpose: "seal".into(),
+            ..product(
+                "seal-cloud",
+                "qualified",
+                "cloud",
+                "Qualified organisation seal (key in the vault, for unattended signing), 1 year",
+                "Квалифицированная электронная печать организации (ключ в хранилище, для \
+                 подписания без участия человека), 1 год",
+                4900,
+            )
+        },
     ]
 }
 

@@ -258,6 +258,7 @@ impl Registration {
                 &tx,
                 &holder,
                 Grant {
+                    reach: crate::signatures::Reach::owner(operator.account()),
                     credential,
                     sad: sign_off.sad,
                 },

@@ -167,6 +167,10 @@ fn kind_of(app: &ApplicationRow) -> Result<values::ProductKind, RegistrationErro
     values::ProductKind::parse(&app.product_kind).ok_or_else(|| corrupt("product kind"))
 }
 
+fn purpose_of(app: &ApplicationRow) -> Result<values::Purpose, RegistrationError> {
+    values::Purpose::parse(&app.purpose).ok_or_else(|| corrupt("product purpose"))
+}
+
 fn track_of(app: &ApplicationRow) -> Result<values::Track, RegistrationError> {
     values::Track::parse(&app.track).ok_or_else(|| corrupt("product track"))
 }

@@ -173,7 +173,7 @@ impl Registration {
             .await?
             .map(|a| a.email)
             .unwrap_or_default();
-        let data = subject_of(&super::applicant_of(&app)?, &email)?;
+        let data = subject_of(&app, &email)?;
         let new_key = self
             .0
             .custody

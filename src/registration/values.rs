@@ -45,6 +45,28 @@ impl Track {
     }
 }
 
+/// Whose act a certificate's signatures are: a person's signature, or an organisation's seal
+/// (which a folder agent may apply unattended with its machine credential and the seal's PIN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// A person's electronic signature: always needs the person (PIN and one-time code).
+    Signature,
+    /// An organisation's electronic seal: names the organisation, not a person.
+    Seal,
+}
+
+impl Purpose {
+    /// Parse the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "signature" => Some(Purpose::Signature),
+            "seal" => Some(Purpose::Seal),
+            _ => None,
+        }
+    }
+}
+
 /// Qualified (identified in person) or simple (paper set, originals by post).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -83,6 +105,8 @@ pub struct Product {
     pub kind: ProductKind,
     /// Cloud key or own key.
     pub track: Track,
+    /// A person's signature or an organisation's seal.
+    pub purpose: Purpose,
     /// Name in English.
     pub name_en: String,
     /// Name in Russian.

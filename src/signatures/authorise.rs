@@ -4,9 +4,10 @@
 
 use super::subject::{Resolved, Subject};
 use super::views::AuthorisationView;
-use super::{Credential, CredentialId, SignatureError, Signatures};
+use super::{Credential, CredentialId, Reach, SignatureError, Signatures};
 use crate::identity::confirm::{ConfirmFactor, Operation, PendingConfirmation};
 use crate::identity::{Person, RequestMeta};
+use crate::said;
 use crate::signing::{AuthoriseRequest, KeyHolder, OwnerId, Pin, Sad, SigningError};
 use std::time::Duration;
 
@@ -17,10 +18,9 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
 pub struct Authorise<'a> {
     /// The signing PIN.
     pub pin: &'a str,
-    /// The confirmation handle.
-    pub confirmation: &'a str,
-    /// Its one-time code.
-    pub code: &'a str,
+    /// The confirmation handle and its one-time code: a person's second factor. A folder
+    /// agent sends neither: its machine credential stands in for them, for its seal only.
+    pub second_factor: Option<(&'a str, &'a str)>,
     /// Exactly what may be signed.
     pub subject: Subject,
     /// Seconds the authorisation lives (capped by configuration).
@@ -71,12 +71,16 @@ pub struct AuthoriseByCode<'a> {
 }
 
 /// The custody's view of who is acting.
-pub(super) fn key_holder(person: &Person, meta: &RequestMeta) -> KeyHolder {
-    KeyHolder::new(
+pub(crate) fn key_holder(person: &Person, meta: &RequestMeta) -> KeyHolder {
+    let holder = KeyHolder::new(
         OwnerId(person.account.0),
         meta.request_id.clone(),
         Some(meta.client_ip.clone()),
-    )
+    );
+    match person.agent {
+        Some(a) => holder.through_agent(a.id),
+        None => holder,
+    }
 }
 
 impl Signatures {
@@ -88,7 +92,7 @@ impl Signatures {
         credential: CredentialId,
         subject: &Subject,
     ) -> Result<PendingConfirmation, SignatureError> {
-        let c = self.usable(person.account.0, credential).await?;
+        let c = self.usable(Reach::of(person), credential).await?;
         let what = self.resolve(person.account.0, subject).await?;
         let op = signing_operation(&c, &what);
         Ok(self
@@ -99,7 +103,9 @@ impl Signatures {
     }
 
     /// Authorise: the one-time code for exactly this credential and these hashes, then the
-    /// PIN (wrong ones count toward the key's lock). Returns the SAD, shown only here.
+    /// PIN (wrong ones count toward the key's lock). Returns the SAD, shown only here. A
+    /// folder agent authorises its seal with the PIN alone (DESIGN §3); a personal
+    /// signature always needs the person's code.
     pub async fn authorise(
         &self,
         person: &Person,
@@ -107,14 +113,32 @@ impl Signatures {
         credential: CredentialId,
         input: Authorise<'_>,
     ) -> Result<AuthorisationView, SignatureError> {
-        let c = self.usable(person.account.0, credential).await?;
+        let c = self.usable(Reach::of(person), credential).await?;
         let pin = Pin::presented(input.pin)?;
         let what = self.resolve(person.account.0, &input.subject).await?;
-        let op = signing_operation(&c, &what);
-        self.0
-            .identity
-            .confirm(person, input.confirmation, input.code, &op.target, meta)
-            .await?;
+        match (person.agent, input.second_factor) {
+            (Some(_), Some(_)) => {
+                return Err(SignatureError::Invalid(said!(
+                    "a folder agent authorises its seal with the PIN alone: send no confirmation or code",
+                    "агент каталога авторизует печать только PIN-кодом: не передавайте подтверждение и код"
+                )));
+            }
+            (Some(_), None) if c.seal => {}
+            (Some(_), None) => return Err(SignatureError::NotFound),
+            (None, None) => {
+                return Err(SignatureError::Invalid(said!(
+                    "send the confirmation and its one-time code with the PIN",
+                    "передайте подтверждение и его одноразовый код вместе с PIN-кодом"
+                )));
+            }
+            (None, Some((confirmation, code))) => {
+                let op = signing_operation(&c, &what);
+                self.0
+                    .identity
+                    .confirm(person, confirmation, code, &op.target, meta)
+                    .await?;
+            }
+        }
         self.grant(person, meta, &c, pin, what, input.lifetime_secs)
             .await
     }
@@ -129,7 +153,7 @@ impl Signatures {
         credential: CredentialId,
         subject: Option<&Subject>,
     ) -> Result<bool, SignatureError> {
-        let c = self.usable(person.account.0, credential).await?;
+        let c = self.usable(Reach::of(person), credential).await?;
         let op = match subject {
             Some(subject) => signing_operation(&c, &self.resolve(person.account.0, subject).await?),
             None => credential_operation(&c),
@@ -152,7 +176,7 @@ impl Signatures {
         credential: CredentialId,
         input: AuthoriseByCode<'_>,
     ) -> Result<AuthorisationView, SignatureError> {
-        let c = self.usable(person.account.0, credential).await?;
+        let c = self.usable(Reach::of(person), credential).await?;
         let pin = Pin::presented(input.pin)?;
         let what = self.resolve(person.account.0, &input.subject).await?;
         let bound = signing_operation(&c, &what);
@@ -209,7 +233,7 @@ impl Signatures {
         sad: &str,
         subject: &Subject,
     ) -> Result<AuthorisationView, SignatureError> {
-        let c = self.usable(person.account.0, credential).await?;
+        let c = self.usable(Reach::of(person), credential).await?;
         let parsed = Sad::parse(sad).ok_or(SigningError::SadInvalid)?;
         let holder = key_holder(person, meta);
         if self.0.custody.authorised_key(&holder, &parsed).await? != c.key {

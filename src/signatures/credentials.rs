@@ -4,6 +4,7 @@
 
 use super::views::{CredentialView, credential_view};
 use super::{SignatureError, Signatures};
+use crate::identity::Person;
 use crate::pki::scheme::KeyAlgorithm;
 use crate::said;
 use crate::signing::KeyId;
@@ -25,6 +26,40 @@ impl CredentialId {
     }
 }
 
+/// Which credentials a caller may reach: all of the holder's, or — for a folder agent acting
+/// with its machine credential — the one seal it was issued for. Every path to a credential
+/// takes one, so an agent cannot name another of its holder's certificates into use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    owner: Uuid,
+    only: Option<CredentialId>,
+}
+
+impl Reach {
+    /// What `person` reaches (narrowed to the seal when a folder agent acts for them).
+    pub fn of(person: &Person) -> Self {
+        Reach {
+            owner: person.account.0,
+            only: person.agent.map(|a| CredentialId(a.seal)),
+        }
+    }
+
+    /// Every credential of the account `owner` (acts of the service on a person's behalf
+    /// that the person already authorised, such as an operator's identification).
+    pub fn owner(owner: Uuid) -> Self {
+        Reach { owner, only: None }
+    }
+
+    /// The holder's account.
+    pub fn account(&self) -> Uuid {
+        self.owner
+    }
+
+    fn admits(&self, id: CredentialId) -> bool {
+        self.only.is_none_or(|only| only == id)
+    }
+}
+
 /// A credential that can sign now.
 #[derive(Debug, Clone)]
 pub struct Credential {
@@ -38,18 +73,21 @@ pub struct Credential {
     pub certificate: Certificate,
     /// Serial number, hex.
     pub serial: String,
+    /// Whether it is an organisation's seal.
+    pub seal: bool,
 }
 
 impl Signatures {
     /// The holder's credentials: their certificates with a key in custody (own-key ones sign
     /// elsewhere), newest first, each with whether it can sign now.
-    pub async fn credentials(&self, holder: Uuid) -> Result<Vec<CredentialView>, SignatureError> {
+    pub async fn credentials(&self, reach: Reach) -> Result<Vec<CredentialView>, SignatureError> {
         let client = self.0.db.client().await?;
         let now = self.0.clock.now();
-        Ok(sql::of_account(&**client, holder)
+        Ok(sql::of_account(&**client, reach.owner)
             .await?
             .iter()
             .filter(|c| c.key_id.is_some() && c.der.is_some())
+            .filter(|c| reach.admits(CredentialId(c.id)))
             .filter_map(|c| credential_view(c, now))
             .collect())
     }
@@ -57,20 +95,23 @@ impl Signatures {
     /// One of the holder's credentials.
     pub async fn credential(
         &self,
-        holder: Uuid,
+        reach: Reach,
         id: CredentialId,
     ) -> Result<CredentialView, SignatureError> {
         let client = self.0.db.client().await?;
-        let row = Self::row(&**client, holder, id).await?;
+        let row = Self::row(&**client, reach, id).await?;
         credential_view(&row, self.0.clock.now()).ok_or(SignatureError::NotFound)
     }
 
     async fn row(
         c: &impl tokio_postgres::GenericClient,
-        holder: Uuid,
+        reach: Reach,
         id: CredentialId,
     ) -> Result<CertificateRow, SignatureError> {
-        sql::get_owned(c, id.0, holder)
+        if !reach.admits(id) {
+            return Err(SignatureError::NotFound);
+        }
+        sql::get_owned(c, id.0, reach.owner)
             .await?
             .filter(|c| c.key_id.is_some() && c.der.is_some())
             .ok_or(SignatureError::NotFound)
@@ -79,11 +120,11 @@ impl Signatures {
     /// The holder's credential if it can sign now: active and within its validity.
     pub async fn usable(
         &self,
-        holder: Uuid,
+        reach: Reach,
         id: CredentialId,
     ) -> Result<Credential, SignatureError> {
         let client = self.0.db.client().await?;
-        self.usable_in(&**client, holder, id).await
+        self.usable_in(&**client, reach, id).await
     }
 
     /// [`Self::usable`] read through `c` (the signing transaction, so one request holds one
@@ -91,10 +132,10 @@ impl Signatures {
     pub(crate) async fn usable_in(
         &self,
         c: &impl tokio_postgres::GenericClient,
-        holder: Uuid,
+        reach: Reach,
         id: CredentialId,
     ) -> Result<Credential, SignatureError> {
-        let row = Self::row(c, holder, id).await?;
+        let row = Self::row(c, reach, id).await?;
         let now = self.0.clock.now();
         match row.status.as_str() {
             "active" => {}
@@ -130,6 +171,7 @@ impl Signatures {
             algorithm,
             serial: hex::encode(row.serial.unwrap_or_default()),
             certificate,
+            seal: row.purpose == "seal",
         })
     }
 }

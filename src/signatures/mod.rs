@@ -7,6 +7,7 @@
 //! holder's own, active, unexpired certificate), what the one-time code confirms, and what is
 //! built around the bare signature the vault returns.
 
+mod agents;
 mod authorise;
 pub mod credentials;
 mod error;
@@ -15,8 +16,9 @@ mod sign;
 mod subject;
 pub mod views;
 
+pub(crate) use authorise::key_holder;
 pub use authorise::{Authorise, AuthoriseByCode};
-pub use credentials::{Credential, CredentialId};
+pub use credentials::{Credential, CredentialId, Reach};
 pub use error::SignatureError;
 pub use hashes::{HashAlgorithm, Hashes, algorithm as hash_algorithm};
 pub(crate) use sign::Grant;

@@ -125,6 +125,8 @@ pub struct SignInput<'a> {
 /// The credential to sign with and the SAD that opens it, as the holder presented them.
 #[derive(Clone, Copy)]
 pub(crate) struct Grant<'a> {
+    /// Which credentials the caller reaches (a folder agent: its seal alone).
+    pub reach: super::Reach,
     /// The credential.
     pub credential: CredentialId,
     /// The SAD, unparsed.
@@ -198,6 +200,7 @@ impl Signatures {
                 &tx,
                 &key_holder(person, meta),
                 Grant {
+                    reach: super::Reach::of(person),
                     credential: input.credential,
                     sad: input.sad,
                 },
@@ -243,8 +246,11 @@ impl Signatures {
                 "метка времени (level `t`) помещается в подпись CMS: запросите format `cms`"
             )));
         }
-        let owner = holder.owner().0;
-        let c = self.usable_in(tx, owner, grant.credential).await?;
+        let reach = grant.reach;
+        if holder.owner().0 != reach.account() {
+            return Err(SignatureError::NotFound);
+        }
+        let c = self.usable_in(tx, reach, grant.credential).await?;
         let sad = Sad::parse(grant.sad).ok_or(SigningError::SadInvalid)?;
         if self.0.custody.authorised_key_in(tx, holder, &sad).await? != c.key {
             return Err(SigningError::SadInvalid.into());
@@ -302,7 +308,7 @@ impl Signatures {
             .zip(values)
             .map(|(h, signature)| SignatureRow {
                 id: Uuid::new_v4(),
-                owner_id: owner,
+                owner_id: reach.account(),
                 certificate_id: c.id.0,
                 authorisation_id: sad.authorisation(),
                 format: format.as_str().to_owned(),

@@ -36,6 +36,9 @@ pub struct CredentialView {
     pub hash_algorithms: Vec<String>,
     /// The certificate, base64 DER.
     pub certificate: String,
+    /// `signature` (a person's, always with their one-time code) or `seal` (an
+    /// organisation's, which a folder agent may apply with its machine credential).
+    pub purpose: String,
 }
 
 pub(super) fn credential_view(c: &CertificateRow, now: DateTime<Utc>) -> Option<CredentialView> {
@@ -63,6 +66,7 @@ pub(super) fn credential_view(c: &CertificateRow, now: DateTime<Utc>) -> Option<
             _ => vec!["sha256".into(), "sha384".into(), "sha512".into()],
         },
         certificate: STANDARD.encode(der),
+        purpose: c.purpose.clone(),
     })
 }
 

@@ -62,6 +62,7 @@ pub struct KeyHolder {
     owner: OwnerId,
     request_id: Option<String>,
     client_ip: Option<String>,
+    agent: Option<Uuid>,
 }
 
 impl KeyHolder {
@@ -71,7 +72,15 @@ impl KeyHolder {
             owner,
             request_id,
             client_ip,
+            agent: None,
         }
+    }
+
+    /// The same holder acting through their folder agent's machine credential `agent`, so
+    /// the audit trail names the agent as the actor.
+    pub fn through_agent(mut self, agent: Uuid) -> Self {
+        self.agent = Some(agent);
+        self
     }
 
     /// Whose keys.
@@ -81,8 +90,16 @@ impl KeyHolder {
 
     fn event(&self, action: &str) -> crate::audit::AuditEvent {
         let mut e = crate::audit::AuditEvent::system(action);
-        e.actor_kind = crate::audit::ActorKind::Subscriber;
-        e.actor_id = Some(self.owner.to_string());
+        match self.agent {
+            Some(agent) => {
+                e.actor_kind = crate::audit::ActorKind::Agent;
+                e.actor_id = Some(agent.to_string());
+            }
+            None => {
+                e.actor_kind = crate::audit::ActorKind::Subscriber;
+                e.actor_id = Some(self.owner.to_string());
+            }
+        }
         e.request_id = self.request_id.clone();
         e.client_ip = self.client_ip.clone();
         e

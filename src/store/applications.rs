@@ -83,13 +83,15 @@ pub struct ApplicationRow {
     pub originals_received_at: Option<DateTime<Utc>>,
     /// The organisation's register extract at the last check.
     pub legal_entity_extract: Option<serde_json::Value>,
+    /// `signature` or `seal` (the product's).
+    pub purpose: String,
 }
 
 const SELECT: &str = "SELECT a.id, a.number, a.invoice_number, a.account_id, a.partner_id, \
     a.point_id, pt.name, pt.region, a.product_code, p.kind, p.track, a.status, a.applicant, \
     a.price_minor, a.currency, a.paid_at, a.payment_reference, a.csr, a.rejection_reason, \
     a.created_at, a.updated_at, a.originals_due_at, a.originals_received_at, \
-    a.legal_entity_extract \
+    a.legal_entity_extract, p.purpose \
     FROM applications a JOIN products p ON p.code = a.product_code \
     JOIN points_of_issue pt ON pt.id = a.point_id";
 
@@ -119,6 +121,7 @@ fn row(r: &tokio_postgres::Row) -> ApplicationRow {
         originals_due_at: r.get(21),
         originals_received_at: r.get(22),
         legal_entity_extract: r.get(23),
+        purpose: r.get(24),
     }
 }
 

@@ -13,6 +13,8 @@ pub struct ProductRow {
     pub kind: String,
     /// `cloud` or `own_key`.
     pub track: String,
+    /// `signature` (a person's) or `seal` (an organisation's).
+    pub purpose: String,
     /// English name.
     pub name_en: String,
     /// Russian name.
@@ -25,7 +27,7 @@ pub struct ProductRow {
     pub active: bool,
 }
 
-const COLUMNS: &str = "code, kind, track, name_en, name_ru, price_minor, currency, active";
+const COLUMNS: &str = "code, kind, track, name_en, name_ru, price_minor, currency, active, purpose";
 
 fn row(r: &tokio_postgres::Row) -> ProductRow {
     ProductRow {
@@ -37,6 +39,7 @@ fn row(r: &tokio_postgres::Row) -> ProductRow {
         price_minor: r.get(5),
         currency: r.get(6),
         active: r.get(7),
+        purpose: r.get(8),
     }
 }
 
@@ -86,7 +89,7 @@ pub async fn insert_absent(
 ) -> Result<(), StoreError> {
     c.execute(
         "INSERT INTO products (code, kind, track, name_en, name_ru, price_minor, currency, \
-         active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         active, created_at, purpose) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT (code) DO NOTHING",
         &[
             &p.code,
@@ -98,6 +101,7 @@ pub async fn insert_absent(
             &p.currency,
             &p.active,
             &at,
+            &p.purpose,
         ],
     )
     .await?;

@@ -38,11 +38,15 @@ pub struct CertificateRow {
     pub revocation_reason: Option<String>,
     /// The RFC 5280 CRLReason code the CA published (the registry's record).
     pub revocation_code: Option<i16>,
+    /// `signature` or `seal`: its product's purpose.
+    pub purpose: String,
 }
 
 const COLUMNS: &str = "id, application_id, account_id, status, key_id, serial, der, \
     not_before, not_after, replaces, created_at, activated_at, revoked_at, revocation_reason, \
-    (SELECT i.revocation_reason FROM issued_certificates i WHERE i.serial = certificates.serial)";
+    (SELECT i.revocation_reason FROM issued_certificates i WHERE i.serial = certificates.serial), \
+    (SELECT p.purpose FROM applications a JOIN products p ON p.code = a.product_code \
+     WHERE a.id = certificates.application_id)";
 
 fn row(r: &tokio_postgres::Row) -> CertificateRow {
     CertificateRow {
@@ -61,6 +65,7 @@ fn row(r: &tokio_postgres::Row) -> CertificateRow {
         revoked_at: r.get(12),
         revocation_reason: r.get(13),
         revocation_code: r.get(14),
+        purpose: r.get(15),
     }
 }
 

@@ -83,6 +83,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "check_messages_ru",
         include_str!("../../migrations/V16__check_messages_ru.sql"),
     ),
+    (
+        17,
+        "seals_and_agents",
+        include_str!("../../migrations/V17__seals_and_agents.sql"),
+    ),
 ];
 
 /// Why migrating failed.

@@ -2,6 +2,7 @@
 //! `Transaction`, so the caller decides what commits together (an act and its audit entry).
 
 pub mod accounts;
+pub mod agents;
 pub mod applications;
 pub mod attempts;
 pub mod audit;

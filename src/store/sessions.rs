@@ -31,12 +31,15 @@ pub struct SessionRow {
     pub expires_at: DateTime<Utc>,
     /// Ended early.
     pub revoked_at: Option<DateTime<Utc>>,
-    /// Why it ended early (`logout`, `revoked`, `refresh_reuse`, `password_change`).
+    /// Why it ended early (`logout`, `revoked`, `refresh_reuse`, `password_change`,
+    /// `agent_disabled`).
     pub revoke_reason: Option<String>,
+    /// A folder agent's session: its machine credential.
+    pub agent: Option<Uuid>,
 }
 
 const COLUMNS: &str = "id, account, kind, amr, user_agent, client_ip, cookie_hash, created_at, \
-    last_seen_at, expires_at, revoked_at, revoke_reason";
+    last_seen_at, expires_at, revoked_at, revoke_reason, agent";
 
 fn row(r: &tokio_postgres::Row) -> SessionRow {
     SessionRow {
@@ -52,6 +55,7 @@ fn row(r: &tokio_postgres::Row) -> SessionRow {
         expires_at: r.get(9),
         revoked_at: r.get(10),
         revoke_reason: r.get(11),
+        agent: r.get(12),
     }
 }
 
@@ -59,7 +63,8 @@ fn row(r: &tokio_postgres::Row) -> SessionRow {
 pub async fn insert(tx: &impl GenericClient, s: &SessionRow) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO sessions (id, account, kind, amr, user_agent, client_ip, cookie_hash, \
-         created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
+         created_at, last_seen_at, expires_at, agent) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)",
         &[
             &s.id,
             &s.account,
@@ -70,6 +75,7 @@ pub async fn insert(tx: &impl GenericClient, s: &SessionRow) -> Result<(), Store
             &s.cookie_hash,
             &s.created_at,
             &s.expires_at,
+            &s.agent,
         ],
     )
     .await?;
@@ -88,7 +94,9 @@ async fn live_where<K: tokio_postgres::types::ToSql + Sync>(
             &format!(
                 "SELECT {COLUMNS} FROM sessions s WHERE {key_column} = $1 AND revoked_at IS NULL \
                  AND expires_at > $2 AND NOT EXISTS (SELECT 1 FROM accounts a \
-                 WHERE a.id = s.account AND a.disabled_at IS NOT NULL)"
+                 WHERE a.id = s.account AND a.disabled_at IS NOT NULL) \
+                 AND NOT EXISTS (SELECT 1 FROM agent_clients g \
+                 WHERE g.id = s.agent AND g.disabled_at IS NOT NULL)"
             ),
             &[key, &now],
         )

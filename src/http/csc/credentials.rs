@@ -109,7 +109,10 @@ pub async fn list(
             ))
         })?,
     };
-    let mut all = state.signatures.credentials(person.account.0).await?;
+    let mut all = state
+        .signatures
+        .credentials(crate::signatures::Reach::of(&person))
+        .await?;
     if r.only_valid {
         all.retain(|c| c.can_sign);
     }
@@ -260,7 +263,10 @@ pub async fn info(
     let person = holder(who)?;
     let r: Request = body(payload, SMALL_BODY).await?;
     let id = credential(r.credential_id.as_deref())?;
-    let c = state.signatures.credential(person.account.0, id).await?;
+    let c = state
+        .signatures
+        .credential(crate::signatures::Reach::of(&person), id)
+        .await?;
     let factor = second_factor(&state, &person).await?;
     Ok(HttpResponse::Ok().json(describe(&state, &c, *version, &r, &factor)?))
 }

@@ -44,7 +44,10 @@ async fn key_of(
     person: &Person,
     id: CredentialId,
 ) -> Result<KeyAlgorithm, CscError> {
-    let c = state.signatures.credential(person.account.0, id).await?;
+    let c = state
+        .signatures
+        .credential(crate::signatures::Reach::of(person), id)
+        .await?;
     KeyAlgorithm::parse(&c.key_algorithm)
         .ok_or_else(|| CscError::from(ApiError::Internal("credential key algorithm".into())))
 }

@@ -53,6 +53,7 @@ fn kind_word(a: &AuditWords, k: ActorKind) -> &'static str {
         ActorKind::Subscriber => a.kind_subscriber,
         ActorKind::Staff => a.kind_staff,
         ActorKind::Partner => a.kind_partner,
+        ActorKind::Agent => a.kind_agent,
     }
 }
 

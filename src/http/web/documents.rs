@@ -86,7 +86,7 @@ pub(super) struct Signer {
 pub(super) async fn signers(state: &AppState, person: &Person) -> Result<Vec<Signer>, WebError> {
     Ok(state
         .signatures
-        .credentials(person.account.0)
+        .credentials(crate::signatures::Reach::of(person))
         .await?
         .iter()
         .filter(|c| c.can_sign)

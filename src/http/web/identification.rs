@@ -206,8 +206,7 @@ async fn identify(
         let credential = CredentialId::parse(&form.credential)?;
         let input = Authorise {
             pin: &form.pin,
-            confirmation: &form.answer.confirmation,
-            code: form.answer.code.trim(),
+            second_factor: Some((&form.answer.confirmation, form.answer.code.trim())),
             subject,
             lifetime_secs: None,
         };

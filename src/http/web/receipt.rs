@@ -123,8 +123,7 @@ async fn acknowledge(
         let credential = CredentialId::parse(&form.credential)?;
         let input = Authorise {
             pin: &form.pin,
-            confirmation: &form.answer.confirmation,
-            code: form.answer.code.trim(),
+            second_factor: Some((&form.answer.confirmation, form.answer.code.trim())),
             subject: receipt_subject(&state, &person, id).await?,
             lifetime_secs: None,
         };

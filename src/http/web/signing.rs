@@ -181,8 +181,7 @@ async fn sign(
         };
         let input = Authorise {
             pin: &form.pin,
-            confirmation: &form.answer.confirmation,
-            code: form.answer.code.trim(),
+            second_factor: Some((&form.answer.confirmation, form.answer.code.trim())),
             subject: subject.clone(),
             lifetime_secs: None,
         };

@@ -57,6 +57,8 @@ pub struct AuditWords {
     pub kind_staff: &'static str,
     /// Actor: partner.
     pub kind_partner: &'static str,
+    /// Actor: a folder agent with its machine credential.
+    pub kind_agent: &'static str,
     /// Label: object type.
     pub object_type: &'static str,
     /// Label: object id.
@@ -182,6 +184,7 @@ static EN: AuditWords = AuditWords {
     kind_subscriber: "subscriber",
     kind_staff: "staff",
     kind_partner: "partner",
+    kind_agent: "folder agent",
     object_type: "Object type",
     object_id: "Object id",
     outcome: "Outcome",
@@ -254,6 +257,7 @@ static RU: AuditWords = AuditWords {
     kind_subscriber: "абонент",
     kind_staff: "сотрудник",
     kind_partner: "партнёр",
+    kind_agent: "агент каталога",
     object_type: "Тип объекта",
     object_id: "ID объекта",
     outcome: "Результат",
