@@ -62,6 +62,13 @@ pub enum Command {
     },
     /// Print the OpenAPI document (YAML), as committed in openapi/openapi.yaml.
     Openapi,
+    /// The folder agent: seal and send an outbox folder, fetch and verify into an inbox
+    /// folder, against a cloudseal server (its own TOML is `--config`).
+    Agent {
+        /// What the agent does.
+        #[command(subcommand)]
+        command: crate::agent::AgentCommand,
+    },
 }
 
 /// `cloudseal hsm …`
@@ -141,6 +148,19 @@ fn load_config(cli: &Cli) -> Result<Config, Exit> {
 
 /// Run a parsed command.
 pub async fn run(cli: Cli) -> Result<(), Exit> {
+    if let Command::Agent { command } = cli.command {
+        crate::telemetry::init(crate::telemetry::LogFormat::Text, "info");
+        return crate::agent::run(command, cli.config.as_deref())
+            .await
+            .map_err(|e| Exit {
+                code: if matches!(e, crate::agent::AgentError::Config(_)) {
+                    2
+                } else {
+                    1
+                },
+                message: e.to_string(),
+            });
+    }
     match &cli.command {
         Command::Openapi => {
             print!("{}", crate::http::docs::openapi_yaml());
@@ -205,7 +225,8 @@ async fn run_with_config(command: Command, config: Config) -> Result<(), Exit> {
         Command::Audit {
             command: AuditCommand::Verify { .. },
         }
-        | Command::Openapi => Ok(()),
+        | Command::Openapi
+        | Command::Agent { .. } => Ok(()),
     }
 }
 

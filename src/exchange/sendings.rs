@@ -427,8 +427,16 @@ impl Exchange {
                 },
             )
             .await?;
+            // An accepted counterparty has already shown the address is theirs: the sending
+            // is in their Received folder at once (a folder agent reads no e-mail); anyone
+            // else receives it by opening the link.
+            let counterparty = match account {
+                Some(a) => counterparties::accepted_between(&*tx, sender.id, a.id).await?,
+                None => false,
+            };
             rows.push(RecipientRow {
                 account_id: account.as_ref().map(|a| a.id),
+                delivered_at: counterparty.then_some(now),
                 link_sha256: Some(hash),
                 link_expires_at: Some(until),
                 notification_id: Some(notification),
@@ -442,6 +450,11 @@ impl Exchange {
             .on("sending", id.to_string())
             .with_details(serde_json::json!({
                 "recipients": rows.iter().map(|r| &r.email).collect::<Vec<_>>(),
+                "delivered_to_counterparties": rows
+                    .iter()
+                    .filter(|r| r.delivered_at.is_some())
+                    .map(|r| &r.email)
+                    .collect::<Vec<_>>(),
                 "files": files.iter().map(|f| serde_json::json!({
                     "name": f.name,
                     "sha256": hex::encode(&f.sha256),

@@ -117,6 +117,21 @@ impl FromRequest for Signed {
     }
 }
 
+/// Any signed-in person or a folder agent acting for one: for what is the caller's own and
+/// only read (their saved verification protocols).
+#[derive(Debug, Clone)]
+pub struct SignedOrAgent(pub Person);
+
+impl FromRequest for SignedOrAgent {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { person(req, true).await.map(SignedOrAgent) })
+    }
+}
+
 /// Whoever calls an open endpoint: the person when a bearer token is sent (it must then be
 /// valid), else nobody. Cookies are not consulted, so an open form needs no CSRF token.
 #[derive(Debug, Clone)]

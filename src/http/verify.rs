@@ -4,7 +4,7 @@
 //! pages `/verify` and `/verify/protocol` (`http/web/public.rs`) let a browser do both without script.
 
 use super::AppState;
-use super::auth::{Meta, Signed, Visitor};
+use super::auth::{Meta, Signed, SignedOrAgent, Visitor};
 use super::problem::{ApiError, Problem};
 use super::signatures::Page;
 use crate::documents::DocumentId;
@@ -283,7 +283,7 @@ pub struct ProtocolQuery {
 #[get("/api/v1/protocols/{id}")]
 pub async fn saved_protocol(
     state: web::Data<AppState>,
-    who: Signed,
+    who: SignedOrAgent,
     id: web::Path<String>,
     query: web::Query<ProtocolQuery>,
 ) -> Result<HttpResponse, ApiError> {

@@ -308,8 +308,8 @@ pub async fn put_recipients(
     for r in recipients {
         tx.execute(
             "INSERT INTO sending_recipients (id, sending_id, position, email, account_id, \
-             link_sha256, link_expires_at, notification_id, notified_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             link_sha256, link_expires_at, notification_id, notified_at, delivered_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             &[
                 &r.id,
                 &sending,
@@ -320,6 +320,7 @@ pub async fn put_recipients(
                 &r.link_expires_at,
                 &r.notification_id,
                 &r.notified_at,
+                &r.delivered_at,
             ],
         )
         .await?;

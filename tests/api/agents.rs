@@ -31,30 +31,15 @@ async fn seal_holder(app: &TestApp) -> (Session, String, String) {
     )
 }
 
-/// Confirm with the SMS code and issue a machine credential for `credential`; the response.
+/// [`crate::support::agents::issue`], checking the SMS names the act.
 async fn issue(app: &TestApp, sub: &Session, credential: &str, name: &str) -> reqwest::Response {
-    let r = post_as(
-        app,
-        "/api/v1/me/agents/confirmation",
-        &sub.access,
-        json!({"credential": credential}),
-    )
-    .await;
-    let c = ok(r, 201).await;
+    let r = crate::support::agents::issue(app, sub, credential, name).await;
     let sms = crate::support::accounts::outbox(app, &sub.person.phone).await;
     assert!(
         sms.first().unwrap().contains("folder agent"),
         "the SMS names the act: {sms:?}"
     );
-    let code = last_code(app, &sub.person.phone).await;
-    post_as(
-        app,
-        "/api/v1/me/agents",
-        &sub.access,
-        json!({"credential": credential, "name": name,
-               "confirmation": c["confirmation"], "code": code}),
-    )
-    .await
+    r
 }
 
 /// An agent's access token for `issued` (the issue response).

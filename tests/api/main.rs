@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod address_book;
+mod agent_folders;
 mod agents;
 mod audit_chain;
 mod audit_export;

@@ -6,7 +6,9 @@ use crate::support::accounts::{
     Session, contact, get_as, login, outbox, post_as, problem, registered_as, subscriber,
 };
 use crate::support::documents::{columns_holding, content, sign_documents, upload};
-use crate::support::exchange::{audit_count, link, ok, send, sender_with_documents};
+use crate::support::exchange::{
+    audit_count, counterparties, link, ok, send, sender_with_documents,
+};
 use crate::support::pki::{cms_verify_detached, write_chain};
 use crate::support::registration::{authorise, holder};
 use crate::support::{ManualClock, TestApp, spawn, spawn_with_clock};
@@ -430,27 +432,21 @@ async fn recipients_who_accept_only_counterparties_refuse_other_senders() {
     assert_eq!(count(&app, "sendings").await, 0);
 
     // Once counterparties, it goes through.
-    let inv = ok(
-        post_as(
-            &app,
-            "/api/v1/counterparties",
-            &sender.access,
-            json!({"email": picky.person.email}),
-        )
-        .await,
-        201,
-    )
-    .await;
-    let accept = format!(
-        "/api/v1/counterparties/{}/accept",
-        inv["id"].as_str().unwrap()
-    );
-    ok(post_as(&app, &accept, &picky.access, json!({})).await, 200).await;
-    ok(
+    counterparties(&app, &sender, &picky).await;
+    let sent = ok(
         post_as(&app, "/api/v1/sendings", &sender.access, body).await,
         201,
     )
     .await;
+
+    // A counterparty has it in their Received folder at once, without opening the link.
+    assert!(sent["recipients"][0]["delivered_at"].is_string(), "{sent}");
+    let received: Value = get_as(&app, "/api/v1/sendings?folder=received", &picky.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(received[0]["id"], sent["id"]);
 }
 
 #[tokio::test]

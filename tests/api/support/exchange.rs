@@ -1,10 +1,11 @@
 //! Requests and look-ups shared by the exchange's tests.
 
 use super::TestApp;
-use super::accounts::{Session, outbox};
+use super::accounts::{Session, outbox, post_as};
 use super::documents::{sign_documents, upload};
 use super::registration::holder;
 use serde_json::Value;
+use serde_json::json;
 
 /// A request as `who` with an optional JSON body.
 pub async fn send(
@@ -70,4 +71,24 @@ pub async fn sender_with_documents(
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let signatures = sign_documents(app, &sub, &credential, &refs).await;
     (sub, credential, ids.into_iter().zip(signatures).collect())
+}
+
+/// Make `a` and `b` accepted counterparties, so sendings between them are delivered at once.
+pub async fn counterparties(app: &TestApp, a: &Session, b: &Session) {
+    let inv = ok(
+        post_as(
+            app,
+            "/api/v1/counterparties",
+            &a.access,
+            json!({"email": b.person.email}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let accept = format!(
+        "/api/v1/counterparties/{}/accept",
+        inv["id"].as_str().unwrap()
+    );
+    ok(post_as(app, &accept, &b.access, json!({})).await, 200).await;
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 pub mod accounts;
+pub mod agents;
 pub mod browser;
 pub mod documents;
 pub mod e2e;

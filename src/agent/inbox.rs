@@ -1,0 +1,238 @@
+//! The inbox: each unread sending is downloaded into a staging folder, its files checked
+//! against the hashes the sending declares, its signatures verified by the service, and the
+//! sealed delivery protocol and per-file verification protocols saved beside them; then the
+//! folder moves to `inbox/<sending>/`, or to `inbox/quarantine/<sending>/` with the report when
+//! anything does not hold. Only then is the sending marked read (and, if configured,
+//! acknowledged with the seal), so an agent stopped half-way fetches it again.
+
+use super::AgentError;
+use super::api::Api;
+use super::config::AgentConfig;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+/// Where sendings that do not verify go.
+pub const QUARANTINE: &str = "quarantine";
+const STAGING: &str = ".cloudseal";
+
+/// What became of one sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filed {
+    /// Verified and filed here.
+    Inbox(PathBuf),
+    /// Did not verify: filed here with `report.json`.
+    Quarantine(PathBuf),
+}
+
+/// A file name a sender chose, made safe to create inside our folder: no directories, no
+/// leading dots, no control characters; `file-<n>` when nothing is left.
+pub fn safe_name(raw: &str, position: i64) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .map(|c| if c.is_control() { '_' } else { c })
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').to_owned();
+    if trimmed.is_empty() || trimmed.len() > 200 {
+        format!("file-{position}")
+    } else {
+        trimmed
+    }
+}
+
+/// What checks a sending.
+pub struct Receiver<'a> {
+    /// The server.
+    pub api: &'a Api,
+    /// The seal that acknowledges.
+    pub seal: Uuid,
+    /// Its PIN.
+    pub pin: &'a str,
+    /// The config.
+    pub cfg: &'a AgentConfig,
+}
+
+impl Receiver<'_> {
+    /// One pass over the unread sendings, oldest first.
+    pub async fn round(&self) -> Result<Vec<(Uuid, Filed)>, AgentError> {
+        let mut out = Vec::new();
+        for id in self.api.unread().await? {
+            let filed = self.take(id).await?;
+            out.push((id, filed));
+        }
+        Ok(out)
+    }
+
+    async fn take(&self, id: Uuid) -> Result<Filed, AgentError> {
+        let inbox = &self.cfg.inbox;
+        let (good, bad) = (
+            inbox.join(id.to_string()),
+            inbox.join(QUARANTINE).join(id.to_string()),
+        );
+        let filed = if good.exists() {
+            Filed::Inbox(good)
+        } else if bad.exists() {
+            Filed::Quarantine(bad)
+        } else {
+            self.fetch(id, &good, &bad).await?
+        };
+        self.api
+            .put(
+                &format!("/api/v1/sendings/{id}/read"),
+                json!({"read": true}),
+            )
+            .await?;
+        if self.cfg.acknowledge && matches!(filed, Filed::Inbox(_)) {
+            self.acknowledge(id).await?;
+        }
+        Ok(filed)
+    }
+
+    async fn fetch(&self, id: Uuid, good: &Path, bad: &Path) -> Result<Filed, AgentError> {
+        let staging = self.cfg.inbox.join(STAGING).join(id.to_string());
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(AgentError::Io)?;
+        }
+        std::fs::create_dir_all(&staging).map_err(AgentError::Io)?;
+        let view = self.api.get(&format!("/api/v1/sendings/{id}")).await?;
+        let mut problems: Vec<String> = Vec::new();
+        let mut files = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for f in view["files"].as_array().into_iter().flatten() {
+            let position = f["position"].as_i64().unwrap_or_default();
+            let mut name = safe_name(f["name"].as_str().unwrap_or_default(), position);
+            if names.contains(&name) {
+                name = format!("{position}-{name}");
+            }
+            names.push(name.clone());
+            let got = self
+                .api
+                .download(
+                    &format!("/api/v1/sendings/{id}/files/{position}"),
+                    &staging.join(&name),
+                )
+                .await?;
+            let declared = f["sha256"].as_str().unwrap_or_default();
+            if hex::encode(got) != declared {
+                problems.push(format!(
+                    "{name}: its content does not match the hash the sending declares"
+                ));
+            }
+            let p7s = self
+                .api
+                .bytes(&format!("/api/v1/sendings/{id}/files/{position}/signature"))
+                .await?;
+            if f["signature_sha256"].as_str() != Some(&hex::encode(Sha256::digest(&p7s))) {
+                problems.push(format!("{name}: its signature is not the one sent"));
+            }
+            std::fs::write(staging.join(format!("{name}.p7s")), &p7s).map_err(AgentError::Io)?;
+            files.push(
+                json!({"position": position, "name": name, "sha256": hex::encode(got),
+                              "declared_sha256": declared, "signer": f["signer"]}),
+            );
+        }
+        let verified = self
+            .api
+            .post(&format!("/api/v1/sendings/{id}/verify"), json!({}))
+            .await?;
+        for check in verified["files"].as_array().into_iter().flatten() {
+            let position = check["position"].as_i64().unwrap_or_default();
+            let name = files
+                .iter()
+                .find(|f| f["position"] == position)
+                .and_then(|f| f["name"].as_str())
+                .unwrap_or("file")
+                .to_owned();
+            if check["verdict"] != "passed" {
+                problems.push(format!(
+                    "{name}: the signature's verdict is {}",
+                    check["verdict"].as_str().unwrap_or("unknown")
+                ));
+            }
+            if let Some(protocol) = check["protocol_id"].as_str() {
+                let pdf = self
+                    .api
+                    .bytes(&format!("/api/v1/protocols/{protocol}?format=pdf"))
+                    .await?;
+                std::fs::write(staging.join(format!("{name}.verification.pdf")), pdf)
+                    .map_err(AgentError::Io)?;
+            }
+        }
+        let delivery = self
+            .api
+            .bytes(&format!("/api/v1/sendings/{id}/protocol?format=pdf"))
+            .await?;
+        std::fs::write(staging.join("delivery-protocol.pdf"), delivery).map_err(AgentError::Io)?;
+        let report = json!({
+            "sending": id,
+            "subject": view["subject"],
+            "sender": view["sender"],
+            "sent_at": view["sent_at"],
+            "files": files,
+            "verification": verified,
+            "problems": problems,
+            "verdict": if problems.is_empty() { "passed" } else { "failed" },
+        });
+        std::fs::write(
+            staging.join("report.json"),
+            serde_json::to_vec_pretty(&report).map_err(|e| AgentError::Local(e.to_string()))?,
+        )
+        .map_err(AgentError::Io)?;
+        let (target, filed) = if problems.is_empty() {
+            (good, Filed::Inbox(good.to_path_buf()))
+        } else {
+            (bad, Filed::Quarantine(bad.to_path_buf()))
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(AgentError::Io)?;
+        }
+        std::fs::rename(&staging, target).map_err(AgentError::Io)?;
+        Ok(filed)
+    }
+
+    async fn acknowledge(&self, id: Uuid) -> Result<(), AgentError> {
+        let receipt: Value = self
+            .api
+            .get(&format!("/api/v1/sendings/{id}/receipt"))
+            .await?;
+        if !receipt["acknowledged_at"].is_null() {
+            return Ok(());
+        }
+        let hash = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            receipt["hash"].as_str().unwrap_or_default(),
+        )
+        .ok()
+        .and_then(|h| <[u8; 32]>::try_from(h).ok())
+        .ok_or_else(|| AgentError::Transient("the receipt has no SHA-256".into()))?;
+        let sad = self
+            .api
+            .authorise(self.seal, self.pin, &[], &[hash])
+            .await?;
+        self.api
+            .post(
+                &format!("/api/v1/sendings/{id}/acknowledge"),
+                json!({"credential": self.seal, "sad": sad.as_str()}),
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_senders_name_cannot_leave_the_folder() {
+        assert_eq!(safe_name("../../etc/passwd", 0), "passwd");
+        assert_eq!(safe_name("..\\..\\boot.ini", 1), "boot.ini");
+        assert_eq!(safe_name(".bashrc", 2), "bashrc");
+        assert_eq!(safe_name("a\nb.pdf", 3), "a_b.pdf");
+        assert_eq!(safe_name("..", 4), "file-4");
+        assert_eq!(safe_name("счёт.pdf", 5), "счёт.pdf");
+    }
+}

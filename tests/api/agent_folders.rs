@@ -1,0 +1,422 @@
+//! `cloudseal agent` against a real server (issue 9): one organisation's agent seals and sends
+//! what appears in its outbox, the other's fetches, checks and files it; incomplete files wait,
+//! restarts send nothing twice, refusals go to `failed/`, an unreachable server is retried and
+//! a file that does not match what was sent is quarantined.
+
+use crate::support::agents::{Agent, agent};
+use crate::support::exchange::counterparties;
+use crate::support::pki::{cms_verify_detached, write_chain};
+use crate::support::{TestApp, eventually, spawn, spawn_with};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const FAST: &str = "scan_secs = 1\nsettle_secs = 2\npoll_secs = 1\n";
+
+fn sha(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+async fn sendings_of(app: &TestApp, holder: &str) -> i64 {
+    app.owner()
+        .await
+        .query_one(
+            "SELECT count(*) FROM sendings s JOIN accounts a ON a.id = s.sender_id \
+             WHERE a.email = $1",
+            &[&holder],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
+fn receipt(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The sending folders in an inbox (not quarantine or staging).
+fn filed(inbox: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(inbox)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n != "quarantine" && !n.starts_with('.')
+        })
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[tokio::test]
+async fn twenty_files_with_one_of_200_mib_arrive_verified_in_the_other_inbox() {
+    let app = spawn_with(|c| {
+        c.documents.max_bytes = std::num::NonZeroU64::new(256 * 1024 * 1024).unwrap();
+    })
+    .await;
+    let server = app.url("");
+    let a = agent(&app, "Larnaca", &server, FAST).await;
+    let b = agent(&app, "Nicosia", &server, "").await;
+    counterparties(&app, &a.holder, &b.holder).await;
+    let to = a.outbox.join(&b.holder.person.email);
+    std::fs::create_dir_all(&to).unwrap();
+    let mut sent: Vec<(String, String)> = Vec::new();
+    for i in 0..19 {
+        let body: Vec<u8> = format!("invoice {i}\n").repeat(200 * (i + 1)).into_bytes();
+        let name = format!("invoice-{i:02}.txt");
+        std::fs::write(to.join(&name), &body).unwrap();
+        sent.push((name, sha(&body)));
+    }
+    let big_path = to.join("archive.bin");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&big_path).unwrap());
+        let mut hash = Sha256::new();
+        for block in 0u32..(200 * 16) {
+            let chunk: Vec<u8> = (0..65_536u32)
+                .map(|i| (i.wrapping_mul(2_654_435_761) ^ block) as u8)
+                .collect();
+            hash.update(&chunk);
+            f.write_all(&chunk).unwrap();
+        }
+        sent.push(("archive.bin".into(), hex::encode(hash.finalize())));
+    }
+    assert_eq!(
+        std::fs::metadata(&big_path).unwrap().len(),
+        200 * 1024 * 1024
+    );
+
+    let _running = a.start();
+    let outbox_sent = a.outbox.join("sent");
+    assert!(
+        eventually(240, || async { files_in(&to).is_empty() }).await,
+        "the outbox empties: {:?}",
+        files_in(&to)
+    );
+    for (name, hash) in &sent {
+        let r = receipt(&outbox_sent.join(format!("{name}.receipt.json")));
+        assert_eq!(r["sha256"], hash.as_str(), "{name}");
+        assert_eq!(r["recipients"][0], b.holder.person.email.as_str());
+        assert!(outbox_sent.join(format!("{name}.p7s")).exists());
+    }
+    assert_eq!(sendings_of(&app, &a.holder.person.email).await, 20);
+
+    let out = b.cli(&["fetch"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dirs = filed(&b.inbox);
+    assert_eq!(dirs.len(), 20, "one folder per sending");
+    let mut arrived: Vec<(String, String)> = Vec::new();
+    for dir in &dirs {
+        let report: Value = receipt(&dir.join("report.json"));
+        assert_eq!(report["verdict"], "passed", "{report}");
+        let name = report["files"][0]["name"].as_str().unwrap().to_owned();
+        let hash = crate::support::agents::file_sha256(&dir.join(&name));
+        assert!(dir.join(format!("{name}.p7s")).exists());
+        assert!(dir.join(format!("{name}.verification.pdf")).exists());
+        assert!(
+            std::fs::read(dir.join("delivery-protocol.pdf"))
+                .unwrap()
+                .starts_with(b"%PDF")
+        );
+        arrived.push((name, hash));
+    }
+    arrived.sort();
+    sent.sort();
+    assert_eq!(arrived, sent, "every file arrived whole");
+
+    let small = dirs
+        .iter()
+        .find(|d| d.join("invoice-03.txt").exists())
+        .unwrap();
+    write_chain(&app, small).await;
+    let (verified, said) = cms_verify_detached(small, "invoice-03.txt.p7s", "invoice-03.txt", &[]);
+    assert!(verified, "openssl verifies the seal: {said}");
+
+    let acknowledged: i64 = app
+        .owner()
+        .await
+        .query_one(
+            "SELECT count(*) FROM sending_recipients \
+             WHERE email = $1 AND read_at IS NOT NULL AND acknowledged_at IS NOT NULL",
+            &[&b.holder.person.email],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(acknowledged, 20, "each read and acknowledged with the seal");
+    let again = b.cli(&["fetch"]).await;
+    assert!(again.status.success());
+    assert_eq!(filed(&b.inbox).len(), 20, "nothing fetched twice");
+}
+
+#[tokio::test]
+async fn a_growing_file_waits_and_a_restart_sends_nothing_twice() {
+    let app = spawn().await;
+    let server = app.url("");
+    let a = agent(&app, "Larnaca", &server, FAST).await;
+    let b = agent(&app, "Nicosia", &server, "").await;
+    counterparties(&app, &a.holder, &b.holder).await;
+    let to = a.outbox.join(&b.holder.person.email);
+    std::fs::create_dir_all(&to).unwrap();
+    std::fs::write(to.join("draft.pdf.part"), b"never complete").unwrap();
+    let mut running = a.start();
+
+    let growing = to.join("growing.pdf");
+    for i in 0..10 {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&growing)
+            .unwrap();
+        f.write_all(format!("line {i}\n").as_bytes()).unwrap();
+        drop(f);
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        assert!(growing.exists(), "not taken while it grows");
+    }
+    assert_eq!(sendings_of(&app, &a.holder.person.email).await, 0);
+    let sent = a.outbox.join("sent");
+    assert!(
+        eventually(30, || async { sent.join("growing.pdf").exists() }).await,
+        "sent once still"
+    );
+    let first = receipt(&sent.join("growing.pdf.receipt.json"));
+    assert_eq!(
+        std::fs::read(sent.join("growing.pdf")).unwrap(),
+        (0..10)
+            .map(|i| format!("line {i}\n"))
+            .collect::<String>()
+            .into_bytes(),
+        "the whole file went"
+    );
+
+    std::fs::write(to.join("marked.pdf"), b"complete at once").unwrap();
+    std::fs::write(to.join("marked.pdf.ready"), b"").unwrap();
+    assert!(eventually(30, || async { sent.join("marked.pdf").exists() }).await);
+    assert!(!to.join("marked.pdf.ready").exists(), "the marker is gone");
+    assert_eq!(sendings_of(&app, &a.holder.person.email).await, 2);
+
+    running.kill().await.unwrap();
+    std::fs::copy(sent.join("growing.pdf"), to.join("growing.pdf")).unwrap();
+    let _again = a.start();
+    assert!(
+        eventually(30, || async { sent.join("growing-2.pdf").exists() }).await,
+        "the same file dropped again after a restart is filed"
+    );
+    let second = receipt(&sent.join("growing-2.pdf.receipt.json"));
+    assert_eq!(
+        second["sending"], first["sending"],
+        "as the sending made before"
+    );
+    assert_eq!(sendings_of(&app, &a.holder.person.email).await, 2);
+    assert!(
+        to.join("draft.pdf.part").exists(),
+        "a temporary name is never sent"
+    );
+}
+
+/// A TCP relay to `target` that refuses every connection until it is switched on.
+async fn relay(target: String, up: Arc<AtomicBool>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut inbound, _)) = listener.accept().await else {
+                return;
+            };
+            if !up.load(Ordering::SeqCst) {
+                drop(inbound);
+                continue;
+            }
+            let target = target.clone();
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[tokio::test]
+async fn the_server_down_is_waited_out_and_a_refusal_goes_to_failed() {
+    let app = spawn().await;
+    let up = Arc::new(AtomicBool::new(true));
+    let target = app
+        .url("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let server = relay(target, up.clone()).await;
+    let a: Agent = agent(&app, "Larnaca", &server, FAST).await;
+    let b = agent(&app, "Nicosia", &app.url(""), "").await;
+    counterparties(&app, &a.holder, &b.holder).await;
+    up.store(false, Ordering::SeqCst);
+
+    let to = a.outbox.join(&b.holder.person.email);
+    std::fs::create_dir_all(&to).unwrap();
+    std::fs::write(to.join("a.pdf"), b"sent once the server is back").unwrap();
+    let bad = a.outbox.join("not-an-address@");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("b.pdf"), b"to nobody").unwrap();
+    let _running = a.start();
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    assert!(
+        to.join("a.pdf").exists(),
+        "nothing moves while the server is down"
+    );
+    assert_eq!(sendings_of(&app, &a.holder.person.email).await, 0);
+
+    up.store(true, Ordering::SeqCst);
+    let sent = a.outbox.join("sent");
+    let failed = a.outbox.join("failed");
+    assert!(
+        eventually(60, || async {
+            sent.join("a.pdf").exists() && failed.join("b.pdf").exists()
+        })
+        .await,
+        "sent: {:?}, failed: {:?}",
+        files_in(&sent),
+        files_in(&failed)
+    );
+    let reason = std::fs::read_to_string(failed.join("b.pdf.reason.txt")).unwrap();
+    assert!(reason.contains("refused by the server (400)"), "{reason}");
+    assert_eq!(sendings_of(&app, &a.holder.person.email).await, 1);
+}
+
+#[tokio::test]
+async fn a_file_that_does_not_match_what_was_sent_is_quarantined() {
+    let app = spawn().await;
+    let server = app.url("");
+    let a = agent(&app, "Larnaca", &server, "").await;
+    let b = agent(&app, "Nicosia", &server, "").await;
+    counterparties(&app, &a.holder, &b.holder).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ids = Vec::new();
+    for name in ["good.txt", "bad.txt"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("{name} content")).unwrap();
+        let out = a
+            .cli(&[
+                "send",
+                path.to_str().unwrap(),
+                "--to",
+                &b.holder.person.email,
+            ])
+            .await;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(path.exists(), "a file sent by hand stays where it is");
+        ids.push(line["sending"].as_str().unwrap().to_owned());
+    }
+    let tampered = uuid::Uuid::parse_str(&ids[1]).unwrap();
+    app.owner()
+        .await
+        .execute(
+            "UPDATE sending_files SET sha256 = decode(repeat('00', 32), 'hex') \
+             WHERE sending_id = $1",
+            &[&tampered],
+        )
+        .await
+        .unwrap();
+
+    let out = b.cli(&["fetch"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let good = b.inbox.join(&ids[0]);
+    let bad = b.inbox.join("quarantine").join(&ids[1]);
+    assert!(good.join("good.txt").exists());
+    let report = receipt(&bad.join("report.json"));
+    assert_eq!(report["verdict"], "failed");
+    assert!(
+        report["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("does not match the hash the sending declares"),
+        "{report}"
+    );
+    assert!(!b.inbox.join(&ids[1]).exists());
+    let acknowledged: Vec<(uuid::Uuid, bool)> = app
+        .owner()
+        .await
+        .query(
+            "SELECT sending_id, acknowledged_at IS NOT NULL FROM sending_recipients \
+             WHERE email = $1 AND read_at IS NOT NULL ORDER BY sending_id = $2",
+            &[&b.holder.person.email, &tampered],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(acknowledged.len(), 2, "both read");
+    assert!(acknowledged[0].1, "the good one acknowledged");
+    assert!(!acknowledged[1].1, "the quarantined one not");
+
+    let status = b.cli(&["status"]).await;
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(
+        text.contains(&format!("seal         {} (can sign)", b.seal)),
+        "{text}"
+    );
+    assert!(text.contains("quarantine   1"), "{text}");
+    assert!(text.contains("inbox        0 unread"), "{text}");
+}
+
+#[tokio::test]
+async fn init_writes_a_commented_example_once_and_bad_configs_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agent.toml");
+    let out = crate::support::cli(["agent", "init", path.to_str().unwrap()]).await;
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("# cloudseal folder agent"));
+    let again = crate::support::cli(["agent", "init", path.to_str().unwrap()]).await;
+    assert_eq!(again.status.code(), Some(2), "never over an existing file");
+
+    let out = crate::support::cli(["--config", path.to_str().unwrap(), "agent", "status"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot read the client secret"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(&path, format!("{text}\nretries = 3\n")).unwrap();
+    let out = crate::support::cli(["--config", path.to_str().unwrap(), "agent", "status"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("retries"));
+}
