@@ -10,12 +10,45 @@ use super::api::Api;
 use super::config::AgentConfig;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 /// Where sendings that do not verify go.
 pub const QUARANTINE: &str = "quarantine";
 const STAGING: &str = ".cloudseal";
+
+/// The report written beside the files.
+const REPORT: &str = "report.json";
+/// The service's sealed delivery protocol.
+const DELIVERY_PROTOCOL: &str = "delivery-protocol.pdf";
+
+/// What the agent writes beside a received file called `name`.
+fn companions(name: &str) -> [String; 3] {
+    [
+        name.to_owned(),
+        format!("{name}.p7s"),
+        format!("{name}.verification.pdf"),
+    ]
+}
+
+/// `name`, or `<position>-name` when it or a file written beside it would take a name already
+/// used in the sending's folder (a sender cannot overwrite the report or another file's
+/// signature by naming a file so).
+fn unused_name(taken: &mut HashSet<String>, name: &str, position: i64) -> String {
+    let mut chosen = name.to_owned();
+    let mut n = 0;
+    while companions(&chosen).iter().any(|c| taken.contains(c)) {
+        n += 1;
+        chosen = if n == 1 {
+            format!("{position}-{name}")
+        } else {
+            format!("{position}-{n}-{name}")
+        };
+    }
+    taken.extend(companions(&chosen));
+    chosen
+}
 
 /// What became of one sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,12 +88,18 @@ pub struct Receiver<'a> {
 }
 
 impl Receiver<'_> {
-    /// One pass over the unread sendings, oldest first.
-    pub async fn round(&self) -> Result<Vec<(Uuid, Filed)>, AgentError> {
+    /// One pass over the unread sendings, oldest first. A sending the server refuses
+    /// something for does not hold up the others; trouble reaching the server ends the pass
+    /// (the next one tries again).
+    pub async fn round(&self) -> Result<Vec<(Uuid, Result<Filed, AgentError>)>, AgentError> {
         let mut out = Vec::new();
         for id in self.api.unread().await? {
-            let filed = self.take(id).await?;
+            let filed = self.take(id).await;
+            let stop = matches!(filed, Err(AgentError::Transient(_)));
             out.push((id, filed));
+            if stop {
+                break;
+            }
         }
         Ok(out)
     }
@@ -99,14 +138,17 @@ impl Receiver<'_> {
         let view = self.api.get(&format!("/api/v1/sendings/{id}")).await?;
         let mut problems: Vec<String> = Vec::new();
         let mut files = Vec::new();
-        let mut names: Vec<String> = Vec::new();
+        let mut taken: HashSet<String> = [REPORT, DELIVERY_PROTOCOL]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
         for f in view["files"].as_array().into_iter().flatten() {
             let position = f["position"].as_i64().unwrap_or_default();
-            let mut name = safe_name(f["name"].as_str().unwrap_or_default(), position);
-            if names.contains(&name) {
-                name = format!("{position}-{name}");
-            }
-            names.push(name.clone());
+            let name = unused_name(
+                &mut taken,
+                &safe_name(f["name"].as_str().unwrap_or_default(), position),
+                position,
+            );
             let got = self
                 .api
                 .download(
@@ -164,7 +206,7 @@ impl Receiver<'_> {
             .api
             .bytes(&format!("/api/v1/sendings/{id}/protocol?format=pdf"))
             .await?;
-        std::fs::write(staging.join("delivery-protocol.pdf"), delivery).map_err(AgentError::Io)?;
+        std::fs::write(staging.join(DELIVERY_PROTOCOL), delivery).map_err(AgentError::Io)?;
         let report = json!({
             "sending": id,
             "subject": view["subject"],
@@ -176,7 +218,7 @@ impl Receiver<'_> {
             "verdict": if problems.is_empty() { "passed" } else { "failed" },
         });
         std::fs::write(
-            staging.join("report.json"),
+            staging.join(REPORT),
             serde_json::to_vec_pretty(&report).map_err(|e| AgentError::Local(e.to_string()))?,
         )
         .map_err(AgentError::Io)?;
@@ -234,5 +276,18 @@ mod tests {
         assert_eq!(safe_name("a\nb.pdf", 3), "a_b.pdf");
         assert_eq!(safe_name("..", 4), "file-4");
         assert_eq!(safe_name("счёт.pdf", 5), "счёт.pdf");
+    }
+
+    #[test]
+    fn a_senders_name_cannot_overwrite_what_the_agent_writes() {
+        let mut taken: HashSet<String> = [REPORT, DELIVERY_PROTOCOL]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        assert_eq!(unused_name(&mut taken, "a", 0), "a");
+        assert_eq!(unused_name(&mut taken, "a.p7s", 1), "1-a.p7s");
+        assert_eq!(unused_name(&mut taken, "report.json", 2), "2-report.json");
+        assert_eq!(unused_name(&mut taken, "a", 3), "3-a");
+        assert_eq!(unused_name(&mut taken, "3-a", 4), "4-3-a");
     }
 }

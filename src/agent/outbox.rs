@@ -292,7 +292,22 @@ impl Sender<'_> {
             .await
             .map_err(|e| AgentError::Local(e.to_string()))??;
         let key = idempotency_key(&c.relative, &sha256);
-        let state = self.state();
+        let result = self.steps(c, sha256, size, &key).await;
+        if matches!(result, Err(AgentError::Refused { .. })) {
+            // The file goes to failed/: its journal would otherwise count it as in flight.
+            let _ = std::fs::remove_file(journal_path(&self.state(), &key));
+        }
+        result
+    }
+
+    async fn steps(
+        &self,
+        c: &Candidate,
+        sha256: String,
+        size: u64,
+        key: &str,
+    ) -> Result<Delivered, AgentError> {
+        let (state, key) = (self.state(), key.to_owned());
         let mut j = load(&state, &key).unwrap_or_else(|| Journal {
             file: c.relative.clone(),
             sha256: sha256.clone(),

@@ -46,10 +46,14 @@ pub async fn run(command: AgentCommand, config: Option<&Path>) -> Result<(), Age
                 pin: &pin,
                 cfg: &cfg,
             };
+            let mut last_error = None;
             for (id, filed) in with_retries(|| receiver.round(), 5).await? {
                 report_filed(id, &filed);
+                if let Err(e) = filed {
+                    last_error = Some(e);
+                }
             }
-            Ok(())
+            last_error.map_or(Ok(()), Err)
         }
         AgentCommand::Send { files, to } => {
             let seal = with_retries(|| api.seal(cfg.credential), 5).await?.0;
@@ -124,12 +128,15 @@ where
     }
 }
 
-fn report_filed(id: Uuid, filed: &Filed) {
+fn report_filed(id: Uuid, filed: &Result<Filed, AgentError>) {
     match filed {
-        Filed::Inbox(dir) => {
+        Err(e) => {
+            tracing::warn!(sending = %id, error = %e, "not filed; the next round tries again")
+        }
+        Ok(Filed::Inbox(dir)) => {
             tracing::info!(sending = %id, dir = %dir.display(), "received and verified")
         }
-        Filed::Quarantine(dir) => {
+        Ok(Filed::Quarantine(dir)) => {
             tracing::warn!(sending = %id, dir = %dir.display(), "did not verify: quarantined");
         }
     }

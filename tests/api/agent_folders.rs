@@ -304,6 +304,12 @@ async fn the_server_down_is_waited_out_and_a_refusal_goes_to_failed() {
     let reason = std::fs::read_to_string(failed.join("b.pdf.reason.txt")).unwrap();
     assert!(reason.contains("refused by the server (400)"), "{reason}");
     assert_eq!(sendings_of(&app, &a.holder.person.email).await, 1);
+    let status = a.cli(&["status"]).await;
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("outbox       0 waiting, 0 in flight") && text.contains("failed       1"),
+        "the refused file is not left in flight: {text}"
+    );
 }
 
 #[tokio::test]
