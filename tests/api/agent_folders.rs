@@ -131,7 +131,7 @@ async fn twenty_files_with_one_of_200_mib_arrive_verified_in_the_other_inbox() {
         let report: Value = receipt(&dir.join("report.json"));
         assert_eq!(report["verdict"], "passed", "{report}");
         let name = report["files"][0]["name"].as_str().unwrap().to_owned();
-        let hash = crate::support::agents::file_sha256(&dir.join(&name));
+        let (hash, _) = cloudseal::agent::outbox::digest_file(&dir.join(&name)).unwrap();
         assert!(dir.join(format!("{name}.p7s")).exists());
         assert!(dir.join(format!("{name}.verification.pdf")).exists());
         assert!(

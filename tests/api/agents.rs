@@ -418,6 +418,19 @@ async fn an_agent_reaches_nothing_but_its_seal_documents_and_sendings() {
     let (status, _, body) = problem(r).await;
     assert_eq!(status, 400);
     assert!(body["detail"].as_str().unwrap().contains("one-time code"));
+    let r = post_as(
+        &app,
+        &format!("/api/v1/credentials/{seal}/authorise"),
+        &sub.access,
+        json!({"pin": PIN, "documents": [doc], "confirmation": "x"}),
+    )
+    .await;
+    let (status, _, body) = problem(r).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["detail"].as_str().unwrap().contains("together"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

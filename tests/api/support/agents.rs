@@ -115,20 +115,3 @@ impl Agent {
             .unwrap()
     }
 }
-
-/// SHA-256 of a file, hex, read in chunks.
-pub fn file_sha256(path: &std::path::Path) -> String {
-    use sha2::Digest;
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).unwrap();
-    let mut h = sha2::Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf).unwrap();
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    hex::encode(h.finalize())
-}
