@@ -309,6 +309,30 @@ impl Registry {
         Ok(at)
     }
 
+    /// Revoke a holder's credential certificate and, with it, the encryption certificate that
+    /// belongs to it (if any): no one should encrypt to a key whose holder's certificate is
+    /// revoked. Old envelopes still open; revocation stops new ones.
+    pub async fn revoke_credential_in(
+        &self,
+        tx: &Transaction<'_>,
+        credential: uuid::Uuid,
+        serial: &[u8],
+        reason: RevocationReason,
+        event: AuditEvent,
+    ) -> Result<DateTime<Utc>, RegistryError> {
+        let companion = event.clone();
+        let at = self
+            .revoke_in(tx, Ca::Issuing, serial, reason, event)
+            .await?;
+        if let Some(enc) =
+            crate::store::encryption_keys::serial_of_credential(tx, credential).await?
+        {
+            self.revoke_in(tx, Ca::Issuing, &enc, reason, companion)
+                .await?;
+        }
+        Ok(at)
+    }
+
     /// Sign and store a new CRL for `ca`.
     pub async fn publish(&self, ca: Ca) -> Result<CrlRow, RegistryError> {
         let mut client = self.db.client().await?;

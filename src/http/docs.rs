@@ -4,8 +4,8 @@
 use super::problem::Problem;
 use super::{
     accounts, address_book, admin, agents, applications, audit, audit_trail, certificates, csc,
-    desk, documents, exports, health, identification, login, ocsp, papers, partner, pki, scans,
-    sendings, signatures, tsa, verify,
+    desk, documents, encryption, exports, health, identification, login, ocsp, papers, partner,
+    pki, scans, sendings, signatures, tsa, verify,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
@@ -35,7 +35,8 @@ use utoipa::OpenApi;
         certificates::payment_notification, signatures::credentials, signatures::credential,
         signatures::confirmation, signatures::authorise, signatures::sign, signatures::list,
         signatures::read, signatures::p7s, agents::agents, agents::agent_confirmation,
-        agents::issue_agent, agents::disable_agent, documents::upload, documents::list, documents::read,
+        agents::issue_agent, agents::disable_agent, encryption::issue, encryption::certificate,
+        encryption::directory, encryption::decryption_confirmation, encryption::decryption, documents::upload, documents::list, documents::read,
         documents::content, documents::remove, verify::verify, verify::check_protocol,
         verify::saved_protocols, verify::saved_protocol, csc::service::info,
         csc::service::login, csc::service::revoke, csc::credentials::list, csc::credentials::info,
@@ -88,7 +89,9 @@ use utoipa::OpenApi;
         identification::EnrolmentRequest, crate::signatures::CredentialView,
         crate::signatures::AuthorisationView, crate::signatures::SignatureView,
         signatures::HashesRequest, signatures::AuthoriseRequest, signatures::SignRequest,
-        agents::AgentConfirmationRequest, agents::AgentRequest,
+        agents::AgentConfirmationRequest, agents::AgentRequest, encryption::EncryptionRequest,
+        encryption::EntryRequest, encryption::DecryptionRequest, encryption::ContentKeyView,
+        crate::signatures::encryption::EncryptionCertificateView,
         crate::identity::agents::AgentCredentials, crate::identity::agents::AgentSummary,
         crate::documents::DocumentView, verify::VerifyAnswer, crate::verification::ProtocolCheck,
         crate::verification::ProtocolSummary, address_book::ContactRequest,
@@ -114,6 +117,7 @@ use utoipa::OpenApi;
         (name = "certificates", description = "Activation, download and revocation of your certificates"),
         (name = "signing", description = "Credentials, authorisation (SAD) and signatures"),
         (name = "agents", description = "Folder agents: machine credentials for an organisation seal"),
+        (name = "encryption", description = "Encryption keys in the vault: certificates to encrypt to, content keys of envelopes"),
         (name = "documents", description = "Your documents: upload, download, delete"),
         (name = "verification", description = "Verify signatures and check sealed protocols (open to anyone)"),
         (name = "exchange", description = "Document exchange: address book, counterparties, signed sendings, folders"),

@@ -14,6 +14,7 @@ pub mod csc;
 pub mod desk;
 pub mod docs;
 pub mod documents;
+pub mod encryption;
 pub mod exports;
 pub mod health;
 pub mod identification;
@@ -97,6 +98,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(scans::configure)
         .configure(signatures::configure)
         .configure(agents::configure)
+        .configure(encryption::configure)
         .configure(documents::configure)
         .configure(verify::configure)
         .configure(identification::configure)

@@ -8,7 +8,7 @@ use super::auth::{Meta, Signed, SignedOrAgent, Visitor};
 use super::problem::{ApiError, Problem};
 use super::signatures::Page;
 use crate::documents::DocumentId;
-use crate::pki::cms::verify::DigestStream;
+use crate::pki::cms::verify::{DigestStream, Digests};
 use crate::said;
 use crate::verification::{
     Lang, Protocol, ProtocolCheck, ProtocolFormat, ProtocolSummary, Submitted, SubmittedDocument,
@@ -89,6 +89,20 @@ async fn hash_field(mut field: Field, limit: u64) -> Result<SubmittedDocument, A
     })
 }
 
+/// A document's SHA-256 given instead of the document (hex): a holder who decrypted a file
+/// on their side checks its signature without showing the server the content.
+fn sha256_part(text: &[u8]) -> Result<Vec<u8>, ApiError> {
+    hex::decode(String::from_utf8_lossy(text).trim())
+        .ok()
+        .filter(|d| d.len() == 32)
+        .ok_or_else(|| {
+            ApiError::BadRequest(said!(
+                "`document_sha256` must be 64 hexadecimal digits",
+                "`document_sha256` должен состоять из 64 шестнадцатеричных цифр"
+            ))
+        })
+}
+
 /// The protocol's language from a query (English unless asked).
 pub(super) fn lang(query: Option<&str>) -> Result<Lang, ApiError> {
     Ok(Lang::parse(query.unwrap_or("en"))?)
@@ -110,8 +124,9 @@ pub(super) fn file_response(
 }
 
 /// Verify a signature: a `multipart/form-data` form with a `signature` file (DER, PEM or
-/// base64) and, for a detached signature, the `document` (hashed as it streams, never kept) or
-/// — signed in — `document_id` of a stored document. Without logging in the calls per address
+/// base64) and, for a detached signature, the `document` (hashed as it streams, never kept),
+/// its `document_sha256` (hex, with `document_size`; SHA-256 signatures only, others stay
+/// undecided) or — signed in — `document_id` of a stored document. Without logging in the calls per address
 /// and minute are limited. Answers the report, or the sealed protocol with `?protocol=`.
 #[utoipa::path(tag = "verification", params(VerifyQuery),
     request_body(content = String, content_type = "multipart/form-data"),
@@ -152,6 +167,8 @@ pub async fn verify(
     let mut signature = None;
     let mut document = None;
     let mut document_id = None;
+    let mut document_sha256 = None;
+    let mut document_size = None;
     while let Some(field) = form.next().await {
         let field = field.map_err(|e| {
             ApiError::BadRequest(said!("malformed form: {e}", "форма повреждена: {e}"))
@@ -174,11 +191,29 @@ pub async fn verify(
                 let text = read_field(field, 100).await?;
                 document_id = Some(String::from_utf8_lossy(&text).trim().to_owned());
             }
+            Some("document_sha256") => {
+                let text = read_field(field, 100).await?;
+                document_sha256 = Some(sha256_part(&text)?);
+            }
+            Some("document_size") => {
+                let text = read_field(field, 30).await?;
+                document_size = Some(
+                    String::from_utf8_lossy(&text)
+                        .trim()
+                        .parse::<u64>()
+                        .map_err(|_| {
+                            ApiError::BadRequest(said!(
+                                "`document_size` must be a number of bytes",
+                                "`document_size` должен быть числом байт"
+                            ))
+                        })?,
+                );
+            }
             other => {
                 return Err(ApiError::BadRequest(said!(
                     "unknown form part {:?}: send `signature` and, for a detached signature, \
-                     `document` or `document_id`",
-                    "неизвестная часть формы {:?}: пришлите `signature` и, для отделённой подписи, `document` или `document_id`",
+                     `document`, `document_id` or `document_sha256`",
+                    "неизвестная часть формы {:?}: пришлите `signature` и, для отделённой подписи, `document`, `document_id` или `document_sha256`",
                     other.unwrap_or_default()
                 )));
             }
@@ -191,6 +226,28 @@ pub async fn verify(
         )));
     };
     let owner = visitor.0.as_ref().map(|p| p.account.0);
+    if let Some(sha256) = document_sha256 {
+        if document.is_some() || document_id.is_some() {
+            return Err(ApiError::BadRequest(said!(
+                "send one of `document`, `document_id` and `document_sha256`",
+                "пришлите что-то одно: `document`, `document_id` или `document_sha256`"
+            )));
+        }
+        document = Some(SubmittedDocument {
+            name: None,
+            size: document_size.unwrap_or(0),
+            digests: Digests {
+                sha256,
+                sha384: Vec::new(),
+                sha512: Vec::new(),
+            },
+        });
+    } else if document_size.is_some() {
+        return Err(ApiError::BadRequest(said!(
+            "`document_size` goes with `document_sha256`",
+            "`document_size` передаётся вместе с `document_sha256`"
+        )));
+    }
     if let Some(id) = document_id {
         if document.is_some() {
             return Err(ApiError::BadRequest(said!(

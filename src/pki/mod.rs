@@ -4,6 +4,8 @@
 pub mod cms;
 pub mod crl;
 pub mod csr;
+pub mod encryption_cert;
+pub mod envelope;
 pub mod identifiers;
 pub mod names;
 pub mod profile;

@@ -2,6 +2,7 @@
 //! digitalSignature + nonRepudiation, a policy that tells qualified from simple, EKU for client
 //! authentication and e-mail protection, random serials, issued by the issuing CA in the HSM.
 
+use super::envelope::tlv::element;
 use super::identifiers::{Inn, Ogrn, Snils};
 use super::scheme::KeyAlgorithm;
 use super::urls::PkiUrls;
@@ -193,25 +194,7 @@ pub(crate) fn oid_der(dotted: &str) -> Result<Vec<u8>, ProfileError> {
         chunk.reverse();
         body.extend(chunk);
     }
-    Ok(tlv(0x06, &body))
-}
-
-fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = body.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|b| *b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend(bytes);
-    }
-    out.extend_from_slice(body);
-    out
+    Ok(element(0x06, &body))
 }
 
 /// certificatePolicies with one policy, encoded by hand (see `oid_der`).
@@ -236,7 +219,7 @@ impl x509_cert::ext::AsExtension for Policies {
     }
 }
 
-fn op<E: std::fmt::Display>(e: E) -> ProfileError {
+pub(super) fn op<E: std::fmt::Display>(e: E) -> ProfileError {
     ProfileError::Vault(VaultError::Operation(format!(
         "certificate building failed: {e}"
     )))
@@ -293,6 +276,7 @@ pub fn issue_end_entity(
             issuer,
             enable_key_agreement: false,
             enable_key_encipherment: false,
+            include_subject_key_identifier: true,
         },
         super::random_serial().map_err(op)?,
         validity,
@@ -306,7 +290,7 @@ pub fn issue_end_entity(
         CertificateKind::Simple => &ca.simple_policy_oid,
     };
     builder
-        .add_extension(&Policies(tlv(0x30, &tlv(0x30, &oid_der(policy)?))))
+        .add_extension(&Policies(element(0x30, &element(0x30, &oid_der(policy)?))))
         .map_err(op)?;
     builder
         .add_extension(&ExtendedKeyUsage(vec![

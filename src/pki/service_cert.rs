@@ -81,6 +81,7 @@ pub fn issue(
                 issuer: name(issuer_key, ca)?,
                 enable_key_agreement: false,
                 enable_key_encipherment: false,
+                include_subject_key_identifier: true,
             },
             5,
         ),

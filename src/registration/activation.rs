@@ -14,7 +14,6 @@ use crate::audit::{self, AuditEvent};
 use crate::identity::confirm::Operation;
 use crate::identity::values::Language;
 use crate::identity::{Person, RequestMeta};
-use crate::pki::Ca;
 use crate::pki::identifiers::{Inn, Ogrn, Snils};
 use crate::pki::profile::SubjectData;
 use crate::pki::revocation::RevocationReason;
@@ -533,7 +532,7 @@ impl Registration {
         let at = self
             .0
             .registry
-            .revoke_in(&tx, Ca::Issuing, &serial, reason, event)
+            .revoke_credential_in(&tx, id, &serial, reason, event)
             .await?;
         if !sql::revoke(&*tx, id, note, at).await? {
             return Err(RegistrationError::Precondition(said!(

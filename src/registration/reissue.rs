@@ -9,7 +9,6 @@ use super::{Registration, RegistrationError};
 use crate::audit;
 use crate::identity::confirm::{Operation, PendingConfirmation};
 use crate::identity::{Person, RequestMeta};
-use crate::pki::Ca;
 use crate::pki::revocation::RevocationReason;
 use crate::pki::scheme::{KeyAlgorithm, SignatureScheme};
 use crate::said;
@@ -197,13 +196,7 @@ impl Registration {
         let at = self
             .0
             .registry
-            .revoke_in(
-                &tx,
-                Ca::Issuing,
-                &serial,
-                RevocationReason::Superseded,
-                event,
-            )
+            .revoke_credential_in(&tx, id, &serial, RevocationReason::Superseded, event)
             .await?;
         sql::revoke(&*tx, id, "superseded by reissue", at).await?;
         let e = person

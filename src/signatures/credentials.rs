@@ -103,7 +103,7 @@ impl Signatures {
         credential_view(&row, self.0.clock.now()).ok_or(SignatureError::NotFound)
     }
 
-    async fn row(
+    pub(super) async fn row(
         c: &impl tokio_postgres::GenericClient,
         reach: Reach,
         id: CredentialId,

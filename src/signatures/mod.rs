@@ -10,6 +10,7 @@
 mod agents;
 mod authorise;
 pub mod credentials;
+pub mod encryption;
 mod error;
 mod hashes;
 mod sign;

@@ -204,9 +204,13 @@ impl Custody {
         let kdf = self.config.pin_kdf();
         let (old, new) = (old.clone(), new.clone());
         let owner = holder.owner().to_string();
-        let (row, blob) = self
+        let guarded = {
+            let client = self.db.client().await?;
+            crate::store::encryption_keys::guarded_by(&**client, id.0).await?
+        };
+        let (row, (blob, resealed)) = self
             .with_pin(holder, id, "key.change_pin", move |s, row| {
-                s.reseal(
+                let blob = s.reseal(
                     &KeyBinding {
                         key_id: row.id,
                         owner: &owner,
@@ -215,7 +219,10 @@ impl Custody {
                     new.expose(),
                     kdf,
                     &row.sealed_key,
-                )
+                )?;
+                let resealed =
+                    Custody::reseal_guarded(s, &owner, &guarded, old.expose(), new.expose())?;
+                Ok((blob, resealed))
             })
             .await?;
         let now = self.clock.now();
@@ -231,6 +238,16 @@ impl Custody {
             now,
         )
         .await?;
+        for (enc, blob, kdf) in resealed {
+            crate::store::encryption_keys::reseal(
+                &*tx,
+                enc,
+                &blob,
+                to_i32(kdf.memory_kib),
+                to_i32(kdf.iterations),
+            )
+            .await?;
+        }
         audit::record(
             &tx,
             self.clock.as_ref(),

@@ -12,6 +12,7 @@
 //! The one-time code that joins the PIN as the second factor (TOTP or SMS) belongs to the
 //! identity service and is checked by the API layer before it calls [`Custody::authorise`].
 
+mod agreement;
 mod authorisation;
 mod error;
 mod extend;

@@ -88,6 +88,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "seals_and_agents",
         include_str!("../../migrations/V17__seals_and_agents.sql"),
     ),
+    (
+        18,
+        "encryption_keys",
+        include_str!("../../migrations/V18__encryption_keys.sql"),
+    ),
 ];
 
 /// Why migrating failed.

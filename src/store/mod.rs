@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod counterparties;
 pub mod data_keys;
 pub mod documents;
+pub mod encryption_keys;
 pub mod keys;
 pub mod migrate;
 pub mod outbox;

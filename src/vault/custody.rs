@@ -150,7 +150,7 @@ fn sealing_key(
     Ok(key)
 }
 
-fn seal(
+pub(super) fn seal(
     session: &HsmSession,
     binding: &KeyBinding<'_>,
     pin: &str,
@@ -181,7 +181,7 @@ fn seal(
 }
 
 /// Open the seal; a wrong PIN, another binding or a changed blob all fail the GCM tag.
-fn open(
+pub(super) fn open(
     session: &HsmSession,
     binding: &KeyBinding<'_>,
     pin: &str,
@@ -221,8 +221,20 @@ impl HsmSession {
         pin: &str,
         kdf: PinKdf,
     ) -> Result<SealedKey, VaultError> {
+        self.generate_sealed_for(algorithm, mechanisms::KeyUse::Sign, binding, pin, kdf)
+    }
+
+    /// [`HsmSession::generate_sealed`] for a key of `usage`.
+    pub(super) fn generate_sealed_for(
+        &self,
+        algorithm: KeyAlgorithm,
+        usage: mechanisms::KeyUse,
+        binding: &KeyBinding<'_>,
+        pin: &str,
+        kdf: PinKdf,
+    ) -> Result<SealedKey, VaultError> {
         let kek = find_secret(self, ServiceKey::Kek)?;
-        let (public, private) = mechanisms::generate_session_pair(self.raw(), algorithm)?;
+        let (public, private) = mechanisms::generate_session_pair(self.raw(), algorithm, usage)?;
         let result = (|| {
             let public_key = mechanisms::public_key_info(self.raw(), algorithm, public)?;
             let wrapped = Zeroizing::new(
@@ -328,7 +340,7 @@ impl HsmSession {
         wrapped: &[u8],
     ) -> Result<SessionKey, VaultError> {
         let kek = find_secret(self, ServiceKey::Kek)?;
-        let template = mechanisms::unwrap_template(algorithm);
+        let template = mechanisms::unwrap_template(algorithm, mechanisms::KeyUse::Sign);
         let handle = self
             .raw()
             .unwrap_key(&Mechanism::AesKeyWrapPad, kek, wrapped, &template)?;

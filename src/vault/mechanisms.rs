@@ -22,16 +22,27 @@ fn malformed(what: &str) -> VaultError {
     VaultError::Operation(format!("the HSM returned a malformed {what}"))
 }
 
+/// What a subscriber key is for: a key signs or agrees on keys (ECDH), never both, so a
+/// signature key can never be made to decrypt and an encryption key never to sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeyUse {
+    /// Signatures.
+    Sign,
+    /// Key agreement (the encryption key of a holder).
+    Agree,
+}
+
 /// A key pair as session objects, the private half extractable only so the KEK can wrap it.
 /// The caller destroys both before returning to anyone.
 pub(super) fn generate_session_pair(
     session: &Session,
     algorithm: KeyAlgorithm,
+    usage: KeyUse,
 ) -> Result<(ObjectHandle, ObjectHandle), VaultError> {
     let mut public = vec![
         Attribute::Token(false),
         Attribute::Private(false),
-        Attribute::Verify(true),
+        Attribute::Verify(usage == KeyUse::Sign),
     ];
     let mechanism = match algorithm {
         KeyAlgorithm::EcdsaP256 => {
@@ -56,9 +67,9 @@ pub(super) fn generate_session_pair(
         // Extractable only so the KEK can wrap it: the object is a session object that is
         // destroyed before the generating call returns, and no one else holds its handle.
         Attribute::Extractable(true),
-        Attribute::Sign(true),
+        Attribute::Sign(usage == KeyUse::Sign),
         Attribute::Decrypt(false),
-        Attribute::Derive(false),
+        Attribute::Derive(usage == KeyUse::Agree),
     ];
     Ok(session.generate_key_pair(&mechanism, &public, &private)?)
 }
@@ -78,9 +89,9 @@ pub(super) fn wrap_error(e: cryptoki::error::Error, algorithm: KeyAlgorithm) -> 
     }
 }
 
-/// The template a KEK-wrapped key is unwrapped with: a session object that signs and can never
-/// leave the token again.
-pub(super) fn unwrap_template(algorithm: KeyAlgorithm) -> Vec<Attribute> {
+/// The template a KEK-wrapped key is unwrapped with: a session object that signs (or agrees on
+/// keys) and can never leave the token again.
+pub(super) fn unwrap_template(algorithm: KeyAlgorithm, usage: KeyUse) -> Vec<Attribute> {
     let key_type = match algorithm {
         KeyAlgorithm::EcdsaP256 => KeyType::EC,
         KeyAlgorithm::Ed25519 => KeyType::EC_EDWARDS,
@@ -93,9 +104,9 @@ pub(super) fn unwrap_template(algorithm: KeyAlgorithm) -> Vec<Attribute> {
         Attribute::Private(true),
         Attribute::Sensitive(true),
         Attribute::Extractable(false),
-        Attribute::Sign(true),
+        Attribute::Sign(usage == KeyUse::Sign),
         Attribute::Decrypt(false),
-        Attribute::Derive(false),
+        Attribute::Derive(usage == KeyUse::Agree),
         Attribute::Unwrap(false),
     ]
 }

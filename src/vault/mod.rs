@@ -5,6 +5,7 @@
 //! sessions and runs each operation on a blocking thread with a session of its own. A failed
 //! module or token is re-opened on the next operation without restarting the server.
 
+pub mod agreement;
 pub mod custody;
 pub mod data_keys;
 mod mechanisms;

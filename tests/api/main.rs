@@ -33,6 +33,7 @@ mod custody;
 mod delivery;
 mod docs;
 mod documents;
+mod encryption;
 mod health;
 mod hsm_faults;
 mod identifiers;

@@ -219,7 +219,8 @@ impl DigestStream {
 pub enum Content<'a> {
     /// The bytes.
     Bytes(&'a [u8]),
-    /// Their digests (a signature without signed attributes cannot be checked this way).
+    /// Their digests (a signature without signed attributes cannot be checked this way; a
+    /// digest left empty is unknown, and a signature over it cannot be decided).
     Digests(&'a Digests),
 }
 
@@ -341,6 +342,9 @@ fn check_signature(
             {
                 None => reasons.push(Reason::MissingMessageDigest),
                 Some(md) => match (content, digest) {
+                    (Some(c), Some(d)) if c.digest(d).is_empty() => {
+                        reasons.push(Reason::ContentMissing)
+                    }
                     (Some(c), Some(d)) if c.digest(d) != md.as_bytes() => {
                         reasons.push(Reason::MessageDigestMismatch)
                     }
