@@ -260,16 +260,34 @@ impl Api {
         format: &str,
         level: &str,
     ) -> Result<Uuid, AgentError> {
+        self.sign_what(
+            json!({"credential": seal, "sad": sad, "documents": [document],
+                    "format": format, "level": level, "label": "cloudseal agent"}),
+        )
+        .await
+    }
+
+    /// Sign a file's SHA-256 under the SAD (detached CAdES: the file itself never leaves the
+    /// agent); the signature's id.
+    pub async fn sign_hash(
+        &self,
+        seal: Uuid,
+        sad: &str,
+        sha256: &[u8; 32],
+        level: &str,
+    ) -> Result<Uuid, AgentError> {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        self.sign_what(
+            json!({"credential": seal, "sad": sad, "hash_algorithm": "sha256",
+                    "hashes": [b64.encode(sha256)], "format": "cms", "level": level,
+                    "label": "cloudseal agent"}),
+        )
+        .await
+    }
+
+    async fn sign_what(&self, body: Value) -> Result<Uuid, AgentError> {
         let v = self
-            .json(
-                Method::POST,
-                "/api/v1/signatures",
-                Some(
-                    json!({"credential": seal, "sad": sad, "documents": [document],
-                            "format": format, "level": level,
-                            "label": "cloudseal agent"}),
-                ),
-            )
+            .json(Method::POST, "/api/v1/signatures", Some(body))
             .await?;
         v[0]["id"]
             .as_str()
@@ -368,4 +386,99 @@ impl Api {
         file.sync_all().await.map_err(AgentError::Io)?;
         Ok(hash.finalize().into())
     }
+
+    /// The seal's own encryption certificate (DER), asked for with the PIN when it has none
+    /// yet, so an agent set up for encryption needs nothing done by hand.
+    pub async fn own_encryption_certificate(
+        &self,
+        seal: Uuid,
+        pin: &str,
+    ) -> Result<Vec<u8>, AgentError> {
+        let path = format!("/api/v1/credentials/{seal}/encryption-certificate");
+        let v = match self.get(&path).await {
+            Err(AgentError::Refused { status: 404, .. }) => {
+                tracing::info!("asking for an encryption certificate for the seal");
+                self.post(&path, json!({ "pin": pin })).await?
+            }
+            other => other?,
+        };
+        certificate_of(&v)
+    }
+
+    /// The current encryption certificates (DER) of the counterparty at `email`.
+    pub async fn encryption_certificates(&self, email: &str) -> Result<Vec<Vec<u8>>, AgentError> {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("email", email)
+            .finish();
+        let v = self
+            .get(&format!("/api/v1/encryption-certificates?{query}"))
+            .await?;
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(certificate_of)
+            .collect()
+    }
+
+    /// The content key of an envelope, from its recipient entry (DER) for the seal's
+    /// encryption certificate, opened in the vault with the PIN.
+    pub async fn content_key(
+        &self,
+        seal: Uuid,
+        pin: &str,
+        entry: &[u8],
+    ) -> Result<Zeroizing<[u8; 32]>, AgentError> {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let v = self
+            .post(
+                &format!("/api/v1/credentials/{seal}/decryption"),
+                json!({"pin": pin, "recipient_entry": b64.encode(entry)}),
+            )
+            .await?;
+        let key = Zeroizing::new(
+            b64.decode(v["content_key"].as_str().unwrap_or_default())
+                .unwrap_or_default(),
+        );
+        let key: [u8; 32] = key
+            .as_slice()
+            .try_into()
+            .map_err(|_| AgentError::Transient("the answer holds no AES-256 key".into()))?;
+        Ok(Zeroizing::new(key))
+    }
+
+    /// Have the service verify a detached signature over content it never sees, named by its
+    /// SHA-256 and size; the protocol (kept among the holder's).
+    pub async fn verify_by_hash(
+        &self,
+        p7s: &[u8],
+        sha256: &[u8; 32],
+        size: u64,
+    ) -> Result<Value, AgentError> {
+        let r = self
+            .send(|token| {
+                let form = reqwest::multipart::Form::new()
+                    .part(
+                        "signature",
+                        reqwest::multipart::Part::bytes(p7s.to_vec()).file_name("inner.p7s"),
+                    )
+                    .text("document_sha256", hex::encode(sha256))
+                    .text("document_size", size.to_string());
+                Ok(self
+                    .http
+                    .post(self.url("/api/v1/verify"))
+                    .bearer_auth(token)
+                    .multipart(form))
+            })
+            .await?;
+        let v: Value = r.json().await.map_err(transient)?;
+        Ok(v["protocol"].clone())
+    }
+}
+
+fn certificate_of(v: &Value) -> Result<Vec<u8>, AgentError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(v["certificate"].as_str().unwrap_or_default())
+        .ok()
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| AgentError::Transient("an answer without a certificate".into()))
 }

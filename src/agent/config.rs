@@ -77,6 +77,11 @@ pub struct AgentConfig {
     /// Acknowledge each verified sending by sealing its receipt.
     #[serde(default = "yes")]
     pub acknowledge: bool,
+    /// Encrypt each file (signed first) to its recipients' encryption certificates and the
+    /// seal's own, so the server keeps only ciphertext; recipients must be accepted
+    /// counterparties with an encryption certificate.
+    #[serde(default)]
+    pub encrypt: bool,
 }
 
 fn detached() -> SignatureFormat {
@@ -236,6 +241,13 @@ poll_secs = 30
 
 # Seal a receipt for every sending that verified (the sender is told).
 acknowledge = true
+
+# Sign each file, then encrypt it to its recipients' encryption certificates and
+# this seal's own (CMS EnvelopedData), so the server keeps only ciphertext. The
+# recipients must be accepted counterparties with an encryption certificate; the
+# agent asks for its own with the PIN when it has none. What arrives encrypted is
+# decrypted through the vault either way.
+encrypt = false
 "#;
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 use super::AgentError;
 use super::api::Api;
 use super::config::AgentConfig;
+use super::envelopes::{self, Opened};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -23,13 +24,23 @@ const REPORT: &str = "report.json";
 /// The service's sealed delivery protocol.
 const DELIVERY_PROTOCOL: &str = "delivery-protocol.pdf";
 
-/// What the agent writes beside a received file called `name`.
-fn companions(name: &str) -> [String; 3] {
-    [
-        name.to_owned(),
-        format!("{name}.p7s"),
-        format!("{name}.verification.pdf"),
-    ]
+/// What the agent writes beside a received file called `name`; for an envelope
+/// (`x.p7m`), also what its decrypted file `x` brings.
+fn companions(name: &str) -> Vec<String> {
+    let mut out = Vec::with_capacity(6);
+    for n in std::iter::once(name).chain(opened_name(name)) {
+        out.extend([
+            n.to_owned(),
+            format!("{n}.p7s"),
+            format!("{n}.verification.pdf"),
+        ]);
+    }
+    out
+}
+
+/// The name a received envelope's content is filed under: its name without `.p7m`.
+fn opened_name(name: &str) -> Option<&str> {
+    name.strip_suffix(".p7m").filter(|s| !s.is_empty())
 }
 
 /// `name`, or `<position>-name` when it or a file written beside it would take a name already
@@ -202,6 +213,11 @@ impl Receiver<'_> {
                     .map_err(AgentError::Io)?;
             }
         }
+        if problems.is_empty() {
+            for f in &mut files {
+                self.open_envelope(&staging, f, &mut problems).await?;
+            }
+        }
         let delivery = self
             .api
             .bytes(&format!("/api/v1/sendings/{id}/protocol?format=pdf"))
@@ -234,6 +250,90 @@ impl Receiver<'_> {
         Ok(filed)
     }
 
+    /// Decrypt a received envelope (`x.p7m`) into `x`: its entry for this agent's
+    /// certificate goes to the vault for the content key, the content is decrypted here, and
+    /// the signature inside is verified by the service from the file's hash alone and must be
+    /// the sender's. What does not hold is a problem of the sending (to quarantine).
+    async fn open_envelope(
+        &self,
+        staging: &Path,
+        f: &mut Value,
+        problems: &mut Vec<String>,
+    ) -> Result<(), AgentError> {
+        let name = f["name"].as_str().unwrap_or_default().to_owned();
+        let Some(stem) = opened_name(&name).map(str::to_owned) else {
+            return Ok(());
+        };
+        let path = staging.join(&name);
+        let probe = path.clone();
+        let Some(head) = blocking(move || Ok(envelopes::head_of(&probe))).await? else {
+            return Ok(());
+        };
+        let own = envelopes::certificates(&[self
+            .api
+            .own_encryption_certificate(self.seal, self.pin)
+            .await?])?;
+        let entry = match envelopes::entry_for(&head, &own[0]) {
+            Ok(e) => e,
+            Err(why) => {
+                problems.push(format!("{name}: cannot be decrypted: {why}"));
+                return Ok(());
+            }
+        };
+        let key = match self.api.content_key(self.seal, self.pin, &entry).await {
+            Err(AgentError::Refused { detail, .. }) => {
+                problems.push(format!("{name}: the vault did not open it: {detail}"));
+                return Ok(());
+            }
+            other => other?,
+        };
+        let out = staging.join(&stem);
+        let target = out.clone();
+        let opened = blocking(move || envelopes::open_file(&path, &key, &target)).await?;
+        let split = match opened {
+            Opened::Damaged(why) => {
+                let _ = std::fs::remove_file(&out);
+                problems.push(format!("{name}: {why}"));
+                return Ok(());
+            }
+            Opened::Plain { sha256, len } => {
+                problems.push(format!("{name}: the envelope holds no signature"));
+                f["decrypted"] = json!({"name": stem, "sha256": hex::encode(sha256), "size": len});
+                return Ok(());
+            }
+            Opened::Signed(split) => split,
+        };
+        std::fs::write(staging.join(format!("{stem}.p7s")), &split.signature)
+            .map_err(AgentError::Io)?;
+        let protocol = self
+            .api
+            .verify_by_hash(&split.signature, &split.sha256, split.len)
+            .await?;
+        let verdict = protocol["report"]["verdict"].as_str().unwrap_or("unknown");
+        if verdict != "passed" {
+            problems.push(format!("{stem}: the signature inside is {verdict}"));
+        }
+        let inner_signer = &protocol["report"]["signers"][0]["subject"];
+        if *inner_signer != f["signer"] {
+            problems.push(format!(
+                "{stem}: signed inside by {inner_signer}, but the envelope was sealed by {}",
+                f["signer"]
+            ));
+        }
+        if let Some(id) = protocol["id"].as_str() {
+            let pdf = self
+                .api
+                .bytes(&format!("/api/v1/protocols/{id}?format=pdf"))
+                .await?;
+            std::fs::write(staging.join(format!("{stem}.verification.pdf")), pdf)
+                .map_err(AgentError::Io)?;
+        }
+        f["decrypted"] = json!({"name": stem, "sha256": hex::encode(split.sha256),
+                                "size": split.len, "signer": inner_signer,
+                                "verdict": verdict, "protocol_id": protocol["id"]});
+        Ok(())
+    }
+
     async fn acknowledge(&self, id: Uuid) -> Result<(), AgentError> {
         let receipt: Value = self
             .api
@@ -261,6 +361,15 @@ impl Receiver<'_> {
             .await?;
         Ok(())
     }
+}
+
+/// Run file work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AgentError> + Send + 'static,
+) -> Result<T, AgentError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AgentError::Local(e.to_string()))?
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod config;
+pub mod envelopes;
 pub mod inbox;
 pub mod outbox;
 pub mod progress;

@@ -170,7 +170,14 @@ pub struct Journal {
     pub file: String,
     /// Its SHA-256, hex.
     pub sha256: String,
-    /// Uploaded as.
+    /// With `encrypt`: the seal's signature over the file's own hash, which goes inside the
+    /// envelope.
+    #[serde(default)]
+    pub inner_signature: Option<Uuid>,
+    /// With `encrypt`: SHA-256 of the envelope built beside the journal.
+    #[serde(default)]
+    pub envelope_sha256: Option<String>,
+    /// Uploaded as (the envelope, with `encrypt`).
     pub document: Option<Uuid>,
     /// Sealed as.
     pub signature: Option<Uuid>,
@@ -247,8 +254,14 @@ pub struct Delivered {
     pub document: Uuid,
     /// The seal's signature.
     pub signature: Uuid,
-    /// SHA-256 of the signature file, hex.
+    /// SHA-256 of the signature file written beside the file, hex (with `encrypt`: the
+    /// signature over the file itself, which travelled inside the envelope).
     pub signature_sha256: String,
+    /// With `encrypt`: that inner signature, and the envelope the server holds instead of
+    /// the file (the `signature` above seals the envelope).
+    pub inner_signature: Option<Uuid>,
+    /// With `encrypt`: SHA-256 of the envelope sent, hex.
+    pub envelope_sha256: Option<String>,
     /// Recipients.
     pub recipients: Vec<String>,
     /// When the server recorded the sending.
@@ -313,14 +326,48 @@ impl Sender<'_> {
             sha256: sha256.clone(),
             ..Journal::default()
         });
+        let inner_signature = match (self.cfg.encrypt, j.inner_signature) {
+            (false, _) => None,
+            (true, Some(s)) => Some(s),
+            (true, None) => {
+                let hash = hash_bytes(&sha256)?;
+                let sad = self
+                    .api
+                    .authorise(self.seal, self.pin, &[], &[hash])
+                    .await?;
+                let s = self
+                    .api
+                    .sign_hash(self.seal, &sad, &hash, level(self.cfg))
+                    .await?;
+                j.inner_signature = Some(s);
+                save(&state, &key, &j)?;
+                Some(s)
+            }
+        };
         let document = match j.document {
             Some(d) => d,
             None => {
-                let bar = Progress::new(&c.name, size);
-                let stored = self.api.upload(&c.path, &c.name, &bar).await;
+                let (path, name, expected) = match inner_signature {
+                    None => (c.path.clone(), c.name.clone(), sha256.clone()),
+                    Some(inner) => {
+                        let envelope = state.join(format!("{key}.p7m"));
+                        let hash = match &j.envelope_sha256 {
+                            Some(h) if envelope.exists() => h.clone(),
+                            _ => {
+                                let h = self.envelope(c, size, inner, &envelope).await?;
+                                j.envelope_sha256 = Some(h.clone());
+                                save(&state, &key, &j)?;
+                                h
+                            }
+                        };
+                        (envelope, format!("{}.p7m", c.name), hash)
+                    }
+                };
+                let bar = Progress::new(&name, std::fs::metadata(&path).map_or(size, |m| m.len()));
+                let stored = self.api.upload(&path, &name, &bar).await;
                 bar.finish();
                 let stored = stored?;
-                if stored.sha256 != sha256 {
+                if stored.sha256 != expected {
                     return Err(AgentError::Transient(
                         "the file changed while it was uploaded; it is sent once it is still"
                             .into(),
@@ -338,17 +385,13 @@ impl Sender<'_> {
                     .api
                     .authorise(self.seal, self.pin, &[document], &[])
                     .await?;
-                let format = match self.cfg.format {
-                    SignatureFormat::Detached => "cms",
-                    SignatureFormat::Attached => "attached",
-                };
-                let level = match self.cfg.level {
-                    SignatureLevel::Bes => "bes",
-                    SignatureLevel::T => "t",
+                let format = match (self.cfg.format, self.cfg.encrypt) {
+                    (SignatureFormat::Detached, _) | (_, true) => "cms",
+                    (SignatureFormat::Attached, false) => "attached",
                 };
                 let s = self
                     .api
-                    .sign(self.seal, &sad, document, format, level)
+                    .sign(self.seal, &sad, document, format, level(self.cfg))
                     .await?;
                 j.signature = Some(s);
                 save(&state, &key, &j)?;
@@ -372,7 +415,7 @@ impl Sender<'_> {
                 s
             }
         };
-        let p7s = self.api.p7s(signature).await?;
+        let p7s = self.api.p7s(inner_signature.unwrap_or(signature)).await?;
         Ok(Delivered {
             sending,
             idempotency_key: key,
@@ -382,6 +425,8 @@ impl Sender<'_> {
             document,
             signature,
             signature_sha256: hex::encode(Sha256::digest(&p7s)),
+            inner_signature,
+            envelope_sha256: j.envelope_sha256.clone(),
             recipients: c.recipients.clone(),
             sent_at: j.sent_at.clone(),
             filed_at: chrono::Utc::now().to_rfc3339(),
@@ -389,13 +434,74 @@ impl Sender<'_> {
         })
     }
 
+    /// Build the envelope of `c` at `target`: the seal's signature `inner` attached to the
+    /// file, encrypted to every recipient's current encryption certificate and the seal's
+    /// own. A recipient without one refuses the file (to `failed/`).
+    async fn envelope(
+        &self,
+        c: &Candidate,
+        size: u64,
+        inner: Uuid,
+        target: &Path,
+    ) -> Result<String, AgentError> {
+        let mut ders = vec![
+            self.api
+                .own_encryption_certificate(self.seal, self.pin)
+                .await?,
+        ];
+        for email in &c.recipients {
+            let theirs = match self.api.encryption_certificates(email).await {
+                Err(AgentError::Refused { status: 404, .. }) => {
+                    return Err(AgentError::Refused {
+                        status: 404,
+                        detail: format!(
+                            "{email} is not an accepted counterparty: files are encrypted only \
+                             to counterparties"
+                        ),
+                    });
+                }
+                other => other?,
+            };
+            if theirs.is_empty() {
+                return Err(AgentError::Refused {
+                    status: 409,
+                    detail: format!("{email} has no encryption certificate to encrypt to"),
+                });
+            }
+            ders.extend(theirs);
+        }
+        let recipients = super::envelopes::certificates(&ders)?;
+        let detached = self.api.p7s(inner).await?;
+        let (plain, target) = (c.path.clone(), target.to_path_buf());
+        tokio::task::spawn_blocking(move || {
+            super::envelopes::seal_file(&plain, size, &detached, &recipients, &target)
+        })
+        .await
+        .map_err(|e| AgentError::Local(e.to_string()))?
+    }
+
     /// Record that the file of `key` was filed.
     pub fn done(&self, key: &str) -> Result<(), AgentError> {
         let state = self.state();
+        let _ = std::fs::remove_file(state.join(format!("{key}.p7m")));
         let mut j = load(&state, key).unwrap_or_default();
         j.filed_at = Some(chrono::Utc::now().to_rfc3339());
         save(&state, key, &j)
     }
+}
+
+fn level(cfg: &AgentConfig) -> &'static str {
+    match cfg.level {
+        SignatureLevel::Bes => "bes",
+        SignatureLevel::T => "t",
+    }
+}
+
+fn hash_bytes(sha256_hex: &str) -> Result<[u8; 32], AgentError> {
+    hex::decode(sha256_hex)
+        .ok()
+        .and_then(|h| <[u8; 32]>::try_from(h).ok())
+        .ok_or_else(|| AgentError::Local("a journal entry with a damaged hash".into()))
 }
 
 /// A free name for `name` in `dir`: the name itself, else with a counter before the

@@ -223,8 +223,8 @@ async fn watch(api: &Api, cfg: &AgentConfig, pin: &str) -> Result<(), AgentError
         let round = async {
             let seal = match seal {
                 Some(s) => s,
-                None if seal_retry.due(Path::new("")) => match api.seal(cfg.credential).await {
-                    Ok((s, _)) => {
+                None if seal_retry.due(Path::new("")) => match ready_seal(api, cfg, pin).await {
+                    Ok(s) => {
                         seal = Some(s);
                         s
                     }
@@ -332,4 +332,14 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// The seal to use; with `encrypt`, its encryption certificate made if it has none yet, so
+/// counterparties can encrypt to this agent before it ever sends.
+async fn ready_seal(api: &Api, cfg: &AgentConfig, pin: &str) -> Result<Uuid, AgentError> {
+    let (seal, _) = api.seal(cfg.credential).await?;
+    if cfg.encrypt {
+        api.own_encryption_certificate(seal, pin).await?;
+    }
+    Ok(seal)
 }

@@ -3,11 +3,13 @@
 //! restarts send nothing twice, refusals go to `failed/`, an unreachable server is retried and
 //! a file that does not match what was sent is quarantined.
 
+use crate::support::accounts::post_as;
 use crate::support::agents::{Agent, agent};
-use crate::support::exchange::counterparties;
+use crate::support::exchange::{counterparties, ok};
 use crate::support::pki::{cms_verify_detached, write_chain};
+use crate::support::registration::PIN;
 use crate::support::{TestApp, eventually, spawn, spawn_with};
-use serde_json::Value;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -66,15 +68,26 @@ fn filed(inbox: &Path) -> Vec<PathBuf> {
 }
 
 #[tokio::test]
-async fn twenty_files_with_one_of_200_mib_arrive_verified_in_the_other_inbox() {
+async fn twenty_files_with_one_of_200_mib_arrive_encrypted_then_decrypted_and_verified() {
     let app = spawn_with(|c| {
         c.documents.max_bytes = std::num::NonZeroU64::new(256 * 1024 * 1024).unwrap();
     })
     .await;
     let server = app.url("");
-    let a = agent(&app, "Larnaca", &server, FAST).await;
-    let b = agent(&app, "Nicosia", &server, "").await;
+    let a = agent(&app, "Larnaca", &server, &format!("{FAST}encrypt = true\n")).await;
+    let b = agent(&app, "Nicosia", &server, "encrypt = true\n").await;
     counterparties(&app, &a.holder, &b.holder).await;
+    let b_cert = ok(
+        post_as(
+            &app,
+            &format!("/api/v1/credentials/{}/encryption-certificate", b.seal),
+            &b.holder.access,
+            json!({"pin": PIN}),
+        )
+        .await,
+        201,
+    )
+    .await;
     let to = a.outbox.join(&b.holder.person.email);
     std::fs::create_dir_all(&to).unwrap();
     let mut sent: Vec<(String, String)> = Vec::new();
@@ -114,9 +127,14 @@ async fn twenty_files_with_one_of_200_mib_arrive_verified_in_the_other_inbox() {
         let r = receipt(&outbox_sent.join(format!("{name}.receipt.json")));
         assert_eq!(r["sha256"], hash.as_str(), "{name}");
         assert_eq!(r["recipients"][0], b.holder.person.email.as_str());
+        assert!(
+            r["envelope_sha256"].is_string() && r["inner_signature"].is_string(),
+            "{r}"
+        );
         assert!(outbox_sent.join(format!("{name}.p7s")).exists());
     }
     assert_eq!(sendings_of(&app, &a.holder.person.email).await, 20);
+    server_holds_no_plaintext(&app, &a, &b_cert, &sent).await;
 
     let out = b.cli(&["fetch"]).await;
     assert!(
@@ -130,7 +148,14 @@ async fn twenty_files_with_one_of_200_mib_arrive_verified_in_the_other_inbox() {
     for dir in &dirs {
         let report: Value = receipt(&dir.join("report.json"));
         assert_eq!(report["verdict"], "passed", "{report}");
-        let name = report["files"][0]["name"].as_str().unwrap().to_owned();
+        let opened = &report["files"][0]["decrypted"];
+        assert_eq!(opened["verdict"], "passed", "{report}");
+        assert_eq!(
+            opened["signer"], report["files"][0]["signer"],
+            "signed by the sender"
+        );
+        let name = opened["name"].as_str().unwrap().to_owned();
+        assert_eq!(report["files"][0]["name"], format!("{name}.p7m"));
         let (hash, _) = cloudseal::agent::outbox::digest_file(&dir.join(&name)).unwrap();
         assert!(dir.join(format!("{name}.p7s")).exists());
         assert!(dir.join(format!("{name}.verification.pdf")).exists());
@@ -151,7 +176,10 @@ async fn twenty_files_with_one_of_200_mib_arrive_verified_in_the_other_inbox() {
         .unwrap();
     write_chain(&app, small).await;
     let (verified, said) = cms_verify_detached(small, "invoice-03.txt.p7s", "invoice-03.txt", &[]);
-    assert!(verified, "openssl verifies the seal: {said}");
+    assert!(
+        verified,
+        "openssl verifies the seal inside the envelope, after decryption: {said}"
+    );
 
     let acknowledged: i64 = app
         .owner()
@@ -168,6 +196,79 @@ async fn twenty_files_with_one_of_200_mib_arrive_verified_in_the_other_inbox() {
     let again = b.cli(&["fetch"]).await;
     assert!(again.status.success());
     assert_eq!(filed(&b.inbox).len(), 20, "nothing fetched twice");
+}
+
+/// What the server keeps of the encrypted files: each stored document, as the server itself
+/// reads it back, is a CMS envelope to the recipient's and the sender's certificates that
+/// holds none of the file's text, no document has a file's hash, and the signature inside
+/// was made over the hash alone.
+async fn server_holds_no_plaintext(
+    app: &TestApp,
+    a: &Agent,
+    b_cert: &Value,
+    sent: &[(String, String)],
+) {
+    use cloudseal::pki::envelope::agree::agreement_for;
+    use cloudseal::pki::envelope::stream::read_head;
+    use der::Decode;
+    let b_cert = x509_cert::Certificate::from_der(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            b_cert["certificate"].as_str().unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let db = app.owner().await;
+    for (name, hash) in sent {
+        let plain_hash = hex::decode(hash).unwrap();
+        let same: i64 = db
+            .query_one(
+                "SELECT count(*) FROM documents WHERE sha256 = $1",
+                &[&plain_hash],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(
+            same, 0,
+            "{name}: no document on the server is the file itself"
+        );
+        let r = receipt(&a.outbox.join("sent").join(format!("{name}.receipt.json")));
+        let stored = crate::support::accounts::get_as(
+            app,
+            &format!(
+                "/api/v1/documents/{}/content",
+                r["document"].as_str().unwrap()
+            ),
+            &a.holder.access,
+        )
+        .await;
+        assert_eq!(stored.status(), 200);
+        let stored = stored.bytes().await.unwrap();
+        assert_eq!(
+            hex::encode(Sha256::digest(&stored)),
+            r["envelope_sha256"].as_str().unwrap()
+        );
+        let head = read_head(&mut stored.as_ref()).unwrap();
+        assert!(head.is_signed());
+        assert_eq!(
+            head.recipients.len(),
+            2,
+            "{name}: to the recipient and the sender"
+        );
+        assert!(
+            agreement_for(&head.recipients, &b_cert).is_ok(),
+            "{name}: B can open it"
+        );
+        if name.starts_with("invoice") {
+            let text = format!("invoice {}", &name[8..10].trim_start_matches('0'));
+            assert!(
+                !stored.windows(text.len()).any(|w| w == text.as_bytes()),
+                "{name}: the stored envelope shows none of the text"
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -324,14 +425,7 @@ async fn a_file_that_does_not_match_what_was_sent_is_quarantined() {
     for name in ["good.txt", "bad.txt"] {
         let path = dir.path().join(name);
         std::fs::write(&path, format!("{name} content")).unwrap();
-        let out = a
-            .cli(&[
-                "send",
-                path.to_str().unwrap(),
-                "--to",
-                &b.holder.person.email,
-            ])
-            .await;
+        let out = a.send(&path, &b.holder.person.email).await;
         assert!(
             out.status.success(),
             "{}",
@@ -425,4 +519,77 @@ async fn init_writes_a_commented_example_once_and_bad_configs_are_named() {
     let out = crate::support::cli(["--config", path.to_str().unwrap(), "agent", "status"]).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("retries"));
+}
+
+#[tokio::test]
+async fn files_go_encrypted_only_to_those_it_can_encrypt_to_and_an_envelope_not_for_us_is_quarantined()
+ {
+    let app = spawn().await;
+    let server = app.url("");
+    let a = agent(&app, "Larnaca", &server, "encrypt = true\n").await;
+    let b = agent(&app, "Nicosia", &server, "encrypt = true\n").await;
+    let stranger = agent(&app, "Paphos", &server, "").await;
+    counterparties(&app, &a.holder, &b.holder).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("note.txt");
+    std::fs::write(&file, b"for your eyes").unwrap();
+    for (to, why) in [
+        (&b.holder.person.email, "has no encryption certificate"),
+        (
+            &stranger.holder.person.email,
+            "not an accepted counterparty",
+        ),
+    ] {
+        let out = a.send(&file, to).await;
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && said.contains(why), "{why}: {said}");
+    }
+    assert_eq!(sendings_of(&app, &a.holder.person.email).await, 0);
+
+    // An envelope to someone else's key, sealed and sent by an agent that does not encrypt.
+    let other = crate::support::pki::self_signed_p256(dir.path(), "other");
+    let envelope = dir.path().join("secret.txt.p7m");
+    {
+        use std::io::Write;
+        let mut sealer = cloudseal::pki::envelope::stream::Sealer::start(
+            std::fs::File::create(&envelope).unwrap(),
+            &[other],
+            false,
+            5,
+        )
+        .unwrap();
+        sealer.write_all(b"hello").unwrap();
+        sealer.finish().unwrap();
+    }
+    counterparties(&app, &stranger.holder, &b.holder).await;
+    let out = stranger.send(&envelope, &b.holder.person.email).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = b.cli(&["fetch"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(filed(&b.inbox).is_empty());
+    let quarantined: Vec<PathBuf> = std::fs::read_dir(b.inbox.join("quarantine"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(quarantined.len(), 1);
+    let report = receipt(&quarantined[0].join("report.json"));
+    assert!(
+        report["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("not encrypted to this agent's certificate"),
+        "{report}"
+    );
+    assert!(
+        !quarantined[0].join("secret.txt").exists(),
+        "nothing decrypted"
+    );
 }

@@ -473,3 +473,44 @@ async fn bad_requests_are_refused_and_anonymous_calls_are_limited() {
     assert!(html.contains("Проверка электронной подписи"));
     assert!(html.contains("action=\"/api/v1/verify?protocol=html&amp;lang=ru\""));
 }
+
+#[tokio::test]
+async fn a_detached_signature_verifies_against_the_documents_hash_alone() {
+    let (app, _, sig) = app_with_signature().await;
+    let sha = hex::encode(Sha256::digest(DOC));
+    let by_hash = |hash: &str, size: Option<&str>| {
+        let mut f = form(&sig, None).text("document_sha256", hash.to_owned());
+        if let Some(s) = size {
+            f = f.text("document_size", s.to_owned());
+        }
+        f
+    };
+    let r = post_form(&app, "", by_hash(&sha, Some(&DOC.len().to_string())), None).await;
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["protocol"]["report"]["verdict"], "passed", "{v}");
+    assert_eq!(v["protocol"]["document"]["size"], DOC.len());
+    let other = hex::encode(Sha256::digest(b"another text"));
+    let v: serde_json::Value = post_form(&app, "", by_hash(&other, None), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["protocol"]["report"]["verdict"], "failed", "{v}");
+    for (f, why) in [
+        (by_hash("abc", None), "not 64 hex digits"),
+        (by_hash(&sha, Some("ten")), "a size that is not a number"),
+        (
+            form(&sig, Some(DOC)).text("document_sha256", sha.clone()),
+            "both the document and its hash",
+        ),
+        (
+            form(&sig, None).text("document_size", "3"),
+            "a size without a hash",
+        ),
+    ] {
+        let r = post_form(&app, "", f, None).await;
+        assert_eq!(r.status(), 400, "{why}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+}

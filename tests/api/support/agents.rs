@@ -104,6 +104,12 @@ impl Agent {
         super::cli(all).await
     }
 
+    /// `agent send FILE --to EMAIL`, to its end.
+    pub async fn send(&self, file: &std::path::Path, to: &str) -> std::process::Output {
+        self.cli(&["send", file.to_str().unwrap(), "--to", to])
+            .await
+    }
+
     /// Start `agent run` in the background (killed when dropped).
     pub fn start(&self) -> tokio::process::Child {
         tokio::process::Command::new(super::binary())

@@ -338,3 +338,30 @@ pub fn cms_verify_detached(dir: &Path, sig: &str, content: &str, extra: &[&str])
         ),
     )
 }
+
+/// A P-256 key (`<stem>.key`) and self-signed certificate (`<stem>.pem`) made by openssl in
+/// `dir`, for a party outside our CA; the certificate.
+pub fn self_signed_p256(dir: &Path, stem: &str) -> x509_cert::Certificate {
+    openssl_ok(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-subj",
+            &format!("/CN={stem}"),
+            "-keyout",
+            &format!("{stem}.key"),
+            "-out",
+            &format!("{stem}.pem"),
+        ],
+    );
+    <x509_cert::Certificate as der::DecodePem>::from_pem(
+        std::fs::read(dir.join(format!("{stem}.pem"))).unwrap(),
+    )
+    .unwrap()
+}
