@@ -64,7 +64,7 @@ pub struct AgentConfig {
     /// `bes` (default) or `t`.
     #[serde(default = "bes")]
     pub level: SignatureLevel,
-    /// Seconds between outbox rescans.
+    /// Seconds between outbox rescans (a file-system notification wakes the agent sooner).
     #[serde(default = "two")]
     pub scan_secs: u64,
     /// Seconds a file's size and time must stay unchanged before it is sent (unless a
@@ -234,7 +234,8 @@ inbox = "/srv/cloudseal/inbox"
 format = "detached"
 level = "bes"
 
-# Seconds between outbox scans, of stillness before sending, between inbox polls.
+# Seconds between outbox rescans (changes wake the agent at once where the file
+# system notifies), of stillness before sending, between inbox polls.
 scan_secs = 2
 settle_secs = 3
 poll_secs = 30

@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod outbox;
 pub mod progress;
 mod run;
+pub mod wake;
 
 use clap::Subcommand;
 use std::path::PathBuf;

@@ -6,6 +6,7 @@ use super::api::Api;
 use super::config::{AgentConfig, EXAMPLE, Loaded};
 use super::inbox::{Filed, Receiver};
 use super::outbox::{self, Candidate, Readiness, Sender};
+use super::wake::Wake;
 use super::{AgentCommand, AgentError};
 use std::collections::HashMap;
 use std::io::Write;
@@ -212,6 +213,13 @@ async fn watch(api: &Api, cfg: &AgentConfig, pin: &str) -> Result<(), AgentError
     }
     let stop = shutdown_signal();
     tokio::pin!(stop);
+    let mut wake = Wake::on(
+        &cfg.outbox,
+        [outbox::SENT, outbox::FAILED, outbox::STATE]
+            .iter()
+            .map(|d| cfg.outbox.join(d))
+            .collect(),
+    );
     let mut seal = None;
     let mut seal_retry = Retrying::default();
     let mut ready = Readiness::default();
@@ -271,7 +279,7 @@ async fn watch(api: &Api, cfg: &AgentConfig, pin: &str) -> Result<(), AgentError
                 tracing::info!("agent stopped");
                 return Ok(());
             }
-            () = tokio::time::sleep(Duration::from_secs(cfg.scan_secs)) => {}
+            () = wake.wait(Duration::from_secs(cfg.scan_secs)) => {}
         }
     }
 }

@@ -593,3 +593,35 @@ async fn files_go_encrypted_only_to_those_it_can_encrypt_to_and_an_envelope_not_
         "nothing decrypted"
     );
 }
+
+#[tokio::test]
+async fn a_file_system_notification_sends_a_marked_file_long_before_the_next_rescan() {
+    let app = spawn().await;
+    let server = app.url("");
+    let a = agent(
+        &app,
+        "Larnaca",
+        &server,
+        "scan_secs = 300\nsettle_secs = 300\npoll_secs = 300\n",
+    )
+    .await;
+    let b = agent(&app, "Nicosia", &server, "").await;
+    counterparties(&app, &a.holder, &b.holder).await;
+    let to = a.outbox.join(&b.holder.person.email);
+    std::fs::create_dir_all(&to).unwrap();
+    std::fs::write(to.join("first.pdf"), b"first").unwrap();
+    std::fs::write(to.join("first.pdf.ready"), b"").unwrap();
+    let _running = a.start();
+    let sent = a.outbox.join("sent");
+    assert!(
+        eventually(60, || async { sent.join("first.pdf").exists() }).await,
+        "the first scan sends what was there"
+    );
+    std::fs::write(to.join("second.pdf"), b"second").unwrap();
+    std::fs::write(to.join("second.pdf.ready"), b"").unwrap();
+    assert!(
+        eventually(60, || async { sent.join("second.pdf").exists() }).await,
+        "woken by the notification, not the rescan 300 s away"
+    );
+    assert_eq!(sendings_of(&app, &a.holder.person.email).await, 2);
+}
