@@ -259,8 +259,43 @@ async fn an_envelope_opens_through_the_vault_for_the_person_with_a_code_and_for_
     assert_eq!(r.headers()["cache-control"], "no-store");
     let key = ok(r, 200).await;
     assert_eq!(open(&envelope, &unb64(&key["content_key"])), content);
+    let (status, _, body) = problem(
+        post_as(
+            &app,
+            &decryption,
+            &holder.access,
+            json!({"pin": PIN, "recipient_entry": b64(&entry),
+                   "confirmation": confirmation["confirmation"]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 400, "a confirmation without its code: {body}");
 
     let agent = agent_session(&app, &holder, &seal).await;
+    let (status, _, body) = problem(
+        post_as(
+            &app,
+            &format!("/api/v1/credentials/{seal}/decryption/confirmation"),
+            &agent.access,
+            json!({"recipient_entry": b64(&entry)}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 400, "an agent needs no confirmation: {body}");
+    let (status, _, body) = problem(
+        post_as(
+            &app,
+            &decryption,
+            &agent.access,
+            json!({"pin": PIN, "recipient_entry": b64(&entry),
+                   "confirmation": "x", "code": "123456"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 400, "an agent sends the PIN alone: {body}");
     let (status, _, body) =
         problem(decrypt(&app, &agent, &decryption, "000000", b64(&entry)).await).await;
     assert_eq!(status, 401, "a wrong PIN: {body}");
