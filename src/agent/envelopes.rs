@@ -7,12 +7,13 @@
 
 use super::AgentError;
 use crate::pki::envelope::EnvelopeError;
-use crate::pki::envelope::agree::{ContentKey, agreement_for, info_der};
-use crate::pki::envelope::signed::{Split, attached_parts, split_attached};
-use crate::pki::envelope::stream::{Head, Opener, Sealer, is_wrong_key, read_head};
+use crate::pki::envelope::agree::ContentKey;
+use crate::pki::envelope::open::{self, Hashing, open_content};
+use crate::pki::envelope::signed::attached_parts;
+use crate::pki::envelope::stream::{Head, Sealer, read_head};
 use der::Decode;
-use sha2::{Digest, Sha256};
-use std::io::{BufReader, BufWriter, Read, Write};
+use sha2::Digest;
+use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 use x509_cert::Certificate;
 
@@ -27,23 +28,7 @@ pub fn certificates(ders: &[Vec<u8>]) -> Result<Vec<Certificate>, AgentError> {
         .collect()
 }
 
-/// A writer that hashes what it writes.
-struct Hashing<W: Write> {
-    inner: W,
-    hash: Sha256,
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
+pub use crate::pki::envelope::open::Opened;
 
 fn local(e: EnvelopeError) -> AgentError {
     match e {
@@ -68,10 +53,7 @@ pub fn seal_file(
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
     let file = std::fs::File::create(&tmp).map_err(AgentError::Io)?;
-    let out = Hashing {
-        inner: BufWriter::with_capacity(256 * 1024, file),
-        hash: Sha256::new(),
-    };
+    let out = Hashing::new(BufWriter::with_capacity(256 * 1024, file));
     let mut sealer = Sealer::start(out, recipients, true, total).map_err(local)?;
     sealer.write_all(&prefix).map_err(AgentError::Io)?;
     let copied = std::io::copy(
@@ -107,29 +89,13 @@ pub fn head_of(path: &Path) -> Option<Head> {
 
 /// The envelope's entry for `own` (DER), or why there is none.
 pub fn entry_for(head: &Head, own: &Certificate) -> Result<Vec<u8>, String> {
-    match agreement_for(&head.recipients, own) {
-        Ok((index, _)) => info_der(&head.recipients[index]).map_err(|e| e.to_string()),
+    match open::entry_for(head, own) {
+        Ok(der) => Ok(der),
         Err(EnvelopeError::NotForUs) => {
             Err("it is not encrypted to this agent's certificate".into())
         }
         Err(e) => Err(e.to_string()),
     }
-}
-
-/// What opening an envelope gave.
-#[derive(Debug)]
-pub enum Opened {
-    /// A signed file: its signature (detached) and hash.
-    Signed(Split),
-    /// Content without a signature inside.
-    Plain {
-        /// SHA-256 of the content.
-        sha256: [u8; 32],
-        /// Its size.
-        len: u64,
-    },
-    /// The key did not open it, or it is damaged: the reason.
-    Damaged(String),
 }
 
 /// Decrypt the envelope at `path` with `key` into `out` (the file only; a signature inside
@@ -140,42 +106,9 @@ pub fn open_file(path: &Path, key: &ContentKey, out: &Path) -> Result<Opened, Ag
         std::fs::File::open(path).map_err(AgentError::Io)?,
     );
     let head = read_head(&mut r).map_err(local)?;
-    let mut opener = Opener::new(r, &head, key).map_err(local)?;
     let mut w = BufWriter::with_capacity(
         256 * 1024,
         std::fs::File::create(out).map_err(AgentError::Io)?,
     );
-    let result = if head.is_signed() {
-        split_attached(&mut opener, &mut w).map(Opened::Signed)
-    } else {
-        let mut hashing = Hashing {
-            inner: &mut w,
-            hash: Sha256::new(),
-        };
-        std::io::copy(&mut opener, &mut hashing)
-            .map(|len| Opened::Plain {
-                sha256: hashing.hash.finalize().into(),
-                len,
-            })
-            .map_err(EnvelopeError::Io)
-    };
-    let opened = match result {
-        Ok(o) => o,
-        Err(EnvelopeError::Io(e)) if is_wrong_key(&e) => {
-            Opened::Damaged("the content does not decrypt with the key".into())
-        }
-        Err(EnvelopeError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Opened::Damaged("the envelope ends early".into())
-        }
-        Err(EnvelopeError::Io(e)) => return Err(AgentError::Io(e)),
-        Err(other) => Opened::Damaged(other.to_string()),
-    };
-    w.flush().map_err(AgentError::Io)?;
-    let mut rest = [0u8; 1];
-    if let (Opened::Signed(_), Ok(n)) = (&opened, opener.read(&mut rest)) {
-        if n != 0 {
-            return Ok(Opened::Damaged("bytes after the signed content".into()));
-        }
-    }
-    Ok(opened)
+    open_content(r, &head, key, &mut w).map_err(AgentError::Io)
 }

@@ -172,7 +172,7 @@ pub async fn read(
 }
 
 /// `attachment` with an ASCII fallback name and the UTF-8 one (RFC 6266).
-pub(super) fn disposition(name: &str) -> header::ContentDisposition {
+pub(crate) fn disposition(name: &str) -> header::ContentDisposition {
     let ascii: String = name
         .chars()
         .map(|c| {

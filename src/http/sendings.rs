@@ -371,7 +371,7 @@ pub async fn mark_read(
     Ok(HttpResponse::Ok().json(view))
 }
 
-fn position(raw: &str) -> Result<i32, ApiError> {
+pub(super) fn position(raw: &str) -> Result<i32, ApiError> {
     raw.parse::<i32>()
         .ok()
         .filter(|p| *p >= 0)

@@ -238,6 +238,18 @@ impl Signatures {
         Ok((hex::encode(row.serial.unwrap_or_default()), enc))
     }
 
+    /// The credential's encryption certificate, parsed: which entry of an envelope is the
+    /// holder's (a credential without one is refused as such).
+    pub async fn decryption_certificate(
+        &self,
+        person: &Person,
+        id: CredentialId,
+    ) -> Result<Certificate, SignatureError> {
+        let (_, enc) = self.encryption_key(Reach::of(person), id).await?;
+        Certificate::from_der(&enc.der)
+            .map_err(|e| SignatureError::Encoding(format!("encryption certificate: {e}")))
+    }
+
     /// Start the confirmation a person's code answers before the vault opens one envelope.
     pub async fn decryption_confirmation(
         &self,

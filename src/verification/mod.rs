@@ -54,6 +54,15 @@ pub enum Lang {
     Ru,
 }
 
+impl From<crate::identity::values::Language> for Lang {
+    fn from(l: crate::identity::values::Language) -> Self {
+        match l {
+            crate::identity::values::Language::En => Lang::En,
+            crate::identity::values::Language::Ru => Lang::Ru,
+        }
+    }
+}
+
 impl Lang {
     /// `en` or `ru`.
     pub fn parse(text: &str) -> Result<Self, VerificationError> {

@@ -7,7 +7,7 @@
 use crate::support::accounts::{Session, client_token, get_as, last_code, post_as, problem};
 use crate::support::agents::{issue, seal_holder};
 use crate::support::exchange::{counterparties, ok};
-use crate::support::pki::{openssl, openssl_ok, write_chain};
+use crate::support::pki::{issue_encryption, openssl, openssl_ok, write_chain};
 use crate::support::registration::PIN;
 use crate::support::{TestApp, spawn};
 use base64::Engine;
@@ -25,21 +25,6 @@ fn unb64(v: &Value) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode(v.as_str().unwrap())
         .unwrap()
-}
-
-async fn issue_encryption(
-    app: &TestApp,
-    who: &Session,
-    credential: &str,
-    pin: &str,
-) -> reqwest::Response {
-    post_as(
-        app,
-        &format!("/api/v1/credentials/{credential}/encryption-certificate"),
-        &who.access,
-        json!({ "pin": pin }),
-    )
-    .await
 }
 
 /// `openssl cms -encrypt` of `content` to the PEM certificate `cert`; the envelope and its

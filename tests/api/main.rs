@@ -20,6 +20,7 @@ mod cabinet_browser;
 mod cabinet_certificates;
 mod cabinet_desk;
 mod cabinet_documents;
+mod cabinet_encryption;
 mod cabinet_journey;
 mod cabinet_russian;
 mod cabinet_security;

@@ -21,6 +21,7 @@ mod error;
 mod i18n;
 mod identification;
 mod links;
+mod opening;
 mod public;
 mod query;
 mod receipt;
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(compose::configure)
         .configure(sendings::configure_fixed)
         .configure(sendings::configure)
+        .configure(opening::configure)
         .configure(receipt::configure)
         .configure(contacts::configure)
         .configure(counterparties::configure)

@@ -7,7 +7,7 @@ use super::chrome::{Chrome, Confirmed, holder};
 use super::documents::signers;
 use super::error::{WebError, answer, refusal};
 use super::render::see_other;
-use super::second_factor::{Answer, Asked};
+use super::second_factor::{Asked, CredentialChoice, PinAnswer};
 use super::sendings::{Extra, sending_view};
 use crate::exchange::{Acknowledgement, MessageText};
 use crate::http::AppState;
@@ -58,21 +58,13 @@ async fn receipt_subject(state: &AppState, person: &Person, id: Uuid) -> Result<
     )?)
 }
 
-/// The acknowledgement's start: which certificate signs.
-#[derive(Deserialize)]
-struct Starting {
-    csrf: String,
-    #[serde(default)]
-    credential: String,
-}
-
 #[post("/cabinet/sendings/{id}/acknowledgement")]
 async fn acknowledgement(
     req: HttpRequest,
     state: web::Data<AppState>,
     meta: Meta,
     id: web::Path<String>,
-    form: web::Form<Starting>,
+    form: web::Form<CredentialChoice>,
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {
@@ -96,25 +88,13 @@ async fn acknowledgement(
     answer(&c, result)
 }
 
-/// The receipt's signing form.
-#[derive(Deserialize)]
-struct Acknowledging {
-    csrf: String,
-    #[serde(default)]
-    credential: String,
-    #[serde(default)]
-    pin: String,
-    #[serde(flatten)]
-    answer: Answer,
-}
-
 #[post("/cabinet/sendings/{id}/acknowledge")]
 async fn acknowledge(
     req: HttpRequest,
     state: web::Data<AppState>,
     meta: Meta,
     id: web::Path<String>,
-    form: web::Form<Acknowledging>,
+    form: web::Form<PinAnswer>,
 ) -> HttpResponse {
     let c = Chrome::of(&req, &state).await;
     let result = async {

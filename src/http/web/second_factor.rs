@@ -68,3 +68,29 @@ impl Answer {
         }
     }
 }
+
+/// The start of an act done with a credential: which one.
+#[derive(Deserialize)]
+pub struct CredentialChoice {
+    /// The form's token.
+    pub csrf: String,
+    /// The credential's id as the form sent it.
+    #[serde(default)]
+    pub credential: String,
+}
+
+/// An act's form answered with the credential's PIN and the confirmation's code.
+#[derive(Deserialize)]
+pub struct PinAnswer {
+    /// The form's token.
+    pub csrf: String,
+    /// The credential's id as the form sent it.
+    #[serde(default)]
+    pub credential: String,
+    /// The PIN the person typed.
+    #[serde(default)]
+    pub pin: String,
+    /// The confirmation and its code.
+    #[serde(flatten)]
+    pub answer: Answer,
+}

@@ -121,6 +121,18 @@ pub(super) enum Extra {
     Checked(VerificationView),
     /// The receipt waits for the PIN and the code.
     Acknowledging(Asked, Signer),
+    /// An encrypted file waits for the PIN and the code.
+    Opening(Asked, Decrypting),
+}
+
+/// The encrypted file being opened, and with which certificate.
+pub(super) struct Decrypting {
+    /// Its position in the sending.
+    pub position: i32,
+    /// Its name.
+    pub name: String,
+    /// The certificate whose encryption key opens it.
+    pub signer: Signer,
 }
 
 /// One file as the recipient's verification found it.
@@ -137,6 +149,7 @@ struct SendingPage<'a> {
     s: Shown,
     checks: Vec<Check>,
     acknowledging: Option<(Asked, Signer)>,
+    opening: Option<(Asked, Decrypting)>,
     signers: Vec<Signer>,
     error: Option<String>,
 }
@@ -155,7 +168,7 @@ pub(super) async fn sending_view(
 }
 
 /// The page of `view` (already read for `person`), with `extra` and a refusal to show.
-async fn sending_page_of(
+pub(super) async fn sending_page_of(
     c: &Chrome,
     state: &AppState,
     person: &Person,
@@ -165,8 +178,8 @@ async fn sending_page_of(
 ) -> Result<HttpResponse, WebError> {
     let w = SendWords::of(c.lang);
     let (status, error) = shown(refused);
-    let (checks, acknowledging) = match extra {
-        Extra::Nothing => (Vec::new(), None),
+    let (checks, acknowledging, opening) = match extra {
+        Extra::Nothing => (Vec::new(), None, None),
         Extra::Checked(v) => (
             v.files
                 .iter()
@@ -176,8 +189,10 @@ async fn sending_page_of(
                 })
                 .collect(),
             None,
+            None,
         ),
-        Extra::Acknowledging(asked, signer) => (Vec::new(), Some((asked, signer))),
+        Extra::Acknowledging(asked, signer) => (Vec::new(), Some((asked, signer)), None),
+        Extra::Opening(asked, o) => (Vec::new(), None, Some((asked, o))),
     };
     let page = SendingPage {
         c,
@@ -185,6 +200,7 @@ async fn sending_page_of(
         s: Shown::of(w, view),
         checks,
         acknowledging,
+        opening,
         signers: signers(state, person).await?,
         error,
     };

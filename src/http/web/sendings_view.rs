@@ -37,6 +37,11 @@ fn party(p: &Party) -> String {
     }
 }
 
+/// Whether a file's name says it is a CMS envelope.
+fn envelope_named(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".p7m")
+}
+
 /// One attachment.
 pub struct File {
     pub position: i32,
@@ -45,6 +50,8 @@ pub struct File {
     pub sha256: String,
     pub signer: String,
     pub verdict: String,
+    /// Whether it is a CMS envelope (`.p7m`) the cabinet offers to decrypt.
+    pub encrypted: bool,
 }
 
 /// One recipient and how far delivery went.
@@ -98,6 +105,8 @@ pub struct Shown {
     pub can_acknowledge: bool,
     /// The recipient may reject (delivered, not yet answered).
     pub can_reject: bool,
+    /// A file is an envelope one of the caller's certificates may open (sent, not a draft).
+    pub can_decrypt: bool,
 }
 
 impl Shown {
@@ -120,6 +129,7 @@ impl Shown {
                 .map(|f| File {
                     position: f.position,
                     name: f.name.clone(),
+                    encrypted: envelope_named(&f.name),
                     size: size(f.size),
                     sha256: f.sha256.clone(),
                     signer: f.signer.clone().unwrap_or_default(),
@@ -134,6 +144,7 @@ impl Shown {
             can_verify: me.is_some() && !answered,
             can_acknowledge: verified && !answered,
             can_reject: me.is_some() && !answered,
+            can_decrypt: s.state != "draft" && s.files.iter().any(|f| envelope_named(&f.name)),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! so the server can check who sent it while only the recipients can read it.
 
 pub mod agree;
+pub mod open;
 pub mod signed;
 pub mod stream;
 pub mod tlv;

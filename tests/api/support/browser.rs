@@ -121,6 +121,18 @@ impl<'a> Browser<'a> {
         self.receive(r).await
     }
 
+    /// POST a form answered by a file: the status, the headers and the bytes as sent.
+    pub async fn post_for_file(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let b = self.with_headers(self.http.post(self.app.url(path)).form(form));
+        let r = b.send().await.unwrap();
+        let (status, headers) = (r.status().as_u16(), r.headers().clone());
+        (status, headers, r.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> Page {
         let b = self.with_headers(self.http.post(self.app.url(path)).multipart(form));
         let r = b.send().await.unwrap();

@@ -365,3 +365,19 @@ pub fn self_signed_p256(dir: &Path, stem: &str) -> x509_cert::Certificate {
     )
     .unwrap()
 }
+
+/// Ask for `credential`'s encryption certificate as `who`, with `pin`.
+pub async fn issue_encryption(
+    app: &TestApp,
+    who: &super::accounts::Session,
+    credential: &str,
+    pin: &str,
+) -> reqwest::Response {
+    super::accounts::post_as(
+        app,
+        &format!("/api/v1/credentials/{credential}/encryption-certificate"),
+        &who.access,
+        serde_json::json!({ "pin": pin }),
+    )
+    .await
+}

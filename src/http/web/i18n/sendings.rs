@@ -127,6 +127,12 @@ pub struct SendWords {
     pub certificate: &'static str,
     /// To acknowledge one needs a certificate.
     pub no_credential: &'static str,
+    /// Button and heading: decrypt an encrypted file.
+    pub decrypt: &'static str,
+    /// What decrypting does and gives.
+    pub decrypt_note: &'static str,
+    /// Button: decrypt and download.
+    pub decrypt_download: &'static str,
 }
 
 impl SendWords {
@@ -211,6 +217,9 @@ static EN: SendWords = SendWords {
     no_external_document: "Choose the document the signature file belongs to.",
     certificate: "Certificate to sign with",
     no_credential: "To acknowledge you need an active certificate with its key in the vault.",
+    decrypt: "Decrypt",
+    decrypt_note: "The file is encrypted to your encryption certificate; only your key in the vault opens it, with your PIN and a one-time code. You download a ZIP archive with the file, the sender's signature and the protocol of its verification; the server keeps none of the decrypted text.",
+    decrypt_download: "Decrypt and download",
 };
 
 static RU: SendWords = SendWords {
@@ -275,4 +284,7 @@ static RU: SendWords = SendWords {
     no_external_document: "Выберите документ, к которому относится файл подписи.",
     certificate: "Сертификат для подписи",
     no_credential: "Чтобы подтвердить получение, нужен действующий сертификат с ключом в хранилище.",
+    decrypt: "Расшифровать",
+    decrypt_note: "Файл зашифрован на ваш сертификат шифрования; открыть его может только ваш ключ в хранилище — с ПИН-кодом и одноразовым кодом. Вы скачаете ZIP-архив с файлом, подписью отправителя и протоколом её проверки; расшифрованного текста на сервере не остаётся.",
+    decrypt_download: "Расшифровать и скачать",
 };
