@@ -7,6 +7,7 @@ use super::AppState;
 use super::auth::{Authorised, Meta, Workers};
 use super::certificates::Confirmation;
 use super::problem::{ApiError, Problem};
+use crate::pki::scheme::KeyAlgorithm;
 use crate::said;
 use crate::signatures::CredentialId;
 use crate::signatures::encryption::EncryptionCertificateView;
@@ -31,10 +32,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct EncryptionRequest {
     /// The credential's signing PIN.
     pub pin: String,
+    /// `ecdsa_p256` (key agreement, the default), `rsa_2048` or `rsa_3072` (key transport,
+    /// for counterparties whose software encrypts to RSA only).
+    #[serde(default)]
+    pub algorithm: Option<String>,
 }
 
 /// Give the credential an encryption key in the vault and its certificate (keyUsage
-/// keyAgreement, the credential's subject). A wrong PIN counts toward the key's lock.
+/// keyAgreement for EC, keyEncipherment for RSA; the credential's subject). A wrong PIN
+/// counts toward the key's lock.
 #[utoipa::path(tag = "encryption", request_body = EncryptionRequest, responses(
     (status = 201, body = EncryptionCertificateView),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -50,9 +56,20 @@ pub async fn issue(
     body: web::Json<EncryptionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = CredentialId::parse(&id)?;
+    let algorithm = match body.algorithm.as_deref().map(str::trim) {
+        None | Some("") => KeyAlgorithm::EcdsaP256,
+        Some(named) => KeyAlgorithm::parse(named)
+            .filter(|a| *a != KeyAlgorithm::Ed25519)
+            .ok_or_else(|| {
+                ApiError::BadRequest(said!(
+                    "an encryption key is `ecdsa_p256`, `rsa_2048` or `rsa_3072`",
+                    "ключ шифрования — `ecdsa_p256`, `rsa_2048` или `rsa_3072`"
+                ))
+            })?,
+    };
     let view = state
         .signatures
-        .issue_encryption(&who.0, &meta.0, id, &body.pin)
+        .issue_encryption(&who.0, &meta.0, id, &body.pin, algorithm)
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -170,7 +187,8 @@ pub struct ContentKeyView {
 }
 
 /// The content key of one envelope addressed to this credential's encryption certificate,
-/// unwrapped in the vault (ECDH in the HSM). The server never sees the envelope's content.
+/// unwrapped in the vault (ECDH or RSA decryption in the HSM). The server never sees the
+/// envelope's content.
 #[utoipa::path(tag = "encryption", request_body = DecryptionRequest, responses(
     (status = 200, body = ContentKeyView),
     (status = 400, body = Problem, content_type = "application/problem+json"),

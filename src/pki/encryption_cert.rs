@@ -1,7 +1,8 @@
 //! The encryption certificate profile: the same subject and e-mail as the holder's signature
-//! or seal certificate, an EC P-256 key, keyUsage keyAgreement only (no digitalSignature, so
-//! nothing signed with it could pass for the holder's signature), EKU e-mail protection,
-//! recorded in the registry so OCSP and the CRL answer for it.
+//! or seal certificate, an EC P-256 key with keyUsage keyAgreement only or an RSA key with
+//! keyEncipherment only (no digitalSignature, so nothing signed with it could pass for the
+//! holder's signature), EKU e-mail protection, recorded in the registry so OCSP and the CRL
+//! answer for it.
 
 use super::profile::{ProfileError, op};
 use super::urls::PkiUrls;
@@ -19,7 +20,7 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
 
-/// Issue the encryption certificate for `public_key` (DER SubjectPublicKeyInfo, P-256) to the
+/// Issue the encryption certificate for `public_key` (DER SubjectPublicKeyInfo) to the
 /// holder of `credential`, valid from `now` until the credential's own end at the latest.
 pub fn issue_encryption(
     session: &HsmSession,
@@ -58,7 +59,14 @@ pub fn issue_encryption(
         })
         .map_err(op)?;
     builder
-        .add_extension(&KeyUsage(KeyUsages::KeyAgreement.into()))
+        .add_extension(&KeyUsage(
+            if spki.algorithm.oid == crate::pki::envelope::transport::ID_RSA_ENCRYPTION {
+                KeyUsages::KeyEncipherment
+            } else {
+                KeyUsages::KeyAgreement
+            }
+            .into(),
+        ))
         .map_err(op)?;
     builder
         .add_extension(&ExtendedKeyUsage(vec![

@@ -12,9 +12,13 @@ use crate::identity::confirm::{Operation, PendingConfirmation};
 use crate::identity::{Person, RequestMeta};
 use crate::pki::Ca;
 use crate::pki::envelope::EnvelopeError;
-use crate::pki::envelope::agree::{ContentKey, agreement_for, content_key, info_from_der};
+use crate::pki::envelope::agree::{ContentKey, content_key, info_from_der};
+use crate::pki::envelope::recipients::{Unlock, unlock_for};
+use crate::pki::envelope::transport::{Padding, content_key_of};
+use crate::pki::scheme::KeyAlgorithm;
 use crate::said;
 use crate::store::encryption_keys::{self as sql, EncryptionKeyRow};
+use crate::vault::agreement::TransportPadding;
 use chrono::{DateTime, Utc};
 use der::Decode;
 use serde::Serialize;
@@ -88,6 +92,7 @@ impl Signatures {
         meta: &RequestMeta,
         id: CredentialId,
         pin: &str,
+        algorithm: KeyAlgorithm,
     ) -> Result<EncryptionCertificateView, SignatureError> {
         let c = self.usable(Reach::of(person), id).await?;
         let already = || {
@@ -110,7 +115,7 @@ impl Signatures {
         let (sealed, kdf) = self
             .0
             .custody
-            .create_agreement_key(&holder, c.key, enc, pin)
+            .create_encryption_key(&holder, c.key, enc, pin, algorithm)
             .await?;
         let now = self.0.clock.now();
         let registry = &self.0.registry;
@@ -268,7 +273,7 @@ impl Signatures {
         let cert = Certificate::from_der(&enc.der)
             .map_err(|e| SignatureError::Encoding(format!("encryption certificate: {e}")))?;
         let info = info_from_der(recipient_entry).map_err(refused_entry)?;
-        agreement_for(std::slice::from_ref(&info), &cert).map_err(refused_entry)?;
+        unlock_for(std::slice::from_ref(&info), &cert).map_err(refused_entry)?;
         let entry: [u8; 32] = Sha256::digest(recipient_entry).into();
         Ok(self
             .0
@@ -293,8 +298,7 @@ impl Signatures {
         let cert = Certificate::from_der(&enc.der)
             .map_err(|e| SignatureError::Encoding(format!("encryption certificate: {e}")))?;
         let info = info_from_der(recipient_entry).map_err(refused_entry)?;
-        let (_, agreement) =
-            agreement_for(std::slice::from_ref(&info), &cert).map_err(refused_entry)?;
+        let (_, unlock) = unlock_for(std::slice::from_ref(&info), &cert).map_err(refused_entry)?;
         let entry: [u8; 32] = Sha256::digest(recipient_entry).into();
         match (person.agent.is_some(), second_factor) {
             (true, None) => {}
@@ -323,20 +327,34 @@ impl Signatures {
                     .await?;
             }
         }
-        let z = self
-            .0
-            .custody
-            .agree(
-                &key_holder(person, meta),
-                &enc,
-                pin,
-                agreement.originator.clone(),
-                serde_json::json!({
-                    "credential": id.0,
-                    "recipient_entry_sha256": hex::encode(entry),
-                }),
-            )
-            .await?;
-        content_key(&agreement, &z).map_err(refused_entry)
+        let holder = key_holder(person, meta);
+        let details = serde_json::json!({
+            "credential": id.0,
+            "recipient_entry_sha256": hex::encode(entry),
+        });
+        match unlock {
+            Unlock::Agree(agreement) => {
+                let z = self
+                    .0
+                    .custody
+                    .agree(&holder, &enc, pin, agreement.originator.clone(), details)
+                    .await?;
+                content_key(&agreement, &z).map_err(refused_entry)
+            }
+            Unlock::Transport(t) => {
+                let padding = match t.padding {
+                    Padding::Pkcs1 => TransportPadding::Pkcs1,
+                    Padding::OaepSha1 => TransportPadding::OaepSha1,
+                };
+                let plain = self
+                    .0
+                    .custody
+                    .transport(&holder, &enc, pin, t.encrypted_key, padding, details)
+                    .await?
+                    .ok_or(EnvelopeError::WrongKey)
+                    .map_err(refused_entry)?;
+                content_key_of(plain).map_err(refused_entry)
+            }
+        }
     }
 }

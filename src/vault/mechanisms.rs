@@ -22,14 +22,17 @@ fn malformed(what: &str) -> VaultError {
     VaultError::Operation(format!("the HSM returned a malformed {what}"))
 }
 
-/// What a subscriber key is for: a key signs or agrees on keys (ECDH), never both, so a
-/// signature key can never be made to decrypt and an encryption key never to sign.
+/// What a subscriber key is for: a key signs, agrees on keys (ECDH) or decrypts a content
+/// key sent to it (RSA key transport) — one of these only, so a signature key can never be
+/// made to decrypt and an encryption key never to sign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum KeyUse {
     /// Signatures.
     Sign,
-    /// Key agreement (the encryption key of a holder).
+    /// Key agreement (an EC encryption key of a holder).
     Agree,
+    /// Key transport (an RSA encryption key of a holder).
+    Transport,
 }
 
 /// A key pair as session objects, the private half extractable only so the KEK can wrap it.
@@ -68,7 +71,7 @@ pub(super) fn generate_session_pair(
         // destroyed before the generating call returns, and no one else holds its handle.
         Attribute::Extractable(true),
         Attribute::Sign(usage == KeyUse::Sign),
-        Attribute::Decrypt(false),
+        Attribute::Decrypt(usage == KeyUse::Transport),
         Attribute::Derive(usage == KeyUse::Agree),
     ];
     Ok(session.generate_key_pair(&mechanism, &public, &private)?)
@@ -105,7 +108,7 @@ pub(super) fn unwrap_template(algorithm: KeyAlgorithm, usage: KeyUse) -> Vec<Att
         Attribute::Sensitive(true),
         Attribute::Extractable(false),
         Attribute::Sign(usage == KeyUse::Sign),
-        Attribute::Decrypt(false),
+        Attribute::Decrypt(usage == KeyUse::Transport),
         Attribute::Derive(usage == KeyUse::Agree),
         Attribute::Unwrap(false),
     ]

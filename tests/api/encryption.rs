@@ -12,9 +12,10 @@ use crate::support::registration::PIN;
 use crate::support::{TestApp, spawn};
 use base64::Engine;
 use cloudseal::pki::envelope::agree::info_der;
-use cloudseal::pki::envelope::stream::{Opener, read_head};
+use cloudseal::pki::envelope::stream::{Opener, Sealer, read_head};
+use der::Decode;
 use serde_json::{Value, json};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 fn b64(bytes: &[u8]) -> String {
@@ -98,6 +99,18 @@ fn open(envelope: &[u8], key: &[u8]) -> Vec<u8> {
         .read_to_end(&mut out)
         .unwrap();
     out
+}
+
+/// `envelope` opened with the content key `who` got for `entry` with the PIN alone.
+async fn opened(
+    app: &TestApp,
+    who: &Session,
+    path: &str,
+    envelope: &[u8],
+    entry: &[u8],
+) -> Vec<u8> {
+    let key = ok(decrypt(app, who, path, PIN, b64(entry)).await, 200).await;
+    open(envelope, &unb64(&key["content_key"]))
 }
 
 async fn agent_session(app: &TestApp, holder: &Session, seal: &str) -> Session {
@@ -284,25 +297,18 @@ async fn an_envelope_opens_through_the_vault_for_the_person_with_a_code_and_for_
     let (status, _, body) =
         problem(decrypt(&app, &agent, &decryption, "000000", b64(&entry)).await).await;
     assert_eq!(status, 401, "a wrong PIN: {body}");
-    let key = ok(
-        decrypt(&app, &agent, &decryption, PIN, b64(&entry)).await,
-        200,
-    )
-    .await;
-    assert_eq!(open(&envelope, &unb64(&key["content_key"])), content);
+    assert_eq!(
+        opened(&app, &agent, &decryption, &envelope, &entry).await,
+        content
+    );
     let (envelope, entry) = seal_with_openssl(
         dir.path(),
         &unb64(&issued["certificate"]),
         &content,
         &["-keyopt", "ecdh_kdf_md:sha256"],
     );
-    let key = ok(
-        decrypt(&app, &agent, &decryption, PIN, b64(&entry)).await,
-        200,
-    )
-    .await;
     assert_eq!(
-        open(&envelope, &unb64(&key["content_key"])),
+        opened(&app, &agent, &decryption, &envelope, &entry).await,
         content,
         "SHA-256 KDF too"
     );
@@ -475,4 +481,73 @@ async fn a_pin_change_reseals_the_encryption_key_with_the_signature_key() {
     )
     .await;
     assert_eq!(open(&envelope, &unb64(&key["content_key"])), b"after");
+}
+
+#[tokio::test]
+async fn an_rsa_encryption_key_takes_the_content_key_by_transport_padded_either_way() {
+    let app = spawn().await;
+    let (holder, seal) = seal_holder(&app, "Paphos").await;
+    let path = format!("/api/v1/credentials/{seal}/encryption-certificate");
+    let asked = |algorithm: &str| json!({"pin": PIN, "algorithm": algorithm});
+    let (status, _, body) =
+        problem(post_as(&app, &path, &holder.access, asked("ed25519")).await).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("rsa_2048"),
+        "{body}"
+    );
+    let issued = ok(
+        post_as(&app, &path, &holder.access, asked("rsa_2048")).await,
+        201,
+    )
+    .await;
+    let der = unb64(&issued["certificate"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rsa.der"), &der).unwrap();
+    let text = openssl_ok(
+        dir.path(),
+        &[
+            "x509", "-inform", "DER", "-in", "rsa.der", "-noout", "-text",
+        ],
+    );
+    assert!(text.contains("Public-Key: (2048 bit)"), "{text}");
+    assert!(text.contains("Key Encipherment"), "{text}");
+    assert!(
+        !text.contains("Key Agreement") && !text.contains("Digital Signature"),
+        "{text}"
+    );
+
+    let agent = agent_session(&app, &holder, &seal).await;
+    let decryption = format!("/api/v1/credentials/{seal}/decryption");
+    let content = b"an invoice for a partner whose software encrypts to RSA".repeat(300);
+    for padding in [&[][..], &["-keyopt", "rsa_padding_mode:oaep"][..]] {
+        let (envelope, entry) = seal_with_openssl(dir.path(), &der, &content, padding);
+        assert_eq!(
+            opened(&app, &agent, &decryption, &envelope, &entry).await,
+            content,
+            "{padding:?}"
+        );
+    }
+
+    let cert = x509_cert::Certificate::from_der(&der).unwrap();
+    let mut sealer = Sealer::start(Vec::new(), &[cert], false, content.len() as u64).unwrap();
+    sealer.write_all(&content).unwrap();
+    let ours = sealer.finish().unwrap();
+    let head = read_head(&mut ours.as_slice()).unwrap();
+    let entry = info_der(&head.recipients[0]).unwrap();
+    assert_eq!(
+        opened(&app, &agent, &decryption, &ours, &entry).await,
+        content,
+        "our OAEP"
+    );
+    let mut damaged = entry.clone();
+    let at = damaged.len() - 7;
+    damaged[at] ^= 0x40;
+    let (status, _, body) =
+        problem(decrypt(&app, &agent, &decryption, PIN, b64(&damaged)).await).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("does not open"),
+        "{body}"
+    );
 }

@@ -1,7 +1,8 @@
 //! CMS EnvelopedData (RFC 5652 §6) for files encrypted to their recipients' certificates:
-//! ECDH ephemeral-static key agreement with the X9.63 SHA-256 KDF and AES-256 key wrap
-//! (RFC 5753), content in AES-256-CBC — the choices `openssl cms -encrypt` makes for P-256
-//! recipients, so any CMS tool opens what we write and we open what they write. The content
+//! for EC P-256 recipients ECDH ephemeral-static key agreement with the X9.63 SHA-256 KDF and
+//! AES-256 key wrap (RFC 5753), for RSA recipients key transport (RSAES-OAEP written, PKCS #1
+//! v1.5 read too), content in AES-256-CBC — the choices `openssl cms -encrypt` makes, so any
+//! CMS tool opens what we write and we open what they write. The content
 //! streams through in both directions; only the recipients' part is held in memory.
 //!
 //! Files go signed, then encrypted (the envelope carries an attached SignedData, [`signed`]),
@@ -10,9 +11,11 @@
 
 pub mod agree;
 pub mod open;
+pub mod recipients;
 pub mod signed;
 pub mod stream;
 pub mod tlv;
+pub mod transport;
 
 use const_oid::ObjectIdentifier;
 

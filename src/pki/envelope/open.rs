@@ -5,7 +5,8 @@
 //! database — so they are decided once, here.
 
 use super::EnvelopeError;
-use super::agree::{ContentKey, agreement_for, info_der};
+use super::agree::{ContentKey, info_der};
+use super::recipients::unlock_for;
 use super::signed::{Split, split_attached};
 use super::stream::{Head, Opener, is_wrong_key};
 use sha2::{Digest, Sha256};
@@ -60,7 +61,7 @@ pub enum Opened {
 
 /// The entry (DER) of the envelope under `head` for the holder of `cert`.
 pub fn entry_for(head: &Head, cert: &Certificate) -> Result<Vec<u8>, EnvelopeError> {
-    let (index, _) = agreement_for(&head.recipients, cert)?;
+    let (index, _) = unlock_for(&head.recipients, cert)?;
     info_der(&head.recipients[index])
 }
 

@@ -2,7 +2,8 @@
 //! encrypts what is written through it; [`read_head`] reads the header up to the ciphertext
 //! and [`Opener`] decrypts the rest as a `Read`. Memory stays at one buffer either way.
 
-use super::agree::{ContentKey, new_content_key, recipient_info};
+use super::agree::{ContentKey, new_content_key};
+use super::recipients::recipient_entry;
 use super::tlv::{element, expect_element, expect_header, header, read_element, read_header};
 use super::{EnvelopeError, ID_AES256_CBC, ID_DATA, ID_ENVELOPED_DATA, ID_SIGNED_DATA};
 use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
@@ -40,6 +41,11 @@ fn envelope_head(
     content_len: u64,
 ) -> Result<Vec<u8>, EnvelopeError> {
     let bad = |_| EnvelopeError::Malformed("recipients");
+    let version = if infos.iter().all(|i| matches!(i, RecipientInfo::Ktri(_))) {
+        0
+    } else {
+        2
+    };
     let recipients = RecipientInfos(SetOfVec::try_from(infos).map_err(bad)?)
         .to_der()
         .map_err(bad)?;
@@ -55,7 +61,7 @@ fn envelope_head(
     eci.extend(algorithm);
     eci.extend(header(0x80, ct));
     let eci_len = eci.len() as u64 + ct;
-    let mut ed = vec![0x02, 0x01, 0x02];
+    let mut ed = vec![0x02, 0x01, version];
     ed.extend(recipients);
     ed.extend(header(0x30, eci_len));
     ed.extend(eci);
@@ -100,7 +106,7 @@ impl<W: Write> Sealer<W> {
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut iv);
         let infos = recipients
             .iter()
-            .map(|c| recipient_info(c, &key))
+            .map(|c| recipient_entry(c, &key))
             .collect::<Result<Vec<_>, _>>()?;
         let content_type = if signed { ID_SIGNED_DATA } else { ID_DATA };
         out.write_all(&envelope_head(infos, &iv, content_type, content_len)?)?;

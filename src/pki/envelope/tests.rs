@@ -29,35 +29,55 @@ fn openssl(dir: &Path, args: &[&str]) {
     );
 }
 
+/// A key (`-newkey` and its options in `key`) and self-signed certificate made by openssl,
+/// `<name>.key` and `<name>.pem`; the certificate.
+fn self_signed(dir: &Path, name: &str, key: &[&str]) -> Certificate {
+    let (subject, keyout, out) = (
+        format!("/CN={name}"),
+        format!("{name}.key"),
+        format!("{name}.pem"),
+    );
+    let mut args = vec!["req", "-x509", "-newkey"];
+    args.extend_from_slice(key);
+    args.extend_from_slice(&[
+        "-nodes", "-subj", &subject, "-days", "2", "-keyout", &keyout, "-out", &out,
+    ]);
+    openssl(dir, &args);
+    Certificate::from_pem(std::fs::read(dir.join(&out)).unwrap()).unwrap()
+}
+
 /// A P-256 key and self-signed certificate made by openssl, named `name`.
 fn party(dir: &Path, name: &str) -> (Certificate, p256::SecretKey) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-subj",
-            &format!("/CN={name}"),
-            "-days",
-            "2",
-            "-keyout",
-            &format!("{name}.key"),
-            "-out",
-            &format!("{name}.pem"),
-        ],
-    );
-    let cert =
-        Certificate::from_pem(std::fs::read(dir.join(format!("{name}.pem"))).unwrap()).unwrap();
+    let cert = self_signed(dir, name, &["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
     let key = p256::SecretKey::from_pkcs8_pem(
         &std::fs::read_to_string(dir.join(format!("{name}.key"))).unwrap(),
     )
     .unwrap();
     (cert, key)
+}
+
+/// `openssl cms -decrypt` of `envelope` with `who`'s certificate and key (in `dir`).
+fn openssl_decrypt(dir: &Path, envelope: &[u8], who: &str) -> Vec<u8> {
+    std::fs::write(dir.join("env.der"), envelope).unwrap();
+    openssl(
+        dir,
+        &[
+            "cms",
+            "-decrypt",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "env.der",
+            "-recip",
+            &format!("{who}.pem"),
+            "-inkey",
+            &format!("{who}.key"),
+            "-out",
+            "out.bin",
+        ],
+    );
+    std::fs::read(dir.join("out.bin")).unwrap()
 }
 
 fn random(n: usize) -> Vec<u8> {
@@ -97,28 +117,9 @@ fn openssl_opens_what_we_seal_for_each_recipient() {
             std::io::Write::write_all(&mut sealer, piece).unwrap();
         }
         let envelope = sealer.finish().unwrap();
-        std::fs::write(dir.path().join("env.der"), &envelope).unwrap();
         for who in ["alice", "bob"] {
-            openssl(
-                dir.path(),
-                &[
-                    "cms",
-                    "-decrypt",
-                    "-binary",
-                    "-inform",
-                    "DER",
-                    "-in",
-                    "env.der",
-                    "-recip",
-                    &format!("{who}.pem"),
-                    "-inkey",
-                    &format!("{who}.key"),
-                    "-out",
-                    "out.bin",
-                ],
-            );
             assert_eq!(
-                std::fs::read(dir.path().join("out.bin")).unwrap(),
+                openssl_decrypt(dir.path(), &envelope, who),
                 content,
                 "{who}, {len} bytes"
             );
@@ -263,4 +264,110 @@ fn a_signature_attached_and_split_again_verifies_under_openssl() {
         "an attached signature cannot be attached again"
     );
     assert!(split_attached(&mut detached.as_slice(), &mut Vec::new()).is_err());
+}
+
+/// An RSA-2048 key and self-signed certificate made by openssl, named `name`; the key as
+/// `rsa` reads it (PKCS #8 DER).
+fn rsa_party(dir: &Path, name: &str) -> (Certificate, rsa::RsaPrivateKey) {
+    let cert = self_signed(dir, name, &["rsa:2048"]);
+    openssl(
+        dir,
+        &[
+            "pkcs8",
+            "-topk8",
+            "-nocrypt",
+            "-in",
+            &format!("{name}.key"),
+            "-outform",
+            "DER",
+            "-out",
+            &format!("{name}.key.der"),
+        ],
+    );
+    let der = std::fs::read(dir.join(format!("{name}.key.der"))).unwrap();
+    let key = <rsa::RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_der(&der).unwrap();
+    (cert, key)
+}
+
+/// Open `envelope` as the holder of RSA key `key`, the way the vault does: find the entry,
+/// decrypt the content key with the padding it names.
+fn open_with_rsa(envelope: &[u8], cert: &Certificate, key: &rsa::RsaPrivateKey) -> Vec<u8> {
+    use super::transport::{Padding, content_key_of, transport_for};
+    let mut r = envelope;
+    let head = read_head(&mut r).unwrap();
+    let (_, t) = transport_for(&head.recipients, cert).unwrap();
+    let plain = match t.padding {
+        Padding::Pkcs1 => key.decrypt(rsa::Pkcs1v15Encrypt, &t.encrypted_key),
+        Padding::OaepSha1 => key.decrypt(rsa::Oaep::new::<sha1::Sha1>(), &t.encrypted_key),
+    }
+    .unwrap();
+    let cek = content_key_of(zeroize::Zeroizing::new(plain)).unwrap();
+    let mut out = Vec::new();
+    Opener::new(r, &head, &cek)
+        .unwrap()
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+#[test]
+fn rsa_recipients_take_the_key_by_transport_and_interoperate_with_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    let (alice, _) = party(dir.path(), "alice");
+    let (carol, carol_key) = rsa_party(dir.path(), "carol");
+    let content = random(50_000);
+    std::fs::write(dir.path().join("plain.bin"), &content).unwrap();
+    for recipients in [vec![carol.clone()], vec![alice.clone(), carol.clone()]] {
+        let mut sealer =
+            Sealer::start(Vec::new(), &recipients, false, content.len() as u64).unwrap();
+        std::io::Write::write_all(&mut sealer, &content).unwrap();
+        let envelope = sealer.finish().unwrap();
+        let expected = if recipients.len() == 1 {
+            cms::content_info::CmsVersion::V0
+        } else {
+            cms::content_info::CmsVersion::V2
+        };
+        let info = <cms::content_info::ContentInfo as der::Decode>::from_der(&envelope).unwrap();
+        let enveloped = info
+            .content
+            .decode_as::<cms::enveloped_data::EnvelopedData>()
+            .unwrap();
+        assert_eq!(enveloped.version, expected, "RFC 5652 §6.1");
+        assert_eq!(openssl_decrypt(dir.path(), &envelope, "carol"), content);
+        assert_eq!(open_with_rsa(&envelope, &carol, &carol_key), content);
+    }
+    for padding in [&[][..], &["-keyopt", "rsa_padding_mode:oaep"][..]] {
+        let mut args = vec![
+            "cms",
+            "-encrypt",
+            "-binary",
+            "-aes256",
+            "-outform",
+            "DER",
+            "-in",
+            "plain.bin",
+            "-out",
+            "theirs.der",
+            "-recip",
+            "carol.pem",
+        ];
+        args.extend_from_slice(padding);
+        openssl(dir.path(), &args);
+        let theirs = std::fs::read(dir.path().join("theirs.der")).unwrap();
+        assert_eq!(
+            open_with_rsa(&theirs, &carol, &carol_key),
+            content,
+            "{padding:?}"
+        );
+        assert!(
+            matches!(
+                super::transport::transport_for(
+                    &read_head(&mut theirs.as_slice()).unwrap().recipients,
+                    &alice
+                ),
+                Err(EnvelopeError::NotForUs)
+            ),
+            "not addressed to alice"
+        );
+    }
 }
