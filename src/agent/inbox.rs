@@ -353,13 +353,31 @@ impl Receiver<'_> {
             .api
             .authorise(self.seal, self.pin, &[], &[hash])
             .await?;
-        self.api
+        let answered = self
+            .api
             .post(
                 &format!("/api/v1/sendings/{id}/acknowledge"),
                 json!({"credential": self.seal, "sad": sad.as_str()}),
             )
+            .await;
+        match answered {
+            Ok(_) => Ok(()),
+            Err(AgentError::Refused { status: 409, .. }) if self.acknowledged(id).await? => {
+                // Another agent or a web session with the same credential acknowledged it
+                // between our look and our answer: the receipt is signed, which is the point.
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the sending's receipt is signed already.
+    async fn acknowledged(&self, id: Uuid) -> Result<bool, AgentError> {
+        let receipt: Value = self
+            .api
+            .get(&format!("/api/v1/sendings/{id}/receipt"))
             .await?;
-        Ok(())
+        Ok(!receipt["acknowledged_at"].is_null())
     }
 }
 

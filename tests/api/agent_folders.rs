@@ -1,10 +1,12 @@
 //! `cloudseal agent` against a real server (issue 9): one organisation's agent seals and sends
 //! what appears in its outbox, the other's fetches, checks and files it; incomplete files wait,
-//! restarts send nothing twice, refusals go to `failed/`, an unreachable server is retried and
-//! a file that does not match what was sent is quarantined.
+//! restarts send nothing twice, refusals go to `failed/`, an unreachable server is retried, a
+//! file that does not match what was sent is quarantined, and two agents on one seal fetch
+//! while its holder signs, none in the others' way.
 
 use crate::support::accounts::post_as;
 use crate::support::agents::{Agent, agent};
+use crate::support::documents::{sign_documents, upload};
 use crate::support::exchange::{counterparties, ok};
 use crate::support::pki::{cms_verify_detached, write_chain};
 use crate::support::registration::PIN;
@@ -41,6 +43,20 @@ async fn sendings_of(app: &TestApp, holder: &str) -> i64 {
             "SELECT count(*) FROM sendings s JOIN accounts a ON a.id = s.sender_id \
              WHERE a.email = $1",
             &[&holder],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
+/// How many sendings to `email` are read and acknowledged.
+async fn read_and_acknowledged(app: &TestApp, email: &str) -> i64 {
+    app.owner()
+        .await
+        .query_one(
+            "SELECT count(*) FROM sending_recipients \
+             WHERE email = $1 AND read_at IS NOT NULL AND acknowledged_at IS NOT NULL",
+            &[&email],
         )
         .await
         .unwrap()
@@ -181,17 +197,7 @@ async fn twenty_files_with_one_of_200_mib_arrive_encrypted_then_decrypted_and_ve
         "openssl verifies the seal inside the envelope, after decryption: {said}"
     );
 
-    let acknowledged: i64 = app
-        .owner()
-        .await
-        .query_one(
-            "SELECT count(*) FROM sending_recipients \
-             WHERE email = $1 AND read_at IS NOT NULL AND acknowledged_at IS NOT NULL",
-            &[&b.holder.person.email],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let acknowledged = read_and_acknowledged(&app, &b.holder.person.email).await;
     assert_eq!(acknowledged, 20, "each read and acknowledged with the seal");
     let again = b.cli(&["fetch"]).await;
     assert!(again.status.success());
@@ -624,4 +630,68 @@ async fn a_file_system_notification_sends_a_marked_file_long_before_the_next_res
         "woken by the notification, not the rescan 300 s away"
     );
     assert_eq!(sendings_of(&app, &a.holder.person.email).await, 2);
+}
+
+#[tokio::test]
+async fn two_agents_and_the_holder_use_one_seal_at_once_without_interfering() {
+    let app = spawn().await;
+    let server = app.url("");
+    let a = agent(&app, "Larnaca", &server, "").await;
+    let b = agent(&app, "Nicosia", &server, "").await;
+    let twin = b.twin();
+    counterparties(&app, &a.holder, &b.holder).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sent = std::collections::BTreeMap::new();
+    for i in 0..6 {
+        let path = dir.path().join(format!("order-{i}.txt"));
+        let body = format!("order {i}: ").repeat(1000 + i);
+        std::fs::write(&path, &body).unwrap();
+        let out = a.send(&path, &b.holder.person.email).await;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+        sent.insert(line["sending"].as_str().unwrap().to_owned(), (path, body));
+    }
+
+    // Both agents fetch while the holder signs with the same seal through the API.
+    let doc = upload(&app, &b.holder, "minutes.pdf", b"%PDF-1.4 board minutes").await;
+    let docs = [doc["id"].as_str().unwrap()];
+    let (one, two, signed) = tokio::join!(
+        b.cli(&["fetch"]),
+        twin.cli(&["fetch"]),
+        sign_documents(&app, &b.holder, &b.seal, &docs),
+    );
+    for out in [&one, &two] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(signed.len(), 1);
+
+    let mut filed_ids = std::collections::BTreeSet::new();
+    for inbox in [&b.inbox, &twin.inbox] {
+        assert!(!inbox.join("quarantine").exists() || filed(&inbox.join("quarantine")).is_empty());
+        for folder in filed(inbox) {
+            let id = folder.file_name().unwrap().to_string_lossy().into_owned();
+            let (path, body) = &sent[&id];
+            let name = path.file_name().unwrap();
+            assert_eq!(std::fs::read_to_string(folder.join(name)).unwrap(), *body);
+            filed_ids.insert(id);
+        }
+    }
+    assert_eq!(
+        filed_ids,
+        sent.keys().cloned().collect(),
+        "every sending filed by one agent or the other"
+    );
+    let acknowledged = read_and_acknowledged(&app, &b.holder.person.email).await;
+    assert_eq!(
+        acknowledged, 6,
+        "each receipt signed once, by whichever came first"
+    );
 }

@@ -97,6 +97,36 @@ pub async fn agent(app: &TestApp, city: &str, server: &str, extra: &str) -> Agen
 }
 
 impl Agent {
+    /// A second agent on the same machine credential (and so the same seal and PIN) with
+    /// folders of its own, as on a second machine.
+    pub fn twin(&self) -> Agent {
+        let dir = tempfile::tempdir().unwrap();
+        let (outbox, inbox) = (dir.path().join("outbox"), dir.path().join("inbox"));
+        std::fs::create_dir_all(&outbox).unwrap();
+        std::fs::create_dir_all(&inbox).unwrap();
+        let text = std::fs::read_to_string(&self.config).unwrap();
+        let text = text
+            .replace(
+                &format!("outbox = {:?}", self.outbox),
+                &format!("outbox = {outbox:?}"),
+            )
+            .replace(
+                &format!("inbox = {:?}", self.inbox),
+                &format!("inbox = {inbox:?}"),
+            );
+        let config = dir.path().join("agent.toml");
+        std::fs::write(&config, text).unwrap();
+        Agent {
+            dir,
+            config,
+            outbox,
+            inbox,
+            holder: self.holder.clone(),
+            seal: self.seal.clone(),
+            issued: self.issued.clone(),
+        }
+    }
+
     /// Run `cloudseal --config <agent.toml> agent <args…>` to its end.
     pub async fn cli(&self, args: &[&str]) -> std::process::Output {
         let mut all = vec!["--config", self.config.to_str().unwrap(), "agent"];
