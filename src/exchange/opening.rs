@@ -204,31 +204,20 @@ fn write_archive(r: impl Read, plan: Plan, out: Piped) -> Result<(), std::io::Er
 }
 
 impl Exchange {
-    /// The stored file and the head of the envelope it holds, read on the blocking pool.
-    async fn envelope(
-        &self,
-        person: &Person,
-        f: EnvelopeFile,
-    ) -> Result<(Content, Head), ExchangeError> {
-        let content = self.file(person, f.sending, f.position).await?;
-        let probe = self.file(person, f.sending, f.position).await?;
-        let mut r = reader(probe);
-        let head = blocking(move || read_head(&mut r).map_err(unreadable)).await?;
-        Ok((content, head))
-    }
-
-    /// The entry of file `f`'s envelope for its credential, and the envelope.
+    /// The head of the envelope file `f` holds, read on the blocking pool, and its entry
+    /// for the credential's encryption certificate.
     async fn entry(
         &self,
         person: &Person,
         f: EnvelopeFile,
-    ) -> Result<(Vec<u8>, Content, Head), ExchangeError> {
+    ) -> Result<(Vec<u8>, Head), ExchangeError> {
         let cert = self
             .0
             .signatures
             .decryption_certificate(person, f.credential)
             .await?;
-        let (content, head) = self.envelope(person, f).await?;
+        let mut r = reader(self.file(person, f.sending, f.position).await?);
+        let head = blocking(move || read_head(&mut r).map_err(unreadable)).await?;
         let entry = entry_for(&head, &cert).map_err(|e| match e {
             EnvelopeError::NotForUs => ExchangeError::Invalid(said!(
                 "this file is not encrypted to the encryption certificate of this credential",
@@ -236,7 +225,7 @@ impl Exchange {
             )),
             other => unreadable(other),
         })?;
-        Ok((entry, content, head))
+        Ok((entry, head))
     }
 
     /// Start the confirmation (its SMS names the act) for opening file `f`.
@@ -246,7 +235,7 @@ impl Exchange {
         meta: &RequestMeta,
         f: EnvelopeFile,
     ) -> Result<PendingConfirmation, ExchangeError> {
-        let (entry, _, _) = self.entry(person, f).await?;
+        let (entry, _) = self.entry(person, f).await?;
         Ok(self
             .0
             .signatures
@@ -266,12 +255,13 @@ impl Exchange {
         second_factor: (&str, &str),
         lang: Lang,
     ) -> Result<OpenedArchive, ExchangeError> {
-        let (entry, content, head) = self.entry(person, f).await?;
+        let (entry, head) = self.entry(person, f).await?;
         let key = self
             .0
             .signatures
             .content_key(person, meta, f.credential, pin, Some(second_factor), &entry)
             .await?;
+        let content = self.file(person, f.sending, f.position).await?;
         let stored = content.document.name.clone();
         let large = content.document.size >= i64::from(u32::MAX);
         let file = stem(&stored);
