@@ -248,7 +248,7 @@ async fn decrypting_in_the_cabinet_refuses_what_it_cannot_open() {
     assert_eq!(no_key.status, 409, "{}", no_key.body);
     assert!(no_key.body.contains("has no encryption key"));
 
-    encryption_certificate(&app, &recipient, &credential).await;
+    let cert = encryption_certificate(&app, &recipient, &credential).await;
     let not_ours = dialog(&mut b, &path, 0, &credential).await;
     assert_eq!(not_ours.status, 400, "{}", not_ours.body);
     assert!(
@@ -267,8 +267,29 @@ async fn decrypting_in_the_cabinet_refuses_what_it_cannot_open() {
     assert_eq!(someone_elses.status, 404);
     assert_eq!(dialog(&mut b, &path, 7, &credential).await.status, 404);
 
-    // Without a started confirmation and its code the vault is not asked.
+    // An envelope cut short opens its entry but not its content: refused, nothing sent back.
+    let whole = signed_envelope(&app, &sender, &sender_credential, b"cut", &[cert]).await;
+    let cut = &whole[..whole.len() - 16];
+    let short = send_files(
+        &app,
+        &sender,
+        &sender_credential,
+        &[("cut.p7m", cut)],
+        &recipient,
+    )
+    .await;
+    let asked = dialog(&mut b, &short, 0, &credential).await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    let code = last_code(&app, &recipient.person.phone).await;
+    let (status, headers, body) =
+        open(&mut b, &short, 0, &answer(&asked, &credential, PIN, &code)).await;
+    assert_eq!(status, 400, "{}", text(&body));
+    assert_ne!(headers["content-type"], "application/zip");
+    assert!(text(&body).contains("the file does not open: the envelope ends early"));
+    assert_eq!(decryptions(&app).await, ["success"]);
     let page = b.get(&path).await;
+
+    // Without a started confirmation and its code the vault is not asked.
     let blank = vec![
         ("csrf", page.csrf()),
         ("credential", credential.clone()),
@@ -276,7 +297,7 @@ async fn decrypting_in_the_cabinet_refuses_what_it_cannot_open() {
     ];
     let (status, _, body) = open(&mut b, &path, 0, &blank).await;
     assert_eq!(status, 400, "{}", text(&body));
-    assert!(decryptions(&app).await.is_empty());
+    assert_eq!(decryptions(&app).await, ["success"], "no second decryption");
 
     let stranger = holder(&app, "Paris").await.0;
     let mut other = signed_in(&app, &stranger).await;
