@@ -1,5 +1,5 @@
-//! The holder's view of their documents, soft deletion, and the erasure of deleted documents
-//! once their retention ends.
+//! The holder's view of their documents, soft deletion, the erasure of deleted documents
+//! once their retention ends, and the removal of uploads a dead process left unfinished.
 
 use super::{DocumentError, DocumentId, DocumentView, Documents};
 use crate::audit::{self, AuditEvent};
@@ -79,12 +79,28 @@ impl Documents {
         Ok(due.len())
     }
 
-    /// Erase due documents now and then until shutdown.
+    /// Remove the uploads a dead process left unfinished (no sign of life for longer than any
+    /// live upload goes without one); how many were removed.
+    pub async fn discard_abandoned(&self) -> Result<usize, DocumentError> {
+        let before = self.0.clock.now() - super::transfer::ABANDONED_AFTER;
+        let client = self.0.db.client().await?;
+        let abandoned = sql::abandoned_uploads(&**client, before, PURGE_BATCH).await?;
+        drop(client);
+        for id in &abandoned {
+            super::transfer::discard_upload(&self.0.db, None, *id).await;
+        }
+        Ok(abandoned.len())
+    }
+
+    /// Erase due documents and abandoned uploads now and then until shutdown.
     pub async fn run_purger(self, shutdown: CancellationToken) {
         let every = std::time::Duration::from_secs(self.0.cfg.purge_interval_secs.get());
         loop {
             if let Err(e) = self.purge_due().await {
                 tracing::warn!(error = %e, "purging deleted documents failed; will retry");
+            }
+            if let Err(e) = self.discard_abandoned().await {
+                tracing::warn!(error = %e, "removing abandoned uploads failed; will retry");
             }
             tokio::select! {
                 _ = shutdown.cancelled() => break,

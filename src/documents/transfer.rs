@@ -1,19 +1,41 @@
-//! Streaming a document in and out: the upload is hashed and sealed chunk by chunk inside one
-//! transaction (a broken or oversized upload rolls back and leaves nothing), the download
-//! opens chunk by chunk and checks the whole against the recorded hash as it ends.
+//! Streaming a document in and out. An upload is staged: its row is committed first, marked as
+//! uploading and invisible; the body is hashed and sealed chunk by chunk while the chunks
+//! already sealed are being stored, each in a short transaction of its own; the last
+//! transaction records size and hash, clears the mark and writes the audit entry. No
+//! transaction stays open for the length of a body, so none holds back the audit sealer
+//! (which waits for every older transaction of the cluster) or a pooled connection. An upload
+//! that does not finish — empty, too large, broken off, stalled, the client gone — is removed
+//! with what it stored. The download opens chunk by chunk and checks the whole against the
+//! recorded hash as it ends.
 
 use super::seal::{CHUNK, ChunkKey};
 use super::{DocumentError, DocumentId, DocumentView, Documents, NewDocument};
 use crate::audit;
 use crate::identity::{Person, RequestMeta};
 use crate::said;
+use crate::store::Db;
 use crate::store::documents::{self as sql, DocumentRow};
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use std::pin::Pin;
 use std::time::Duration;
+use tokio::sync::mpsc;
 use uuid::Uuid;
+
+/// Sealed chunks waiting to be stored while the next one is received: the overlap of
+/// receiving with storing, and the bound on the memory an upload holds.
+const IN_FLIGHT: usize = 2;
+
+/// Chunks stored at the same time, each on a connection of its own.
+const WRITERS: usize = 2;
+
+/// How often an upload says it is alive.
+const TOUCH_EVERY: Duration = Duration::from_secs(30);
+
+/// An upload that has said nothing for this long is abandoned (its process died): far longer
+/// than [`TOUCH_EVERY`], so a live upload is never taken for one.
+pub(super) const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// A document's content, opened as it is read.
 pub struct Content {
@@ -23,39 +45,117 @@ pub struct Content {
     pub stream: Pin<Box<dyn Stream<Item = Result<Bytes, DocumentError>> + Send>>,
 }
 
-/// Seals and stores full chunks as the body arrives, one chunk behind so the last is known.
-struct Sealer<'a> {
-    tx: &'a tokio_postgres::Transaction<'a>,
-    key: ChunkKey,
-    id: Uuid,
-    next: u32,
-    pending: Option<BytesMut>,
+/// What an upload received, once its body ended well.
+struct Received {
+    size: i64,
+    sha256: Vec<u8>,
+    chunks: i32,
 }
 
-impl Sealer<'_> {
+/// An upload's committed row while it is not yet a document. Unless [`Staged::keep`] is called
+/// it is removed: awaited on an error, and from a task of its own when the request is dropped
+/// midway (the client went away), so a failure leaves nothing; the purger removes what a dead
+/// process left.
+struct Staged {
+    db: Db,
+    id: Uuid,
+    armed: bool,
+    /// The connection that inserts the row, until it has: a request dropped while the insert
+    /// is on its way removes the row on the same connection, after the insert, not before it.
+    inserting: Option<crate::store::Client>,
+}
+
+impl Staged {
+    /// Commit the upload's row.
+    async fn begin(db: &Db, row: &DocumentRow) -> Result<Self, DocumentError> {
+        let mut staged = Staged {
+            db: db.clone(),
+            id: row.id,
+            armed: true,
+            inserting: Some(db.client().await?),
+        };
+        if let Some(client) = &staged.inserting {
+            sql::begin(&***client, row).await?;
+        }
+        staged.inserting = None;
+        Ok(staged)
+    }
+
+    fn keep(mut self) {
+        self.armed = false;
+    }
+
+    async fn discard(mut self) {
+        self.armed = false;
+        discard_upload(&self.db, self.inserting.take(), self.id).await;
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (db, client, id) = (self.db.clone(), self.inserting.take(), self.id);
+            runtime.spawn(async move { discard_upload(&db, client, id).await });
+        }
+    }
+}
+
+/// Remove an unfinished upload (on `client` when given); a failure is logged and left to the
+/// purger.
+pub(super) async fn discard_upload(db: &Db, client: Option<crate::store::Client>, id: Uuid) {
+    let removed = async {
+        let mut client = match client {
+            Some(client) => client,
+            None => db.client().await?,
+        };
+        let tx = client.transaction().await?;
+        let removed = sql::discard(&tx, id).await?;
+        tx.commit().await?;
+        Ok::<_, DocumentError>(removed)
+    };
+    match removed.await {
+        Ok(true) => tracing::info!(document = %id, "an unfinished upload was removed"),
+        Ok(false) => {}
+        Err(e) => {
+            tracing::warn!(document = %id, error = %e, "removing an unfinished upload failed; the purger will")
+        }
+    }
+}
+
+/// Seals full chunks as the body arrives, one chunk behind so the last is known, and hands
+/// them to the writer.
+struct Sealer {
+    key: ChunkKey,
+    next: u32,
+    pending: Option<BytesMut>,
+    sealed: mpsc::Sender<(i32, Vec<u8>)>,
+}
+
+impl Sealer {
     async fn push(&mut self, full: BytesMut) -> Result<(), DocumentError> {
         if let Some(previous) = self.pending.replace(full) {
-            self.store(&previous, false).await?;
+            self.seal(&previous, false).await?;
         }
         Ok(())
     }
 
-    async fn store(&mut self, plain: &[u8], last: bool) -> Result<(), DocumentError> {
+    async fn seal(&mut self, plain: &[u8], last: bool) -> Result<(), DocumentError> {
         let sealed = self.key.seal(self.next, last, plain)?;
-        let seq = i32::try_from(self.next).map_err(|_| {
-            DocumentError::Invalid(said!(
-                "the document has too many chunks",
-                "в документе слишком много частей"
-            ))
-        })?;
-        sql::put_chunk(self.tx, self.id, seq, &sealed).await?;
+        let seq = i32::try_from(self.next).map_err(|_| too_many_chunks())?;
+        self.sealed
+            .send((seq, sealed))
+            .await
+            .map_err(|_| DocumentError::Corrupt("the chunk writer stopped".into()))?;
         self.next += 1;
         Ok(())
     }
 
     async fn finish(mut self) -> Result<u32, DocumentError> {
         match self.pending.take() {
-            Some(last) => self.store(&last, true).await?,
+            Some(last) => self.seal(&last, true).await?,
             None => {
                 return Err(DocumentError::Invalid(said!(
                     "the document is empty",
@@ -67,6 +167,13 @@ impl Sealer<'_> {
     }
 }
 
+fn too_many_chunks() -> DocumentError {
+    DocumentError::Invalid(said!(
+        "the document has too many chunks",
+        "в документе слишком много частей"
+    ))
+}
+
 impl Documents {
     /// Store a document from a body stream; refused with nothing stored when it is empty,
     /// larger than the limit, or breaks off.
@@ -75,7 +182,7 @@ impl Documents {
         person: &Person,
         meta: &RequestMeta,
         new: NewDocument,
-        mut body: S,
+        body: S,
     ) -> Result<DocumentView, DocumentError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
@@ -98,16 +205,84 @@ impl Documents {
             chunks: 0,
             created_at: self.0.clock.now(),
         };
-        let mut client = self.0.db.client().await?;
-        let tx = client.transaction().await?;
-        sql::begin(&tx, &row).await?;
-        let mut sealer = Sealer {
-            tx: &tx,
-            key: ChunkKey::new(id, &key),
-            id,
+        let staged = Staged::begin(&self.0.db, &row).await?;
+        let key = ChunkKey::new(id, &key);
+        let recorded = match self.receive(id, key, new.declared_size, body).await {
+            Ok(received) => self
+                .record(person, meta, &row, &received)
+                .await
+                .map(|()| received),
+            Err(e) => Err(e),
+        };
+        match recorded {
+            Ok(received) => {
+                staged.keep();
+                Ok(DocumentView::from(&DocumentRow {
+                    size: received.size,
+                    sha256: received.sha256,
+                    chunks: received.chunks,
+                    ..row
+                }))
+            }
+            Err(e) => {
+                staged.discard().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Receive, hash and seal the body while the sealed chunks are stored: the two halves run
+    /// together, so storing chunk *n* overlaps receiving and sealing chunk *n + 1*.
+    async fn receive<S, E>(
+        &self,
+        id: Uuid,
+        key: ChunkKey,
+        declared: Option<u64>,
+        body: S,
+    ) -> Result<Received, DocumentError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let (sealed, to_store) = mpsc::channel(IN_FLIGHT);
+        let sealer = Sealer {
+            key,
             next: 0,
             pending: None,
+            sealed,
         };
+        let (read, stored) = tokio::join!(
+            self.read_body(sealer, declared, body),
+            self.store_chunks(id, to_store)
+        );
+        let stored = stored?;
+        let (size, sha256, chunks) = read?;
+        if stored != chunks {
+            return Err(DocumentError::Corrupt(format!(
+                "{stored} of {chunks} chunks stored"
+            )));
+        }
+        let max = self.max_bytes();
+        Ok(Received {
+            size: i64::try_from(size).map_err(|_| DocumentError::TooLarge(max))?,
+            sha256,
+            chunks: i32::try_from(chunks).map_err(|_| too_many_chunks())?,
+        })
+    }
+
+    /// The body, hashed and cut into chunks for the sealer: (size, SHA-256, chunks). A body
+    /// that ends short of the length it announced broke off, however quietly it ended.
+    async fn read_body<S, E>(
+        &self,
+        mut sealer: Sealer,
+        declared: Option<u64>,
+        mut body: S,
+    ) -> Result<(u64, Vec<u8>, u32), DocumentError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let max = self.max_bytes();
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
         let mut buffer = BytesMut::with_capacity(CHUNK);
@@ -138,36 +313,107 @@ impl Documents {
                 }
             }
         }
+        if let Some(announced) = declared.filter(|n| *n != size) {
+            return Err(DocumentError::Body(said!(
+                "the upload broke off: {announced} bytes announced, {size} received",
+                "загрузка оборвалась: объявлено {announced} байт, получено {size}"
+            )));
+        }
         if !buffer.is_empty() {
             sealer.push(buffer).await?;
         }
         let chunks = sealer.finish().await?;
-        let sha256 = hasher.finalize().to_vec();
-        let size = i64::try_from(size).map_err(|_| DocumentError::TooLarge(max))?;
-        let chunks = i32::try_from(chunks).map_err(|_| {
-            DocumentError::Invalid(said!(
-                "the document has too many chunks",
-                "в документе слишком много частей"
-            ))
-        })?;
-        sql::finish(&tx, id, size, &sha256, chunks).await?;
+        Ok((size, hasher.finalize().to_vec(), chunks))
+    }
+
+    /// Store the sealed chunks, each in a short transaction of its own, [`WRITERS`] at a time,
+    /// and say the upload is alive every [`TOUCH_EVERY`]; the number stored.
+    async fn store_chunks(
+        &self,
+        id: Uuid,
+        mut to_store: mpsc::Receiver<(i32, Vec<u8>)>,
+    ) -> Result<u32, DocumentError> {
+        let mut running = futures_util::stream::FuturesUnordered::new();
+        let mut stored = 0u32;
+        let mut touched = tokio::time::Instant::now();
+        let mut open = true;
+        while open || !running.is_empty() {
+            tokio::select! {
+                Some(done) = running.next(), if !running.is_empty() => {
+                    let () = done?;
+                    stored += 1;
+                }
+                item = tokio::time::timeout(TOUCH_EVERY, to_store.recv()),
+                    if open && running.len() < WRITERS =>
+                {
+                    match item {
+                        Ok(Some((seq, sealed))) => running.push(self.put_chunk(id, seq, sealed)),
+                        Ok(None) => open = false,
+                        Err(_) => {}
+                    }
+                }
+            }
+            if touched.elapsed() >= TOUCH_EVERY {
+                let client = self.0.db.client().await?;
+                if !sql::touch_upload(&**client, id, self.0.clock.now()).await? {
+                    return Err(self.discarded());
+                }
+                touched = tokio::time::Instant::now();
+            }
+        }
+        Ok(stored)
+    }
+
+    async fn put_chunk(&self, id: Uuid, seq: i32, sealed: Vec<u8>) -> Result<(), DocumentError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        if !sql::put_chunk(&tx, id, seq, &sealed).await? {
+            return Err(self.discarded());
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An upload removed as abandoned while it went on: it had said nothing for longer than
+    /// the idle limit allows, so it is answered as stalled.
+    fn discarded(&self) -> DocumentError {
+        DocumentError::Stalled(self.0.cfg.body_idle_secs.get())
+    }
+
+    /// Make the upload a document: its size, hash and chunk count, and the audit entry, in
+    /// one transaction.
+    async fn record(
+        &self,
+        person: &Person,
+        meta: &RequestMeta,
+        row: &DocumentRow,
+        received: &Received,
+    ) -> Result<(), DocumentError> {
+        let mut client = self.0.db.client().await?;
+        let tx = client.transaction().await?;
+        let finished = sql::finish(
+            &tx,
+            row.id,
+            received.size,
+            &received.sha256,
+            received.chunks,
+        )
+        .await?;
+        if !finished {
+            return Err(self.discarded());
+        }
         let event = person
             .event(meta, "document.upload")
-            .on("document", id.to_string())
+            .on("document", row.id.to_string())
             .with_details(serde_json::json!({
                 "name": row.name,
                 "media_type": row.media_type,
-                "size": size,
-                "sha256": hex::encode(&sha256),
+                "size": received.size,
+                "sha256": hex::encode(&received.sha256),
             }));
         audit::record(&tx, self.0.clock.as_ref(), event).await?;
         tx.commit().await?;
-        Ok(DocumentView::from(&DocumentRow {
-            size,
-            sha256,
-            chunks,
-            ..row
-        }))
+        Ok(())
     }
 
     /// A holder's document, opened as it streams (another holder's answers not found).

@@ -45,12 +45,12 @@ fn row(r: &tokio_postgres::Row) -> DocumentRow {
     }
 }
 
-/// Start a document whose chunks follow in the same transaction; [`finish`] records what
-/// was received.
-pub async fn begin(tx: &super::Transaction<'_>, d: &DocumentRow) -> Result<(), StoreError> {
-    tx.execute(
+/// Commit the row of an upload that starts: invisible to every other query until [`finish`]
+/// records what was received, removed by [`discard`] if it never does.
+pub async fn begin(c: &impl GenericClient, d: &DocumentRow) -> Result<(), StoreError> {
+    c.execute(
         "INSERT INTO documents (id, owner_id, name, media_type, size, sha256, wrapped_key, \
-         chunks, created_at) VALUES ($1, $2, $3, $4, 0, '', $5, 0, $6)",
+         chunks, created_at, upload_alive_at) VALUES ($1, $2, $3, $4, 0, '', $5, 0, $6, $6)",
         &[
             &d.id,
             &d.owner_id,
@@ -64,35 +64,104 @@ pub async fn begin(tx: &super::Transaction<'_>, d: &DocumentRow) -> Result<(), S
     Ok(())
 }
 
-/// Store one sealed chunk.
+/// Store one sealed chunk of an upload in progress; false when the upload is no longer in
+/// progress (discarded as abandoned), and then nothing is stored. Chunks of one upload may be
+/// stored side by side: none locks more than the row's key.
+///
+/// The chunk's commit need not wait for the disk (`synchronous_commit` off for this
+/// transaction alone): it means nothing until [`finish`] commits, and that commit, written
+/// after it in the log, is flushed with everything before it.
 pub async fn put_chunk(
     tx: &super::Transaction<'_>,
     document: Uuid,
     seq: i32,
     sealed: &[u8],
-) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO document_chunks (document_id, seq, sealed) VALUES ($1, $2, $3)",
-        &[&document, &seq, &sealed],
-    )
-    .await?;
-    Ok(())
+) -> Result<bool, StoreError> {
+    tx.batch_execute("SET LOCAL synchronous_commit TO OFF")
+        .await?;
+    Ok(tx
+        .execute(
+            "INSERT INTO document_chunks (document_id, seq, sealed) \
+             SELECT id, $2, $3 FROM documents \
+             WHERE id = $1 AND upload_alive_at IS NOT NULL FOR KEY SHARE",
+            &[&document, &seq, &sealed],
+        )
+        .await?
+        == 1)
 }
 
-/// Record the size, hash and chunk count of an upload that ended well.
+/// Note that an upload is alive; false when it is no longer in progress.
+pub async fn touch_upload(
+    c: &impl GenericClient,
+    document: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(c.execute(
+        "UPDATE documents SET upload_alive_at = $2 \
+             WHERE id = $1 AND upload_alive_at IS NOT NULL",
+        &[&document, &now],
+    )
+    .await?
+        == 1)
+}
+
+/// Record the size, hash and chunk count of an upload that ended well: from now on it is a
+/// document. False when the upload was discarded meanwhile.
 pub async fn finish(
     tx: &super::Transaction<'_>,
     document: Uuid,
     size: i64,
     sha256: &[u8],
     chunks: i32,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .execute(
+            "UPDATE documents SET size = $2, sha256 = $3, chunks = $4, upload_alive_at = NULL \
+             WHERE id = $1 AND upload_alive_at IS NOT NULL",
+            &[&document, &size, &sha256, &chunks],
+        )
+        .await?
+        == 1)
+}
+
+/// Remove an upload that did not finish, its row and the chunks it stored; false when it is
+/// not in progress (finished, or already removed). The row is locked first, so a chunk being
+/// stored at the same moment either lands before and is removed too, or finds no upload.
+pub async fn discard(tx: &super::Transaction<'_>, document: Uuid) -> Result<bool, StoreError> {
+    if tx
+        .query_opt(
+            "SELECT 1 FROM documents WHERE id = $1 AND upload_alive_at IS NOT NULL FOR UPDATE",
+            &[&document],
+        )
+        .await?
+        .is_none()
+    {
+        return Ok(false);
+    }
     tx.execute(
-        "UPDATE documents SET size = $2, sha256 = $3, chunks = $4 WHERE id = $1",
-        &[&document, &size, &sha256, &chunks],
+        "DELETE FROM document_chunks WHERE document_id = $1",
+        &[&document],
     )
     .await?;
-    Ok(())
+    tx.execute("DELETE FROM documents WHERE id = $1", &[&document])
+        .await?;
+    Ok(true)
+}
+
+/// Uploads that have shown no sign of life since `before`, oldest first.
+pub async fn abandoned_uploads(
+    c: &impl GenericClient,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Uuid>, StoreError> {
+    let rows = c
+        .query(
+            "SELECT id FROM documents WHERE upload_alive_at < $1 \
+             ORDER BY upload_alive_at LIMIT $2",
+            &[&before, &limit],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
 /// The holder's documents not deleted, newest first.
@@ -106,7 +175,7 @@ pub async fn list_owned(
         .query(
             &format!(
                 "SELECT {COLUMNS} FROM documents WHERE owner_id = $1 AND deleted_at IS NULL \
-                 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
+                 AND upload_alive_at IS NULL ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
             ),
             &[&owner, &limit, &offset],
         )
@@ -114,21 +183,26 @@ pub async fn list_owned(
     Ok(rows.iter().map(row).collect())
 }
 
-/// A document whatever its owner or deletion, until purged (for readers authorised elsewhere).
+/// A document whatever its owner or deletion, until purged (for readers authorised elsewhere);
+/// an upload in progress is not one yet.
 pub async fn get_unpurged(
     c: &impl GenericClient,
     id: Uuid,
 ) -> Result<Option<DocumentRow>, StoreError> {
     let r = c
         .query_opt(
-            &format!("SELECT {COLUMNS} FROM documents WHERE id = $1 AND purged_at IS NULL"),
+            &format!(
+                "SELECT {COLUMNS} FROM documents WHERE id = $1 AND purged_at IS NULL \
+                 AND upload_alive_at IS NULL"
+            ),
             &[&id],
         )
         .await?;
     Ok(r.as_ref().map(row))
 }
 
-/// One of the holder's documents, unless deleted (another holder's is `None`).
+/// One of the holder's documents, unless deleted or still uploading (another holder's is
+/// `None`).
 pub async fn get_owned(
     c: &impl GenericClient,
     id: Uuid,
@@ -138,7 +212,8 @@ pub async fn get_owned(
         .query_opt(
             &format!(
                 "SELECT {COLUMNS} FROM documents \
-                 WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL"
+                 WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL \
+                 AND upload_alive_at IS NULL"
             ),
             &[&id, &owner],
         )
@@ -172,7 +247,8 @@ pub async fn soft_delete(
     Ok(tx
         .execute(
             "UPDATE documents SET deleted_at = $3, purge_after = $4 \
-             WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL",
+             WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL \
+                 AND upload_alive_at IS NULL",
             &[&id, &owner, &now, &purge_after],
         )
         .await?

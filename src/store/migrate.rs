@@ -93,6 +93,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "encryption_keys",
         include_str!("../../migrations/V18__encryption_keys.sql"),
     ),
+    (
+        19,
+        "staged_uploads",
+        include_str!("../../migrations/V19__staged_uploads.sql"),
+    ),
 ];
 
 /// Why migrating failed.

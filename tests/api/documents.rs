@@ -24,6 +24,28 @@ async fn stored_documents(app: &TestApp) -> (i64, i64) {
     (docs, chunks)
 }
 
+/// The holder's document `id` is not there for them: not found, nor its content, nor to delete.
+async fn assert_no_document(app: &TestApp, access: &str, id: impl std::fmt::Display) {
+    for path in [
+        format!("/api/v1/documents/{id}"),
+        format!("/api/v1/documents/{id}/content"),
+    ] {
+        assert_eq!(
+            problem(get_as(app, &path, access).await).await.0,
+            404,
+            "{path}"
+        );
+    }
+    let r = app
+        .http
+        .delete(app.url(&format!("/api/v1/documents/{id}")))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 404, "delete");
+}
+
 #[tokio::test]
 async fn a_document_streams_in_sealed_in_chunks_and_streams_out_intact() {
     let app = spawn().await;
@@ -327,20 +349,7 @@ async fn a_deleted_document_disappears_and_is_erased_after_retention() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    for path in [
-        format!("/api/v1/documents/{id}"),
-        format!("/api/v1/documents/{id}/content"),
-    ] {
-        assert_eq!(problem(get_as(&app, &path, &sub.access).await).await.0, 404);
-    }
-    let r = app
-        .http
-        .delete(app.url(&format!("/api/v1/documents/{id}")))
-        .bearer_auth(&sub.access)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(problem(r).await.0, 404, "deleted once");
+    assert_no_document(&app, &sub.access, id).await;
 
     // Kept (hidden) during the retention period, erased after it.
     assert_eq!(app.documents.purge_due().await.unwrap(), 0);
@@ -389,6 +398,11 @@ async fn an_upload_that_breaks_off_leaves_nothing() {
     );
     socket.write_all(head.as_bytes()).await.unwrap();
     socket.write_all(&content(3 * 1024 * 1024)).await.unwrap();
+    // The server has stored chunks (one behind the one it is filling) before the hang-up.
+    assert!(
+        crate::support::eventually(10, || async { stored_documents(&app).await.1 >= 2 }).await,
+        "the upload was under way"
+    );
     socket.shutdown().await.unwrap();
     drop(socket);
     assert!(
@@ -421,5 +435,140 @@ async fn an_upload_that_stalls_is_dropped_and_frees_its_connection() {
         .unwrap();
     let (status, slug, _) = problem(r).await;
     assert_eq!((status, slug.as_str()), (408, "upload-stalled"));
+    assert_eq!(stored_documents(&app).await, (0, 0), "nothing stored");
+}
+
+/// An upload that announces 8 MiB, sends 3 MiB and then waits, neither sending more nor
+/// hanging up, as a slow client does: its connection (dropping it hangs up) and the id of its
+/// staged row once two chunks are stored.
+async fn start_stalled_upload(app: &TestApp, access: &str) -> (tokio::net::TcpStream, uuid::Uuid) {
+    use tokio::io::AsyncWriteExt;
+    let addr = app.url("").trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/documents?name=slow.bin HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {access}\r\nContent-Length: 8388608\r\n\r\n"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(&content(3 * 1024 * 1024)).await.unwrap();
+    assert!(
+        crate::support::eventually(10, || async { stored_documents(app).await.1 >= 2 }).await,
+        "the upload is under way"
+    );
+    let id = app
+        .owner()
+        .await
+        .query_one(
+            "SELECT id FROM documents WHERE upload_alive_at IS NOT NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    (socket, id)
+}
+
+#[tokio::test]
+async fn an_upload_under_way_is_invisible_and_holds_back_no_audit_entry() {
+    let app = spawn().await;
+    let sub = subscriber(&app).await;
+    let (client, id) = start_stalled_upload(&app, &sub.access).await;
+
+    // Not a document yet: not listed, not found, not deletable.
+    let list: Value = get_as(&app, "/api/v1/documents", &sub.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list, serde_json::json!([]));
+    assert_no_document(&app, &sub.access, id).await;
+
+    // Acts audited while the body is still coming are linked into the chain at once: the
+    // upload holds no transaction open that the sealer would have to wait for.
+    crate::audit_chain::append(&app, 3, "test.during_upload").await;
+    let entries = crate::audit_chain::entry_count(&app).await;
+    assert!(
+        crate::support::eventually(10, || async {
+            crate::audit_chain::sealed_seqs(&app).await.len() as i64 == entries
+        })
+        .await,
+        "every entry linked while the upload is under way"
+    );
+    assert_eq!(
+        stored_documents(&app).await.0,
+        1,
+        "the upload was still under way"
+    );
+
+    // The client goes away: what it sent is removed, and nothing was audited as uploaded.
+    drop(client);
+    assert!(
+        crate::support::eventually(10, || async { stored_documents(&app).await == (0, 0) }).await,
+        "the unfinished upload removed"
+    );
+    let c = app.owner().await;
+    let uploads: i64 = c
+        .query_one(
+            "SELECT count(*) FROM audit_entries WHERE action = 'document.upload'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(uploads, 0);
+}
+
+#[tokio::test]
+async fn an_upload_silent_for_ten_minutes_is_removed_by_the_purger() {
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let app = spawn_with_clock(clock.clone()).await;
+    let sub = subscriber(&app).await;
+    let (client, _) = start_stalled_upload(&app, &sub.access).await;
+
+    // Alive: kept. Silent for longer than any live upload goes without a sign (the state a
+    // process that died midway leaves): removed with its chunks.
+    assert_eq!(app.documents.discard_abandoned().await.unwrap(), 0);
+    clock.advance(chrono::TimeDelta::minutes(9));
+    assert_eq!(app.documents.discard_abandoned().await.unwrap(), 0);
+    assert_eq!(stored_documents(&app).await.0, 1);
+    clock.advance(chrono::TimeDelta::minutes(2));
+    assert_eq!(app.documents.discard_abandoned().await.unwrap(), 1);
+    assert_eq!(stored_documents(&app).await, (0, 0));
+    drop(client);
+}
+
+#[tokio::test]
+async fn a_body_that_ends_short_of_its_announced_length_is_refused_with_nothing_stored() {
+    use cloudseal::documents::{DocumentError, DocumentName, MediaType, NewDocument};
+    let app = spawn().await;
+    let sub = subscriber(&app).await;
+    let cloudseal::identity::Principal::Person(person) =
+        app.identity.authenticate_bearer(&sub.access).await.unwrap()
+    else {
+        panic!("a person's token");
+    };
+    let meta = cloudseal::identity::RequestMeta {
+        request_id: None,
+        client_ip: "127.0.0.1".into(),
+        user_agent: "test".into(),
+    };
+    // The connection ended quietly after 3 of the 8 MiB its Content-Length promised (the
+    // HTTP layer may end the body without an error when the peer goes away).
+    let new = NewDocument {
+        name: DocumentName::parse("short.bin").unwrap(),
+        media_type: MediaType::octet_stream(),
+        declared_size: Some(8 * 1024 * 1024),
+    };
+    let body = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(
+        content(3 * 1024 * 1024),
+    ))]);
+    let refused = app.documents.upload(&person, &meta, new, body).await;
+    match refused {
+        Err(DocumentError::Body(said)) => assert_eq!(
+            said.to_string(),
+            "the upload broke off: 8388608 bytes announced, 3145728 received"
+        ),
+        other => panic!("refused as broken off, got {other:?}"),
+    }
     assert_eq!(stored_documents(&app).await, (0, 0), "nothing stored");
 }
