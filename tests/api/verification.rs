@@ -514,3 +514,81 @@ async fn a_detached_signature_verifies_against_the_documents_hash_alone() {
         assert_eq!(r.headers()["content-type"], "application/problem+json");
     }
 }
+
+/// The bytes a protocol file's seal covers and the seal (DER), cut apart as a person would by
+/// hand: before the last seal marker, and the base64 after it.
+fn cut_at_seal(file: &[u8], mark: &str, end: &str) -> (Vec<u8>, Vec<u8>) {
+    let at = file
+        .windows(mark.len())
+        .rposition(|w| w == mark.as_bytes())
+        .expect("a seal marker");
+    let rest = std::str::from_utf8(&file[at + mark.len()..]).unwrap();
+    let seal = rest.trim().trim_end_matches(end).trim();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(seal)
+        .unwrap();
+    (file[..at].to_vec(), der)
+}
+
+#[tokio::test]
+async fn a_sealed_protocol_verifies_offline_with_openssl_and_our_published_certificates() {
+    use crate::support::pki::{cms_verify_detached, openssl, write_chain};
+    let (app, _, sig) = app_with_signature().await;
+    let dir = tempfile::tempdir().unwrap();
+    write_chain(&app, dir.path()).await;
+    // The seal carries its own certificate; the CA certificates are the published ones.
+    let chain = [
+        std::fs::read_to_string(dir.path().join("issuing.pem")).unwrap(),
+        std::fs::read_to_string(dir.path().join("root.pem")).unwrap(),
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("chain.pem"), chain).unwrap();
+    let pdf = post_form(&app, "?protocol=pdf&lang=ru", form(&sig, Some(DOC)), None)
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let html = post_form(&app, "?protocol=html", form(&sig, Some(DOC)), None)
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    for (name, file, mark, end) in [
+        ("pdf", pdf, "%cloudseal-seal ", ""),
+        ("html", html, "<!-- cloudseal-seal ", "-->"),
+    ] {
+        let (body, seal) = cut_at_seal(&file, mark, end);
+        std::fs::write(dir.path().join("body"), &body).unwrap();
+        std::fs::write(dir.path().join("seal.der"), &seal).unwrap();
+        let verify = |content: &str| {
+            cms_verify_detached(
+                dir.path(),
+                "seal.der",
+                content,
+                &["-CAfile", "chain.pem", "-signer", "sealer.pem"],
+            )
+        };
+        let (verified, said) = verify("body");
+        assert!(verified, "{name}: {said}");
+        let who = openssl(
+            dir.path(),
+            &["x509", "-in", "sealer.pem", "-noout", "-subject"],
+        );
+        let who = String::from_utf8_lossy(&who.stdout).to_string();
+        assert!(
+            who.contains("Seal"),
+            "{name}: sealed by the service seal: {who}"
+        );
+
+        // One byte changed before the seal: openssl refuses it as well as the service does.
+        let mut changed = body.clone();
+        let middle = changed.len() / 2;
+        changed[middle] ^= 1;
+        std::fs::write(dir.path().join("changed"), &changed).unwrap();
+        let (verified, said) = verify("changed");
+        assert!(!verified, "{name}: a changed file verified");
+        assert!(said.contains("content verify error"), "{name}: {said}");
+    }
+}
