@@ -1,7 +1,8 @@
 //! Holders' documents (issue 6): uploaded by streaming, hashed while they stream, sealed in
 //! chunks under a key of their own that only the HSM KEK unwraps, downloaded by streaming,
-//! deleted softly and erased after the retention period. Memory stays near two chunks per
-//! transfer whatever the size.
+//! deleted softly and erased after the retention period. Memory stays within a few chunks per
+//! transfer (an upload: the one being filled, the one held back, two queued, two being stored;
+//! a download: two) whatever the size.
 
 mod error;
 mod files;

@@ -9,7 +9,7 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-/// Plain bytes per chunk: memory per upload or download stays near two chunks.
+/// Plain bytes per chunk, the unit of the memory an upload or download holds.
 pub const CHUNK: usize = 1 << 20;
 
 /// A document's key, opened from its wrapped form for one upload or download.
