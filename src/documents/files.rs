@@ -86,10 +86,13 @@ impl Documents {
         let client = self.0.db.client().await?;
         let abandoned = sql::abandoned_uploads(&**client, before, PURGE_BATCH).await?;
         drop(client);
-        for id in &abandoned {
-            super::transfer::discard_upload(&self.0.db, None, *id).await;
+        let mut removed = 0;
+        for id in abandoned {
+            if super::transfer::discard_upload(&self.0.db, None, id).await {
+                removed += 1;
+            }
         }
-        Ok(abandoned.len())
+        Ok(removed)
     }
 
     /// Erase due documents and abandoned uploads now and then until shutdown.

@@ -98,14 +98,20 @@ impl Drop for Staged {
         }
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let (db, client, id) = (self.db.clone(), self.inserting.take(), self.id);
-            runtime.spawn(async move { discard_upload(&db, client, id).await });
+            runtime.spawn(async move {
+                discard_upload(&db, client, id).await;
+            });
         }
     }
 }
 
-/// Remove an unfinished upload (on `client` when given); a failure is logged and left to the
-/// purger.
-pub(super) async fn discard_upload(db: &Db, client: Option<crate::store::Client>, id: Uuid) {
+/// Remove an unfinished upload (on `client` when given); whether it was removed. A failure is
+/// logged and left to the purger.
+pub(super) async fn discard_upload(
+    db: &Db,
+    client: Option<crate::store::Client>,
+    id: Uuid,
+) -> bool {
     let removed = async {
         let mut client = match client {
             Some(client) => client,
@@ -117,10 +123,14 @@ pub(super) async fn discard_upload(db: &Db, client: Option<crate::store::Client>
         Ok::<_, DocumentError>(removed)
     };
     match removed.await {
-        Ok(true) => tracing::info!(document = %id, "an unfinished upload was removed"),
-        Ok(false) => {}
+        Ok(true) => {
+            tracing::info!(document = %id, "an unfinished upload was removed");
+            true
+        }
+        Ok(false) => false,
         Err(e) => {
-            tracing::warn!(document = %id, error = %e, "removing an unfinished upload failed; the purger will")
+            tracing::warn!(document = %id, error = %e, "removing an unfinished upload failed; the purger will");
+            false
         }
     }
 }
