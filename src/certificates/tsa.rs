@@ -117,7 +117,12 @@ impl Authority {
             })
             .await?;
         let signer_info = draft
-            .finish(DigestAlgorithm::Sha256.ecdsa(), &signature, Vec::new())
+            .finish(
+                &self.certificate,
+                DigestAlgorithm::Sha256.ecdsa(),
+                &signature,
+                Vec::new(),
+            )
             .map_err(cms_error)?;
         let certs = if include_certificate {
             vec![self.certificate.clone()]

@@ -8,6 +8,8 @@ pub mod encryption_cert;
 pub mod envelope;
 pub mod identifiers;
 pub mod names;
+#[cfg(test)]
+mod openssl_cli;
 pub mod profile;
 pub mod revocation;
 pub mod scheme;

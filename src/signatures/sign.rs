@@ -11,15 +11,15 @@ use super::{Credential, CredentialId, SignatureError, Signatures};
 use crate::documents::DocumentId;
 use crate::identity::{Person, RequestMeta};
 use crate::pki::Ca;
-use crate::pki::cms::sign::{SignerDraft, assemble, attach};
-use crate::pki::cms::{DigestAlgorithm, ID_DATA};
+use crate::pki::cms::DigestAlgorithm;
+use crate::pki::cms::batch::DetachedBatch;
+use crate::pki::cms::sign::{SignerDraft, attach};
 use crate::pki::scheme::{KeyAlgorithm, SignatureScheme};
 use crate::said;
 use crate::signing::{KeyHolder, Sad, SignItem, SigningError, Spent};
 use crate::store::signatures::{self as sql, SignatureRow};
-use der::Decode;
+use der::Encode;
 use uuid::Uuid;
-use x509_cert::Certificate;
 
 /// Longest label a holder may put on a signature.
 const MAX_LABEL: usize = 200;
@@ -257,21 +257,22 @@ impl Signatures {
         }
         let scheme = scheme_for(c.algorithm, hashes.algorithm);
         let now = self.0.clock.now();
-        let drafts = match format {
+        let batch = match format {
             Format::Raw if scheme.signs_message() => {
                 return Err(SignatureError::Invalid(said!(
                     "an Ed25519 key signs whole messages, not hashes: ask for format `cms`",
                     "ключ Ed25519 подписывает сообщения целиком, а не хеши: запросите format `cms`"
                 )));
             }
-            Format::Raw => Vec::new(),
-            Format::Cms | Format::Attached => hashes
+            Format::Raw => None,
+            Format::Cms | Format::Attached => Some(self.batch_of(&c, hashes.algorithm)?),
+        };
+        let drafts = match &batch {
+            None => Vec::new(),
+            Some(batch) => hashes
                 .values
                 .iter()
-                .map(|h| {
-                    SignerDraft::cades_bes(&c.certificate, hashes.algorithm, ID_DATA, h, now)
-                        .map_err(SignatureError::from)
-                })
+                .map(|h| batch.draft(h, now).map_err(SignatureError::from))
                 .collect::<Result<Vec<_>, _>>()?,
         };
         let items = hashes
@@ -296,10 +297,11 @@ impl Signatures {
             })
             .collect::<Result<Vec<_>, SignatureError>>()?;
         let (values, spent) = self.0.custody.sign(tx, holder, &sad, items).await?;
-        let values = match format {
-            Format::Raw => values,
-            Format::Cms | Format::Attached => {
-                self.wrap(&c, scheme, shape.level, drafts, values).await?
+        let values = match &batch {
+            None => values,
+            Some(batch) => {
+                self.wrap(batch, scheme, shape.level, drafts, values)
+                    .await?
             }
         };
         let rows = hashes
@@ -324,19 +326,30 @@ impl Signatures {
         Ok((rows, spent))
     }
 
-    /// Each bare signature into its (detached) SignedData with the signer's certificate and
-    /// its issuer, time-stamped for CAdES-T.
-    async fn wrap(
+    /// What every CMS signature of this request shares, encoded once: the signer's
+    /// certificate and its issuer travel in each.
+    fn batch_of(
         &self,
         c: &Credential,
+        digest: DigestAlgorithm,
+    ) -> Result<DetachedBatch, SignatureError> {
+        let own = c
+            .certificate
+            .to_der()
+            .map_err(|e| SignatureError::Encoding(format!("certificate: {e}")))?;
+        let issuer = self.0.registry.certificates().ca(Ca::Issuing);
+        Ok(DetachedBatch::new(&c.certificate, digest, &[&own, issuer])?)
+    }
+
+    /// Each bare signature into its (detached) SignedData, time-stamped for CAdES-T.
+    async fn wrap(
+        &self,
+        batch: &DetachedBatch,
         scheme: SignatureScheme,
         level: Level,
         drafts: Vec<SignerDraft>,
         values: Vec<Vec<u8>>,
     ) -> Result<Vec<Vec<u8>>, SignatureError> {
-        let issuer = Certificate::from_der(self.0.registry.certificates().ca(Ca::Issuing))
-            .map_err(|e| SignatureError::Encoding(format!("issuing CA certificate: {e}")))?;
-        let chain = [c.certificate.clone(), issuer];
         let algorithm = scheme
             .identifier()
             .map_err(|e| SignatureError::Encoding(e.to_string()))?;
@@ -352,8 +365,7 @@ impl Signatures {
                         .map_err(|e| SignatureError::TimeStamp(e.to_string()))?,
                 ],
             };
-            let info = draft.finish(algorithm.clone(), &value, unsigned)?;
-            out.push(assemble(ID_DATA, None, vec![info], &chain)?);
+            out.push(batch.assemble(&draft, &algorithm, &value, unsigned)?);
         }
         Ok(out)
     }

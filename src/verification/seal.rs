@@ -144,7 +144,12 @@ impl Verification {
             .map_err(|_| VerificationError::Internal("digest length".into()))?;
         let signature = self.0.vault.sign_digest(ServiceKey::Seal, digest).await?;
         let info = draft
-            .finish(DigestAlgorithm::Sha256.ecdsa(), &signature, Vec::new())
+            .finish(
+                &cert,
+                DigestAlgorithm::Sha256.ecdsa(),
+                &signature,
+                Vec::new(),
+            )
             .map_err(internal)?;
         assemble(ID_DATA, None, vec![info], &[cert]).map_err(internal)
     }

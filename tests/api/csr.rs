@@ -126,7 +126,7 @@ async fn requests_for_every_allowed_key_are_certified_for_the_requesters_key() {
     );
     let signature = std::fs::read(dir.path().join("sig.bin")).unwrap();
     let info = draft
-        .finish(scheme.identifier().unwrap(), &signature, Vec::new())
+        .finish(&cert, scheme.identifier().unwrap(), &signature, Vec::new())
         .unwrap();
     let sig = assemble(ID_DATA, None, vec![info], &[cert]).unwrap();
     let report = verify_as_app(&app, &sig, Some(content)).await;

@@ -6,6 +6,7 @@
 
 pub mod algorithms;
 pub mod attributes;
+pub mod batch;
 pub mod report;
 pub mod sign;
 pub mod verify;

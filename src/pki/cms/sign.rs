@@ -16,12 +16,13 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 
-/// A signer info waiting for its signature.
+/// A signer info waiting for its signature. The signed attributes are encoded once, when the
+/// draft is made: the key signs those bytes (or their digest) and the signer info carries them.
 #[derive(Debug, Clone)]
 pub struct SignerDraft {
     digest: DigestAlgorithm,
-    signer: Certificate,
     signed_attrs: SetOfVec<Attribute>,
+    signed_der: Vec<u8>,
 }
 
 impl SignerDraft {
@@ -29,6 +30,25 @@ impl SignerDraft {
     /// `digest` is `content_digest`, signed by the holder of `signer` at `signing_time`.
     pub fn cades_bes(
         signer: &Certificate,
+        digest: DigestAlgorithm,
+        content_type: ObjectIdentifier,
+        content_digest: &[u8],
+        signing_time: DateTime<Utc>,
+    ) -> Result<Self, CmsError> {
+        Self::with_signing_certificate(
+            attributes::signing_certificate_v2(signer)?,
+            digest,
+            content_type,
+            content_digest,
+            signing_time,
+        )
+    }
+
+    /// CAdES-BES signed attributes with the signer named by `signing_certificate` (its
+    /// signingCertificateV2 attribute, which hashes the whole certificate: made once for a
+    /// batch).
+    pub(super) fn with_signing_certificate(
+        signing_certificate: Attribute,
         digest: DigestAlgorithm,
         content_type: ObjectIdentifier,
         content_digest: &[u8],
@@ -46,12 +66,14 @@ impl SignerDraft {
             attributes::content_type(content_type)?,
             attributes::message_digest(content_digest)?,
             attributes::signing_time(signing_time)?,
-            attributes::signing_certificate_v2(signer)?,
+            signing_certificate,
         ];
+        let signed_attrs = SetOfVec::try_from(attrs)?;
+        let signed_der = signed_attrs.to_der()?;
         Ok(Self {
             digest,
-            signer: signer.clone(),
-            signed_attrs: SetOfVec::try_from(attrs)?,
+            signed_attrs,
+            signed_der,
         })
     }
 
@@ -62,12 +84,17 @@ impl SignerDraft {
 
     /// The DER `SET OF Attribute` the signature covers (RFC 5652 §5.4).
     pub fn to_be_signed(&self) -> Result<Vec<u8>, CmsError> {
-        Ok(self.signed_attrs.to_der()?)
+        Ok(self.signed_der.clone())
+    }
+
+    /// The same bytes, borrowed.
+    pub(super) fn signed_der(&self) -> &[u8] {
+        &self.signed_der
     }
 
     /// Its digest: what an HSM or a remote client signs.
     pub fn digest_to_sign(&self) -> Result<Vec<u8>, CmsError> {
-        Ok(self.digest.digest(&self.to_be_signed()?))
+        Ok(self.digest.digest(&self.signed_der))
     }
 
     /// What the key signs under `scheme`: the digest of the signed attributes, or for
@@ -91,9 +118,10 @@ impl SignerDraft {
         }
     }
 
-    /// The finished signer info.
+    /// The finished signer info of `signer`.
     pub fn finish(
         self,
+        signer: &Certificate,
         signature_algorithm: AlgorithmIdentifierOwned,
         signature: &[u8],
         unsigned: Vec<Attribute>,
@@ -101,8 +129,8 @@ impl SignerDraft {
         Ok(SignerInfo {
             version: CmsVersion::V1,
             sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
-                issuer: self.signer.tbs_certificate.issuer.clone(),
-                serial_number: self.signer.tbs_certificate.serial_number.clone(),
+                issuer: signer.tbs_certificate.issuer.clone(),
+                serial_number: signer.tbs_certificate.serial_number.clone(),
             }),
             digest_alg: self.digest.identifier(),
             signed_attrs: Some(self.signed_attrs),

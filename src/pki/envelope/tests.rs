@@ -13,20 +13,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
-use std::process::Command;
 use x509_cert::Certificate;
 
 fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::pki::openssl_cli::ok(dir, args);
 }
 
 /// A key (`-newkey` and its options in `key`) and self-signed certificate made by openssl,

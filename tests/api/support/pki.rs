@@ -162,7 +162,7 @@ pub async fn cades_sign_with(
         Vec::new()
     };
     let info = draft
-        .finish(scheme.identifier().unwrap(), &signature, unsigned)
+        .finish(&cert, scheme.identifier().unwrap(), &signature, unsigned)
         .unwrap();
     let issuing = cloudseal::pki::parse_certificate(&app.registry.certificates().issuing).unwrap();
     assemble(
