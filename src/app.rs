@@ -216,10 +216,12 @@ impl Application {
         let tsa_handle = tsa;
         let metrics_data = web::Data::from(metrics);
         let max_json = config.server.max_json_bytes;
+        let proxies = web::Data::new(config.server.trusted_proxies.clone());
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(metrics_data.clone())
+                .app_data(proxies.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(max_json)

@@ -322,6 +322,10 @@ pub struct ServerConfig {
     pub max_json_bytes: usize,
     /// Seconds given to in-flight requests on shutdown.
     pub shutdown_timeout_secs: u64,
+    /// Reverse proxies in front of the service (addresses or networks, a list or one
+    /// comma-separated string); their `X-Forwarded-For` names the caller for limits and the
+    /// audit trail. Empty: the header is ignored.
+    pub trusted_proxies: crate::http::forwarded::TrustedProxies,
 }
 
 impl Default for ServerConfig {
@@ -332,6 +336,7 @@ impl Default for ServerConfig {
             workers: 0,
             max_json_bytes: 1024 * 1024,
             shutdown_timeout_secs: 30,
+            trusted_proxies: Default::default(),
         }
     }
 }

@@ -38,16 +38,27 @@ fn meta_of(req: &HttpRequest) -> RequestMeta {
             .extensions()
             .get::<super::middleware::RequestId>()
             .map(|r| r.0.clone()),
-        client_ip: req
-            .peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_default(),
+        client_ip: client_ip(req).map(|a| a.to_string()).unwrap_or_default(),
         user_agent: req
             .headers()
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(200).collect())
             .unwrap_or_default(),
+    }
+}
+
+/// The caller's address: the peer's, or behind our reverse proxies what they forwarded.
+fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr().map(|a| a.ip());
+    match req.app_data::<web::Data<super::forwarded::TrustedProxies>>() {
+        Some(proxies) => proxies.client_ip(
+            peer,
+            req.headers()
+                .get_all("x-forwarded-for")
+                .filter_map(|v| v.to_str().ok()),
+        ),
+        None => peer,
     }
 }
 

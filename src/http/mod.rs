@@ -16,6 +16,7 @@ pub mod docs;
 pub mod documents;
 pub mod encryption;
 pub mod exports;
+pub mod forwarded;
 pub mod health;
 pub mod identification;
 pub mod login;

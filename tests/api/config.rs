@@ -184,3 +184,51 @@ fn a_pin_kdf_argon2_cannot_run_is_refused_at_load() {
     .unwrap();
     assert_eq!(ok.signing.pin_max_attempts.get(), 3);
 }
+
+#[test]
+fn trusted_proxies_come_as_a_list_or_one_string_and_a_bad_entry_names_the_key() {
+    let listed = format!("{MINIMAL}\n[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n");
+    let c = Config::from_toml(&listed, Path::new("x.toml"), env(&[])).unwrap();
+    assert!(c.server.trusted_proxies.trusts("10.9.8.7".parse().unwrap()));
+    assert!(c.server.trusted_proxies.trusts("::1".parse().unwrap()));
+    assert!(
+        !c.server
+            .trusted_proxies
+            .trusts("127.0.0.1".parse().unwrap())
+    );
+    let c = Config::from_toml(
+        MINIMAL,
+        Path::new("x.toml"),
+        env(&[(
+            "CLOUDSEAL_SERVER__TRUSTED_PROXIES",
+            "127.0.0.1, 192.0.2.0/24",
+        )]),
+    )
+    .unwrap();
+    assert!(
+        c.server
+            .trusted_proxies
+            .trusts("192.0.2.77".parse().unwrap())
+    );
+    assert!(!c.server.trusted_proxies.trusts("10.0.0.1".parse().unwrap()));
+    let e = Config::from_toml(
+        MINIMAL,
+        Path::new("x.toml"),
+        env(&[(
+            "CLOUDSEAL_SERVER__TRUSTED_PROXIES",
+            "127.0.0.1, proxy.local",
+        )]),
+    )
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("proxy.local"), "{msg}");
+    assert_eq!(invalid_key(e), "server.trusted_proxies");
+    assert!(
+        !Config::from_toml(MINIMAL, Path::new("x.toml"), env(&[]))
+            .unwrap()
+            .server
+            .trusted_proxies
+            .trusts("127.0.0.1".parse().unwrap()),
+        "none by default"
+    );
+}

@@ -592,3 +592,88 @@ async fn a_sealed_protocol_verifies_offline_with_openssl_and_our_published_certi
         assert!(said.contains("content verify error"), "{name}: {said}");
     }
 }
+
+/// An anonymous verification sent through a proxy that forwarded `forwarded_for`; its status.
+async fn anonymous_via(app: &TestApp, forwarded_for: &str) -> u16 {
+    app.http
+        .post(app.url("/api/v1/verify"))
+        .header("x-forwarded-for", forwarded_for)
+        .multipart(form(b"x", None))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// A failed login sent through a proxy that forwarded `forwarded_for`: the address its audit
+/// entry records.
+async fn failed_login_address(app: &TestApp, forwarded_for: &str) -> String {
+    let r = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&serde_json::json!({"login": "nobody@example.org", "password": "wrong password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 401);
+    app.owner()
+        .await
+        .query_one(
+            "SELECT client_ip FROM audit_entries WHERE action = 'auth.login' \
+             ORDER BY pos DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_caller_has_its_own_limit_and_audit_address() {
+    let app = spawn_with(|c| {
+        c.verification.anonymous_per_minute = std::num::NonZeroU32::new(2).unwrap();
+        c.server.trusted_proxies = serde_json::from_value(serde_json::json!("127.0.0.1")).unwrap();
+    })
+    .await;
+    // Each attempt is counted, then refused as unreadable (400); the third of one caller is 429.
+    assert_eq!(anonymous_via(&app, "203.0.113.7").await, 400);
+    assert_eq!(anonymous_via(&app, "203.0.113.7").await, 400);
+    assert_eq!(anonymous_via(&app, "203.0.113.7").await, 429);
+    assert_eq!(
+        anonymous_via(&app, "203.0.113.8, 203.0.113.7").await,
+        429,
+        "what the caller writes left of its own address changes nothing"
+    );
+    assert_eq!(
+        anonymous_via(&app, "203.0.113.8").await,
+        400,
+        "another caller behind the same proxy"
+    );
+
+    assert_eq!(
+        failed_login_address(&app, "198.51.100.23").await,
+        "198.51.100.23",
+        "the audit trail names the caller, not the proxy"
+    );
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_a_forwarded_address_is_ignored() {
+    let app = spawn_with(|c| {
+        c.verification.anonymous_per_minute = std::num::NonZeroU32::new(2).unwrap();
+    })
+    .await;
+    assert_eq!(anonymous_via(&app, "203.0.113.7").await, 400);
+    assert_eq!(anonymous_via(&app, "203.0.113.8").await, 400);
+    assert_eq!(
+        anonymous_via(&app, "203.0.113.9").await,
+        429,
+        "a caller cannot escape the limit by naming another address"
+    );
+    assert_eq!(
+        failed_login_address(&app, "198.51.100.23").await,
+        "127.0.0.1"
+    );
+}
