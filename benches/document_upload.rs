@@ -3,7 +3,11 @@
 //! this process's resident set, sampled every 20 ms (server and client share the process; the
 //! client streams from the file, so the growth is the server's buffers plus the client's).
 //!
-//! Run with `make bench`; options: `--mib N` (default 1024).
+//! Each store is measured in turn: chunks in PostgreSQL (the default) and in a directory of
+//! files (`documents.directory`).
+//!
+//! Run with `make bench`; options: `--mib N` (default 1024), `--store database|directory|both`
+//! (default both).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -21,6 +25,16 @@ fn rss_kib() -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
+}
+
+/// CPU time this process has used, in seconds (all threads, user and system).
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
 }
 
 /// Samples the resident set every 20 ms until dropped; the highest seen.
@@ -57,13 +71,6 @@ impl Drop for Sampler {
 #[tokio::main]
 async fn main() {
     let mib = arg_mib();
-    let bench = common::start("cloudseal_bench_documents", |c| {
-        c.documents.max_bytes = std::num::NonZeroU64::new((mib + 1) * 1024 * 1024).unwrap();
-    })
-    .await;
-    let (email, phone) = bench.person(0).await;
-    let token = bench.login(&email, &phone).await;
-
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.bin");
     {
@@ -79,7 +86,6 @@ async fn main() {
         }
     }
     let bytes = (mib * 1024 * 1024) as f64;
-
     let t = Instant::now();
     let out = std::process::Command::new("openssl")
         .args(["dgst", "-sha256"])
@@ -88,15 +94,43 @@ async fn main() {
         .unwrap();
     assert!(out.status.success());
     let openssl_rate = bytes / t.elapsed().as_secs_f64();
+    println!("document of {mib} MiB:");
+    println!("  openssl dgst -sha256: {:.0} MB/s", openssl_rate / 1e6);
+    let store = common::text_arg("--store", "both");
+    for (name, files) in [("database", false), ("directory", true)] {
+        if store == name || store == "both" {
+            let files = files.then(|| dir.path().join("documents"));
+            measure(name, files, &path, mib, openssl_rate).await;
+        }
+    }
+}
 
+/// Upload and download the file through a server keeping chunks in `files` (a directory) or,
+/// without it, in the database.
+async fn measure(
+    name: &str,
+    files: Option<std::path::PathBuf>,
+    path: &std::path::Path,
+    mib: u64,
+    openssl_rate: f64,
+) {
+    let bench = common::start(&format!("cloudseal_bench_documents_{name}"), |c| {
+        c.documents.max_bytes = std::num::NonZeroU64::new((mib + 1) * 1024 * 1024).unwrap();
+        c.documents.directory = files;
+    })
+    .await;
+    let (email, phone) = bench.person(0).await;
+    let token = bench.login(&email, &phone).await;
+    let bytes = (mib * 1024 * 1024) as f64;
     let idle = rss_kib();
     let sampler = Sampler::start();
-    let file = tokio::fs::File::open(&path).await.unwrap();
+    let file = tokio::fs::File::open(path).await.unwrap();
     let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(
         file,
         256 * 1024,
     ));
     let t = Instant::now();
+    let cpu = cpu_secs();
     let r = bench
         .http
         .post(format!("{}/api/v1/documents?name=big.bin", bench.base))
@@ -108,6 +142,7 @@ async fn main() {
         .unwrap();
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let upload = t.elapsed().as_secs_f64();
+    let upload_cpu = cpu_secs() - cpu;
     let doc: serde_json::Value = r.json().await.unwrap();
     let after_upload = sampler.peak();
 
@@ -133,21 +168,24 @@ async fn main() {
     let peak = sampler.peak();
 
     let rate = |secs: f64| bytes / secs / 1e6;
-    println!("document of {mib} MiB:");
-    println!("  openssl dgst -sha256: {:.0} MB/s", openssl_rate / 1e6);
+    println!("  chunks in the {name}:");
     println!(
-        "  upload (hash + seal + store): {:.1} s = {:.0} MB/s = {:.0}% of openssl sha256",
+        "    upload (hash + seal + store): {:.1} s = {:.0} MB/s = {:.0}% of openssl sha256",
         upload,
         rate(upload),
         100.0 * (bytes / upload) / openssl_rate
     );
     println!(
-        "  download (read + open + check): {:.1} s = {:.0} MB/s",
+        "      CPU time of the process (server and client) meanwhile: {upload_cpu:.1} s on {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "    download (read + open + check): {:.1} s = {:.0} MB/s",
         download,
         rate(download)
     );
     println!(
-        "  resident set of the process: idle {} MiB; highest during upload +{} MiB, during download +{} MiB",
+        "    resident set of the process: idle {} MiB; highest during upload +{} MiB, during download +{} MiB",
         idle / 1024,
         (after_upload.saturating_sub(idle)) / 1024,
         (peak.saturating_sub(idle)) / 1024

@@ -47,6 +47,14 @@ pub enum BuildError {
         /// Cause.
         source: std::io::Error,
     },
+    /// The directory of document files cannot be made or written to.
+    #[error("documents.directory {}: {source}", path.display())]
+    DocumentFiles {
+        /// The configured directory.
+        path: std::path::PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
     /// Identity could not start (data key, access-token key).
     #[error("identity: {0}")]
     Identity(#[from] crate::identity::IdentityError),
@@ -122,7 +130,11 @@ impl Application {
             vault.clone(),
             clock.clone(),
             config.documents.clone(),
-        );
+        )
+        .map_err(|source| BuildError::DocumentFiles {
+            path: config.documents.directory.clone().unwrap_or_default(),
+            source,
+        })?;
         let signatures = crate::signatures::Signatures::new(
             db.clone(),
             clock.clone(),

@@ -170,6 +170,11 @@ pub struct DocumentsConfig {
     /// Seconds an upload may go without a byte arriving before it is dropped (408, nothing
     /// stored): an upload holds a database connection, so a stalled client must not keep it.
     pub body_idle_secs: std::num::NonZeroU64,
+    /// A directory to keep documents' sealed chunks in, one file per document, instead of
+    /// PostgreSQL rows: uploads then run at the speed of hashing and sealing rather than of
+    /// the database writing every byte twice. Several instances must share it; it is backed
+    /// up with the database (a row without its file is a document that no longer opens).
+    pub directory: Option<std::path::PathBuf>,
 }
 
 impl Default for DocumentsConfig {
@@ -180,6 +185,7 @@ impl Default for DocumentsConfig {
             retention_days: std::num::NonZeroU32::MIN.saturating_add(29),
             purge_interval_secs: std::num::NonZeroU64::MIN.saturating_add(3599),
             body_idle_secs: std::num::NonZeroU64::MIN.saturating_add(29),
+            directory: None,
         }
     }
 }

@@ -25,6 +25,9 @@ pub enum DocumentError {
     /// A stored document does not open or does not match its hash (internal).
     #[error("document corrupt: {0}")]
     Corrupt(String),
+    /// The directory of document files failed us (internal).
+    #[error("document files: {0}")]
+    Files(#[from] std::io::Error),
     /// Database trouble.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -72,6 +72,7 @@ impl Documents {
             let mut client = self.0.db.client().await?;
             let tx = client.transaction().await?;
             sql::purge(&tx, *id, now).await?;
+            self.0.chunks.remove(*id).await?;
             let event = AuditEvent::system("document.purge").on("document", id.to_string());
             audit::record(&tx, self.0.clock.as_ref(), event).await?;
             tx.commit().await?;
@@ -88,7 +89,7 @@ impl Documents {
         drop(client);
         let mut removed = 0;
         for id in abandoned {
-            if super::transfer::discard_upload(&self.0.db, None, id).await {
+            if super::transfer::discard_upload(&self.0.db, &self.0.chunks, None, id).await {
                 removed += 1;
             }
         }

@@ -1,9 +1,10 @@
 //! Holders' documents (issue 6): uploaded by streaming, hashed while they stream, sealed in
 //! chunks under a key of their own that only the HSM KEK unwraps, downloaded by streaming,
 //! deleted softly and erased after the retention period. Memory stays within a few chunks per
-//! transfer (an upload: the one being filled, the one held back, two queued, two being stored;
-//! a download: two) whatever the size.
+//! transfer (an upload: the one being filled, the one held back, two queued, two being sealed
+//! and stored; a download: two) whatever the size.
 
+mod chunks;
 mod error;
 mod files;
 mod seal;
@@ -29,6 +30,7 @@ pub struct Documents(Arc<Inner>);
 
 struct Inner {
     db: Db,
+    chunks: chunks::ChunkStore,
     vault: Vault,
     clock: SharedClock,
     cfg: DocumentsConfig,
@@ -41,14 +43,22 @@ impl std::fmt::Debug for Documents {
 }
 
 impl Documents {
-    /// The service; document keys are made and opened by the vault's KEK.
-    pub fn new(db: Db, vault: Vault, clock: SharedClock, cfg: DocumentsConfig) -> Self {
-        Self(Arc::new(Inner {
+    /// The service; document keys are made and opened by the vault's KEK. Fails when the
+    /// configured directory of document files cannot be made or written to.
+    pub fn new(
+        db: Db,
+        vault: Vault,
+        clock: SharedClock,
+        cfg: DocumentsConfig,
+    ) -> std::io::Result<Self> {
+        let chunks = chunks::ChunkStore::open(db.clone(), cfg.directory.as_deref())?;
+        Ok(Self(Arc::new(Inner {
             db,
+            chunks,
             vault,
             clock,
             cfg,
-        }))
+        })))
     }
 
     /// Largest document accepted, in bytes.

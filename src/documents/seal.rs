@@ -4,13 +4,17 @@
 //! documents, reordered, dropped or the file cut short without the open failing.
 
 use super::DocumentError;
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{AeadInPlace, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
 /// Plain bytes per chunk, the unit of the memory an upload or download holds.
 pub const CHUNK: usize = 1 << 20;
+
+/// Bytes of a sealed full chunk: the plain bytes and the GCM tag. A chunk's place in a file of
+/// chunks follows from it.
+pub(super) const SEALED_CHUNK: usize = CHUNK + 16;
 
 /// A document's key, opened from its wrapped form for one upload or download.
 pub struct ChunkKey {
@@ -42,32 +46,27 @@ impl ChunkKey {
         a
     }
 
-    /// Seal chunk `seq`.
-    pub fn seal(&self, seq: u32, last: bool, plain: &[u8]) -> Result<Vec<u8>, DocumentError> {
+    /// Seal chunk `seq` in place (give the buffer room for the 16-byte tag to spare a copy).
+    pub fn seal(&self, seq: u32, last: bool, mut plain: Vec<u8>) -> Result<Vec<u8>, DocumentError> {
         let aad = self.aad(seq, last);
         self.cipher
-            .encrypt(
-                &Nonce::from(Self::nonce(seq)),
-                Payload {
-                    msg: plain,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| DocumentError::Corrupt("sealing a chunk failed".into()))
+            .encrypt_in_place(&Nonce::from(Self::nonce(seq)), &aad, &mut plain)
+            .map_err(|_| DocumentError::Corrupt("sealing a chunk failed".into()))?;
+        Ok(plain)
     }
 
-    /// Open chunk `seq`; fails if it was sealed for another place, document or key.
-    pub fn open(&self, seq: u32, last: bool, sealed: &[u8]) -> Result<Vec<u8>, DocumentError> {
+    /// Open chunk `seq` in place; fails if it was sealed for another place, document or key.
+    pub fn open(
+        &self,
+        seq: u32,
+        last: bool,
+        mut sealed: Vec<u8>,
+    ) -> Result<Vec<u8>, DocumentError> {
         let aad = self.aad(seq, last);
         self.cipher
-            .decrypt(
-                &Nonce::from(Self::nonce(seq)),
-                Payload {
-                    msg: sealed,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| DocumentError::Corrupt(format!("chunk {seq} does not open")))
+            .decrypt_in_place(&Nonce::from(Self::nonce(seq)), &aad, &mut sealed)
+            .map_err(|_| DocumentError::Corrupt(format!("chunk {seq} does not open")))?;
+        Ok(sealed)
     }
 }
 
@@ -83,14 +82,21 @@ mod tests {
     fn a_chunk_opens_only_in_its_place() -> Result<(), DocumentError> {
         let doc = Uuid::new_v4();
         let k = key(doc);
-        let sealed = k.seal(3, false, b"hello")?;
-        assert_eq!(k.open(3, false, &sealed)?, b"hello");
-        assert!(k.open(4, false, &sealed).is_err(), "moved");
-        assert!(k.open(3, true, &sealed).is_err(), "made the last");
+        let sealed = k.seal(3, false, b"hello".to_vec())?;
+        assert_eq!(k.open(3, false, sealed.clone())?, b"hello");
+        assert!(k.open(4, false, sealed.clone()).is_err(), "moved");
+        assert!(k.open(3, true, sealed.clone()).is_err(), "made the last");
         assert!(
-            key(Uuid::new_v4()).open(3, false, &sealed).is_err(),
+            key(Uuid::new_v4()).open(3, false, sealed).is_err(),
             "other document"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_full_chunk_seals_to_its_fixed_size() -> Result<(), DocumentError> {
+        let k = key(Uuid::new_v4());
+        assert_eq!(k.seal(0, false, vec![1u8; CHUNK])?.len(), SEALED_CHUNK);
         Ok(())
     }
 }

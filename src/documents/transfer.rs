@@ -1,21 +1,23 @@
 //! Streaming a document in and out. An upload is staged: its row is committed first, marked as
-//! uploading and invisible; the body is hashed and sealed chunk by chunk while the chunks
-//! already sealed are being stored, each in a short transaction of its own; the last
-//! transaction records size and hash, clears the mark and writes the audit entry. No
+//! uploading and invisible; the body is hashed and cut into chunks as it arrives while the
+//! chunks already cut are sealed and stored (in a short transaction each when they are kept
+//! in the database), so hashing and sealing run on two cores; the last transaction records
+//! size and hash, clears the mark and writes the audit entry. No
 //! transaction stays open for the length of a body, so none holds back the audit sealer
 //! (which waits for every older transaction of the cluster) or a pooled connection. An upload
 //! that does not finish — empty, too large, broken off, stalled, the client gone — is removed
 //! with what it stored. The download opens chunk by chunk and checks the whole against the
 //! recorded hash as it ends.
 
-use super::seal::{CHUNK, ChunkKey};
+use super::chunks::{ChunkStore, Sink, Source};
+use super::seal::{CHUNK, ChunkKey, SEALED_CHUNK};
 use super::{DocumentError, DocumentId, DocumentView, Documents, NewDocument};
 use crate::audit;
 use crate::identity::{Person, RequestMeta};
 use crate::said;
 use crate::store::Db;
 use crate::store::documents::{self as sql, DocumentRow};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use std::pin::Pin;
@@ -23,11 +25,12 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-/// Sealed chunks waiting to be stored while the next one is received: the overlap of
+/// Chunks waiting to be sealed and stored while the next one is received: the overlap of
 /// receiving with storing, and the bound on the memory an upload holds.
 const IN_FLIGHT: usize = 2;
 
-/// Chunks stored at the same time, each on a connection of its own.
+/// Chunks sealed and stored at the same time (in the database each on a connection of its
+/// own).
 const WRITERS: usize = 2;
 
 /// How often an upload says it is alive.
@@ -58,6 +61,7 @@ struct Received {
 /// process left.
 struct Staged {
     db: Db,
+    chunks: ChunkStore,
     id: Uuid,
     armed: bool,
     /// The connection that inserts the row, until it has: a request dropped while the insert
@@ -67,9 +71,10 @@ struct Staged {
 
 impl Staged {
     /// Commit the upload's row.
-    async fn begin(db: &Db, row: &DocumentRow) -> Result<Self, DocumentError> {
+    async fn begin(db: &Db, chunks: &ChunkStore, row: &DocumentRow) -> Result<Self, DocumentError> {
         let mut staged = Staged {
             db: db.clone(),
+            chunks: chunks.clone(),
             id: row.id,
             armed: true,
             inserting: Some(db.client().await?),
@@ -87,7 +92,7 @@ impl Staged {
 
     async fn discard(mut self) {
         self.armed = false;
-        discard_upload(&self.db, self.inserting.take(), self.id).await;
+        discard_upload(&self.db, &self.chunks, self.inserting.take(), self.id).await;
     }
 }
 
@@ -97,18 +102,20 @@ impl Drop for Staged {
             return;
         }
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let (db, client, id) = (self.db.clone(), self.inserting.take(), self.id);
+            let (db, chunks) = (self.db.clone(), self.chunks.clone());
+            let (client, id) = (self.inserting.take(), self.id);
             runtime.spawn(async move {
-                discard_upload(&db, client, id).await;
+                discard_upload(&db, &chunks, client, id).await;
             });
         }
     }
 }
 
-/// Remove an unfinished upload (on `client` when given); whether it was removed. A failure is
-/// logged and left to the purger.
+/// Remove an unfinished upload and its chunks (on `client` when given); whether it was
+/// removed. A failure is logged and left to the purger.
 pub(super) async fn discard_upload(
     db: &Db,
+    chunks: &ChunkStore,
     client: Option<crate::store::Client>,
     id: Uuid,
 ) -> bool {
@@ -119,6 +126,9 @@ pub(super) async fn discard_upload(
         };
         let tx = client.transaction().await?;
         let removed = sql::discard(&tx, id).await?;
+        if removed {
+            chunks.remove(id).await?;
+        }
         tx.commit().await?;
         Ok::<_, DocumentError>(removed)
     };
@@ -135,37 +145,40 @@ pub(super) async fn discard_upload(
     }
 }
 
-/// Seals full chunks as the body arrives, one chunk behind so the last is known, and hands
-/// them to the writer.
-struct Sealer {
-    key: ChunkKey,
-    next: u32,
-    pending: Option<BytesMut>,
-    sealed: mpsc::Sender<(i32, Vec<u8>)>,
+/// A chunk cut from the body, to be sealed and stored.
+struct Plain {
+    seq: u32,
+    last: bool,
+    bytes: Vec<u8>,
 }
 
-impl Sealer {
-    async fn push(&mut self, full: BytesMut) -> Result<(), DocumentError> {
+/// Hands full chunks on as the body arrives, one chunk behind so the last is known.
+struct Chunker {
+    next: u32,
+    pending: Option<Vec<u8>>,
+    cut: mpsc::Sender<Plain>,
+}
+
+impl Chunker {
+    async fn push(&mut self, full: Vec<u8>) -> Result<(), DocumentError> {
         if let Some(previous) = self.pending.replace(full) {
-            self.seal(&previous, false).await?;
+            self.send(previous, false).await?;
         }
         Ok(())
     }
 
-    async fn seal(&mut self, plain: &[u8], last: bool) -> Result<(), DocumentError> {
-        let sealed = self.key.seal(self.next, last, plain)?;
-        let seq = i32::try_from(self.next).map_err(|_| too_many_chunks())?;
-        self.sealed
-            .send((seq, sealed))
+    async fn send(&mut self, bytes: Vec<u8>, last: bool) -> Result<(), DocumentError> {
+        let seq = self.next;
+        self.next = seq.checked_add(1).ok_or_else(too_many_chunks)?;
+        self.cut
+            .send(Plain { seq, last, bytes })
             .await
-            .map_err(|_| DocumentError::Corrupt("the chunk writer stopped".into()))?;
-        self.next += 1;
-        Ok(())
+            .map_err(|_| DocumentError::Corrupt("the chunk writer stopped".into()))
     }
 
     async fn finish(mut self) -> Result<u32, DocumentError> {
         match self.pending.take() {
-            Some(last) => self.seal(&last, true).await?,
+            Some(last) => self.send(last, true).await?,
             None => {
                 return Err(DocumentError::Invalid(said!(
                     "the document is empty",
@@ -175,6 +188,11 @@ impl Sealer {
         }
         Ok(self.next)
     }
+}
+
+/// A buffer for one chunk, with room for its tag so it is sealed where it lies.
+fn chunk_buffer() -> Vec<u8> {
+    Vec::with_capacity(SEALED_CHUNK)
 }
 
 fn too_many_chunks() -> DocumentError {
@@ -215,9 +233,16 @@ impl Documents {
             chunks: 0,
             created_at: self.0.clock.now(),
         };
-        let staged = Staged::begin(&self.0.db, &row).await?;
+        let staged = Staged::begin(&self.0.db, &self.0.chunks, &row).await?;
+        let sink = match self.0.chunks.sink(id) {
+            Ok(sink) => sink,
+            Err(e) => {
+                staged.discard().await;
+                return Err(e);
+            }
+        };
         let key = ChunkKey::new(id, &key);
-        let recorded = match self.receive(id, key, new.declared_size, body).await {
+        let recorded = match self.receive(id, key, &sink, new.declared_size, body).await {
             Ok(received) => self
                 .record(person, meta, &row, &received)
                 .await
@@ -241,12 +266,14 @@ impl Documents {
         }
     }
 
-    /// Receive, hash and seal the body while the sealed chunks are stored: the two halves run
-    /// together, so storing chunk *n* overlaps receiving and sealing chunk *n + 1*.
+    /// Receive and hash the body while the chunks cut from it are sealed and stored: the two
+    /// halves run together, so sealing and storing chunk *n* overlaps receiving and hashing
+    /// chunk *n + 1*.
     async fn receive<S, E>(
         &self,
         id: Uuid,
         key: ChunkKey,
+        sink: &Sink,
         declared: Option<u64>,
         body: S,
     ) -> Result<Received, DocumentError>
@@ -254,16 +281,15 @@ impl Documents {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
-        let (sealed, to_store) = mpsc::channel(IN_FLIGHT);
-        let sealer = Sealer {
-            key,
+        let (cut, to_store) = mpsc::channel(IN_FLIGHT);
+        let chunker = Chunker {
             next: 0,
             pending: None,
-            sealed,
+            cut,
         };
         let (read, stored) = tokio::join!(
-            self.read_body(sealer, declared, body),
-            self.store_chunks(id, to_store)
+            self.read_body(chunker, declared, body),
+            self.store_chunks(id, std::sync::Arc::new(key), sink, to_store)
         );
         let stored = stored?;
         let (size, sha256, chunks) = read?;
@@ -280,11 +306,11 @@ impl Documents {
         })
     }
 
-    /// The body, hashed and cut into chunks for the sealer: (size, SHA-256, chunks). A body
-    /// that ends short of the length it announced broke off, however quietly it ended.
+    /// The body, hashed and cut into chunks: (size, SHA-256, chunks). A body that ends short
+    /// of the length it announced broke off, however quietly it ended.
     async fn read_body<S, E>(
         &self,
-        mut sealer: Sealer,
+        mut chunker: Chunker,
         declared: Option<u64>,
         mut body: S,
     ) -> Result<(u64, Vec<u8>, u32), DocumentError>
@@ -295,7 +321,7 @@ impl Documents {
         let max = self.max_bytes();
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
-        let mut buffer = BytesMut::with_capacity(CHUNK);
+        let mut buffer = chunk_buffer();
         let idle = self.0.cfg.body_idle_secs.get();
         while let Some(piece) = tokio::time::timeout(Duration::from_secs(idle), body.next())
             .await
@@ -318,8 +344,8 @@ impl Documents {
                 buffer.extend_from_slice(&rest[..take]);
                 rest = &rest[take..];
                 if buffer.len() == CHUNK {
-                    let full = std::mem::replace(&mut buffer, BytesMut::with_capacity(CHUNK));
-                    sealer.push(full).await?;
+                    let full = std::mem::replace(&mut buffer, chunk_buffer());
+                    chunker.push(full).await?;
                 }
             }
         }
@@ -330,18 +356,20 @@ impl Documents {
             )));
         }
         if !buffer.is_empty() {
-            sealer.push(buffer).await?;
+            chunker.push(buffer).await?;
         }
-        let chunks = sealer.finish().await?;
+        let chunks = chunker.finish().await?;
         Ok((size, hasher.finalize().to_vec(), chunks))
     }
 
-    /// Store the sealed chunks, each in a short transaction of its own, [`WRITERS`] at a time,
-    /// and say the upload is alive every [`TOUCH_EVERY`]; the number stored.
+    /// Seal and store the chunks [`WRITERS`] at a time, say the upload is alive every
+    /// [`TOUCH_EVERY`], and make what was stored durable; the number stored.
     async fn store_chunks(
         &self,
         id: Uuid,
-        mut to_store: mpsc::Receiver<(i32, Vec<u8>)>,
+        key: std::sync::Arc<ChunkKey>,
+        sink: &Sink,
+        mut to_store: mpsc::Receiver<Plain>,
     ) -> Result<u32, DocumentError> {
         let mut running = futures_util::stream::FuturesUnordered::new();
         let mut stored = 0u32;
@@ -357,7 +385,7 @@ impl Documents {
                     if open && running.len() < WRITERS =>
                 {
                     match item {
-                        Ok(Some((seq, sealed))) => running.push(self.put_chunk(id, seq, sealed)),
+                        Ok(Some(plain)) => running.push(self.put_chunk(key.clone(), sink, plain)),
                         Ok(None) => open = false,
                         Err(_) => {}
                     }
@@ -371,16 +399,25 @@ impl Documents {
                 touched = tokio::time::Instant::now();
             }
         }
+        sink.sync().await?;
         Ok(stored)
     }
 
-    async fn put_chunk(&self, id: Uuid, seq: i32, sealed: Vec<u8>) -> Result<(), DocumentError> {
-        let mut client = self.0.db.client().await?;
-        let tx = client.transaction().await?;
-        if !sql::put_chunk(&tx, id, seq, &sealed).await? {
+    /// Seal a chunk off the async workers (the receiving half hashes the next one meanwhile)
+    /// and store it.
+    async fn put_chunk(
+        &self,
+        key: std::sync::Arc<ChunkKey>,
+        sink: &Sink,
+        plain: Plain,
+    ) -> Result<(), DocumentError> {
+        let Plain { seq, last, bytes } = plain;
+        let sealed = tokio::task::spawn_blocking(move || key.seal(seq, last, bytes))
+            .await
+            .map_err(|e| DocumentError::Corrupt(format!("sealing task failed: {e}")))??;
+        if !sink.put(seq, sealed).await? {
             return Err(self.discarded());
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -451,11 +488,10 @@ impl Documents {
             .ok_or_else(|| DocumentError::Corrupt("a live document has no key".into()))?;
         let key = self.0.vault.run(move |s| s.open_data_key(&wrapped)).await?;
         let key = ChunkKey::new(document.id, &key);
-        let client = self.0.db.client().await?;
+        let source = self.0.chunks.source(document.id).await?;
         let state = Reading {
-            client,
+            source,
             key,
-            id: document.id,
             next: 0,
             chunks: u32::try_from(document.chunks)
                 .map_err(|_| DocumentError::Corrupt("negative chunk count".into()))?,
@@ -494,9 +530,8 @@ impl Documents {
 
 /// Where a download stands.
 struct Reading {
-    client: crate::store::Client,
+    source: Source,
     key: ChunkKey,
-    id: Uuid,
     next: u32,
     chunks: u32,
     hasher: Sha256,
@@ -514,14 +549,15 @@ impl Reading {
             }
             return Ok(None);
         }
-        let seq = i32::try_from(self.next)
-            .map_err(|_| DocumentError::Corrupt("chunk number out of range".into()))?;
-        let sealed = sql::chunk(&**self.client, self.id, seq)
+        let seq = self.next;
+        let sealed = self
+            .source
+            .chunk(seq)
             .await?
             .ok_or_else(|| DocumentError::Corrupt(format!("chunk {seq} is missing")))?;
         let plain = self
             .key
-            .open(self.next, self.next + 1 == self.chunks, &sealed)?;
+            .open(self.next, self.next + 1 == self.chunks, sealed)?;
         self.hasher.update(&plain);
         self.next += 1;
         Ok(Some((Bytes::from(plain), self)))

@@ -2,7 +2,9 @@
 //! download checked against its digest, soft deletion and erasure, and every refusal.
 
 use crate::support::accounts::{get_as, problem, subscriber};
-use crate::support::documents::{content, upload_raw};
+use crate::support::documents::{
+    assert_not_served, content, delete_document, start_raw_upload, upload_raw, upload_streamed,
+};
 use crate::support::{ManualClock, TestApp, spawn, spawn_with, spawn_with_clock};
 use base64::Engine;
 use serde_json::Value;
@@ -241,18 +243,7 @@ async fn bad_uploads_are_refused_and_leave_nothing() {
     let (status, slug, b) = problem(r).await;
     assert_eq!((status, slug.as_str()), (413, "payload-too-large"));
     assert!(b["detail"].as_str().unwrap().contains("65536 bytes"), "{b}");
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
-        (0..10).map(|_| Ok(content(10 * 1024))).collect();
-    let r = app
-        .http
-        .post(app.url("/api/v1/documents?name=streamed.bin"))
-        .bearer_auth(&sub.access)
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
-            chunks,
-        )))
-        .send()
-        .await
-        .unwrap();
+    let r = upload_streamed(&app, &sub.access, "streamed.bin", 10, 10 * 1024).await;
     assert_eq!(problem(r).await.0, 413, "counted while streaming");
 
     for (query, media_type, body, why) in [
@@ -308,29 +299,7 @@ async fn a_tampered_chunk_is_not_served() {
     ))
     .await
     .unwrap();
-    let sent = app
-        .http
-        .get(app.url(&format!("/api/v1/documents/{id}/content")))
-        .bearer_auth(&sub.access)
-        .send()
-        .await;
-    // Which of three ways it ends depends on how far the response got when the first chunk
-    // failed to open; in none does the client receive the content.
-    let r = match sent {
-        // The connection closes before the head is flushed…
-        Err(e) => {
-            assert!(e.is_request(), "{e}");
-            return;
-        }
-        Ok(r) => r,
-    };
-    match r.status().as_u16() {
-        // …the first chunk fails before the head is built…
-        500 => assert_eq!(problem(r).await.1, "internal"),
-        // …or the body breaks off: the client never gets the full, trusted length.
-        200 => assert!(r.bytes().await.is_err(), "a broken body"),
-        s => panic!("unexpected {s}"),
-    }
+    assert_not_served(&app, &sub.access, id).await;
 }
 
 #[tokio::test]
@@ -341,13 +310,7 @@ async fn a_deleted_document_disappears_and_is_erased_after_retention() {
     let r = upload_raw(&app, &sub, "?name=a.txt", Some("text/plain"), content(1000)).await;
     let doc: Value = r.json().await.unwrap();
     let id = doc["id"].as_str().unwrap();
-    let r = app
-        .http
-        .delete(app.url(&format!("/api/v1/documents/{id}")))
-        .bearer_auth(&sub.access)
-        .send()
-        .await
-        .unwrap();
+    let r = delete_document(&app, &sub.access, id).await;
     assert_eq!(r.status(), 204);
     assert_no_document(&app, &sub.access, id).await;
 
@@ -388,22 +351,22 @@ async fn an_upload_that_breaks_off_leaves_nothing() {
     let sub = subscriber(&app).await;
     // A body that breaks off half-way (the client promised 8 MiB, sends 3 MiB — three sealed
     // chunks written — and hangs up): whatever arrived is rolled back.
-    use tokio::io::AsyncWriteExt;
-    let addr = app.url("").trim_start_matches("http://").to_owned();
-    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    let head = format!(
-        "POST /api/v1/documents?name=broken.bin HTTP/1.1\r\nHost: {addr}\r\n\
-         Authorization: Bearer {}\r\nContent-Length: 8388608\r\n\r\n",
-        sub.access
-    );
-    socket.write_all(head.as_bytes()).await.unwrap();
-    socket.write_all(&content(3 * 1024 * 1024)).await.unwrap();
+    let mut socket = start_raw_upload(
+        &app,
+        &sub.access,
+        "broken.bin",
+        8 * 1024 * 1024,
+        3 * 1024 * 1024,
+    )
+    .await;
     // The server has stored chunks (one behind the one it is filling) before the hang-up.
     assert!(
         crate::support::eventually(10, || async { stored_documents(&app).await.1 >= 2 }).await,
         "the upload was under way"
     );
-    socket.shutdown().await.unwrap();
+    tokio::io::AsyncWriteExt::shutdown(&mut socket)
+        .await
+        .unwrap();
     drop(socket);
     assert!(
         crate::support::eventually(5, || async { stored_documents(&app).await == (0, 0) }).await,
@@ -442,15 +405,7 @@ async fn an_upload_that_stalls_is_dropped_and_frees_its_connection() {
 /// hanging up, as a slow client does: its connection (dropping it hangs up) and the id of its
 /// staged row once two chunks are stored.
 async fn start_stalled_upload(app: &TestApp, access: &str) -> (tokio::net::TcpStream, uuid::Uuid) {
-    use tokio::io::AsyncWriteExt;
-    let addr = app.url("").trim_start_matches("http://").to_owned();
-    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    let head = format!(
-        "POST /api/v1/documents?name=slow.bin HTTP/1.1\r\nHost: {addr}\r\n\
-         Authorization: Bearer {access}\r\nContent-Length: 8388608\r\n\r\n"
-    );
-    socket.write_all(head.as_bytes()).await.unwrap();
-    socket.write_all(&content(3 * 1024 * 1024)).await.unwrap();
+    let socket = start_raw_upload(app, access, "slow.bin", 8 * 1024 * 1024, 3 * 1024 * 1024).await;
     assert!(
         crate::support::eventually(10, || async { stored_documents(app).await.1 >= 2 }).await,
         "the upload is under way"

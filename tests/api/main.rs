@@ -33,6 +33,7 @@ mod csr;
 mod custody;
 mod delivery;
 mod docs;
+mod document_files;
 mod documents;
 mod encryption;
 mod health;

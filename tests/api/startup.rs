@@ -52,6 +52,16 @@ async fn an_unreachable_database_is_retried_then_reported_clearly() {
 }
 
 #[tokio::test]
+async fn a_documents_directory_that_cannot_be_made_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let err = build_err(|c| c.documents.directory = Some(file.join("documents"))).await;
+    assert!(err.starts_with("documents.directory "), "{err}");
+    assert!(err.contains("a-file/documents"), "{err}");
+}
+
+#[tokio::test]
 async fn a_wrong_hsm_pin_is_reported_clearly() {
     let Some(scratch) = env().hsm_scratch_token.clone() else {
         // A vendor HSM configured by the user: do not spend its PIN attempts.

@@ -66,6 +66,7 @@ impl From<crate::documents::DocumentError> for ApiError {
                 ),
             ),
             D::Corrupt(d) => ApiError::Internal(d),
+            D::Files(e) => ApiError::Internal(e.to_string()),
             D::Store(s) => s.into(),
             D::Audit(a) => ApiError::Internal(a.to_string()),
             D::Vault(v) => v.into(),

@@ -37,6 +37,87 @@ pub async fn upload_raw(
     req.send().await.unwrap()
 }
 
+/// The content of document `id` is not served to its holder: it fails to open. Which of
+/// three ways the request ends depends on how far the response got when the first chunk
+/// failed; in none does the client receive the content.
+pub async fn assert_not_served(app: &TestApp, access: &str, id: &str) {
+    let sent = app
+        .http
+        .get(app.url(&format!("/api/v1/documents/{id}/content")))
+        .bearer_auth(access)
+        .send()
+        .await;
+    let r = match sent {
+        // The connection closes before the head is flushed…
+        Err(e) => {
+            assert!(e.is_request(), "{e}");
+            return;
+        }
+        Ok(r) => r,
+    };
+    match r.status().as_u16() {
+        // …the first chunk fails before the head is built…
+        500 => assert_eq!(super::accounts::problem(r).await.1, "internal"),
+        // …or the body breaks off: the client never gets the full, trusted length.
+        200 => assert!(r.bytes().await.is_err(), "a broken body"),
+        s => panic!("unexpected {s}"),
+    }
+}
+
+/// DELETE the document `id` as the holder of `access`.
+pub async fn delete_document(app: &TestApp, access: &str, id: &str) -> reqwest::Response {
+    app.http
+        .delete(app.url(&format!("/api/v1/documents/{id}")))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Upload `name` as `pieces` pieces of `piece_len` bytes, streamed without a Content-Length
+/// (the server can only count).
+pub async fn upload_streamed(
+    app: &TestApp,
+    access: &str,
+    name: &str,
+    pieces: usize,
+    piece_len: usize,
+) -> reqwest::Response {
+    let pieces: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..pieces).map(|_| Ok(content(piece_len))).collect();
+    app.http
+        .post(app.url(&format!("/api/v1/documents?name={name}")))
+        .bearer_auth(access)
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            pieces,
+        )))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Start a raw upload of `name` over a bare connection that announces `announced` bytes and
+/// sends `sent` of them, as a client that stalls or is about to hang up does; the connection
+/// (dropping it hangs up).
+pub async fn start_raw_upload(
+    app: &TestApp,
+    access: &str,
+    name: &str,
+    announced: usize,
+    sent: usize,
+) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let addr = app.url("").trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/documents?name={name} HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {access}\r\nContent-Length: {announced}\r\n\r\n"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(&content(sent)).await.unwrap();
+    socket
+}
+
 /// Upload `body` as `name` (URL-safe); the stored document.
 pub async fn upload(app: &TestApp, who: &Session, name: &str, body: &[u8]) -> Value {
     let r = upload_raw(app, who, &format!("?name={name}"), None, body.to_vec()).await;

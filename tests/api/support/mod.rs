@@ -383,6 +383,19 @@ pub async fn spawn_with_clock(clock: Arc<ManualClock>) -> TestApp {
     spawn_full(&db_name, |_| {}, clock).await
 }
 
+/// An app on a fresh database with its settings tweaked and, when given, a clock the test
+/// moves.
+pub async fn spawn_with_options(
+    clock: Option<Arc<ManualClock>>,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
+    let db_name = fresh_database().await;
+    match clock {
+        Some(clock) => spawn_full(&db_name, tweak, clock).await,
+        None => spawn_full(&db_name, tweak, Arc::new(SystemClock)).await,
+    }
+}
+
 async fn spawn_full(
     db_name: &str,
     tweak: impl FnOnce(&mut Config),
