@@ -172,8 +172,9 @@ pub struct DocumentsConfig {
     pub body_idle_secs: std::num::NonZeroU64,
     /// A directory to keep documents' sealed chunks in, one file per document, instead of
     /// PostgreSQL rows: uploads then run at the speed of hashing and sealing rather than of
-    /// the database writing every byte twice. Several instances must share it; it is backed
-    /// up with the database (a row without its file is a document that no longer opens).
+    /// the database writing every byte twice. Several instances must share it, and it must be
+    /// backed up with the database: a row whose file is gone is a document that no longer
+    /// opens.
     pub directory: Option<std::path::PathBuf>,
 }
 

@@ -2,7 +2,8 @@
 //! chunks under a key of their own that only the HSM KEK unwraps, downloaded by streaming,
 //! deleted softly and erased after the retention period. Memory stays within a few chunks per
 //! transfer (an upload: the one being filled, the one held back, two queued, two being sealed
-//! and stored; a download: two) whatever the size.
+//! and stored; a download: two read and opened ahead, one being opened, one being sent)
+//! whatever the size.
 
 mod chunks;
 mod error;

@@ -2,12 +2,12 @@
 //! uploading and invisible; the body is hashed and cut into chunks as it arrives while the
 //! chunks already cut are sealed and stored (in a short transaction each when they are kept
 //! in the database), so hashing and sealing run on two cores; the last transaction records
-//! size and hash, clears the mark and writes the audit entry. No
-//! transaction stays open for the length of a body, so none holds back the audit sealer
-//! (which waits for every older transaction of the cluster) or a pooled connection. An upload
-//! that does not finish — empty, too large, broken off, stalled, the client gone — is removed
-//! with what it stored. The download opens chunk by chunk and checks the whole against the
-//! recorded hash as it ends.
+//! size and hash, clears the mark and writes the audit entry. No transaction stays open for
+//! the length of a body, so none holds back the audit sealer (which waits for every older
+//! transaction of the cluster) or a pooled connection. An upload that does not finish —
+//! empty, too large, broken off, stalled, the client gone — is removed with what it stored. The download reads and opens chunks ahead, off the async workers,
+//! while it hashes and sends the one before, and checks the whole against the recorded hash
+//! as it ends.
 
 use super::chunks::{ChunkStore, Sink, Source};
 use super::seal::{CHUNK, ChunkKey, SEALED_CHUNK};
@@ -489,12 +489,14 @@ impl Documents {
         let key = self.0.vault.run(move |s| s.open_data_key(&wrapped)).await?;
         let key = ChunkKey::new(document.id, &key);
         let source = self.0.chunks.source(document.id).await?;
+        let chunks = u32::try_from(document.chunks)
+            .map_err(|_| DocumentError::Corrupt("negative chunk count".into()))?;
+        let (ahead, opened) = mpsc::channel(READ_AHEAD);
+        tokio::spawn(read_ahead(source, key, chunks, ahead));
         let state = Reading {
-            source,
-            key,
+            opened,
             next: 0,
-            chunks: u32::try_from(document.chunks)
-                .map_err(|_| DocumentError::Corrupt("negative chunk count".into()))?,
+            chunks,
             hasher: Sha256::new(),
             expected: document.sha256.clone(),
         };
@@ -528,10 +530,41 @@ impl Documents {
     }
 }
 
-/// Where a download stands.
-struct Reading {
+/// Chunks read and opened ahead of the one being hashed and sent: the overlap of opening with
+/// hashing, and the bound on the memory a download holds.
+const READ_AHEAD: usize = 2;
+
+/// Read and open a document's chunks in order, each opened off the async workers, until the
+/// last, a failure (sent on as the last item), or the download going away.
+async fn read_ahead(
     source: Source,
     key: ChunkKey,
+    chunks: u32,
+    ahead: mpsc::Sender<Result<Vec<u8>, DocumentError>>,
+) {
+    let key = std::sync::Arc::new(key);
+    for seq in 0..chunks {
+        let opened = async {
+            let sealed = source
+                .chunk(seq)
+                .await?
+                .ok_or_else(|| DocumentError::Corrupt(format!("chunk {seq} is missing")))?;
+            let key = key.clone();
+            tokio::task::spawn_blocking(move || key.open(seq, seq + 1 == chunks, sealed))
+                .await
+                .map_err(|e| DocumentError::Corrupt(format!("opening task failed: {e}")))?
+        }
+        .await;
+        let failed = opened.is_err();
+        if ahead.send(opened).await.is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// Where a download stands.
+struct Reading {
+    opened: mpsc::Receiver<Result<Vec<u8>, DocumentError>>,
     next: u32,
     chunks: u32,
     hasher: Sha256,
@@ -549,15 +582,11 @@ impl Reading {
             }
             return Ok(None);
         }
-        let seq = self.next;
-        let sealed = self
-            .source
-            .chunk(seq)
-            .await?
-            .ok_or_else(|| DocumentError::Corrupt(format!("chunk {seq} is missing")))?;
         let plain = self
-            .key
-            .open(self.next, self.next + 1 == self.chunks, sealed)?;
+            .opened
+            .recv()
+            .await
+            .ok_or_else(|| DocumentError::Corrupt("the chunk reader stopped".into()))??;
         self.hasher.update(&plain);
         self.next += 1;
         Ok(Some((Bytes::from(plain), self)))
