@@ -244,6 +244,11 @@ async fn bad_uploads_are_refused_and_leave_nothing() {
     assert_eq!((status, slug.as_str()), (413, "payload-too-large"));
     assert!(b["detail"].as_str().unwrap().contains("65536 bytes"), "{b}");
     let r = upload_streamed(&app, &sub.access, "streamed.bin", 10, 10 * 1024).await;
+    assert_eq!(
+        r.headers()["connection"],
+        "close",
+        "the body is left unread: the client must not send its next request on this connection"
+    );
     assert_eq!(problem(r).await.0, 413, "counted while streaming");
 
     for (query, media_type, body, why) in [
