@@ -243,6 +243,9 @@ impl Application {
                 .configure(http::configure)
                 .default_service(web::to(problem::unrouted))
                 .wrap(actix_web::middleware::from_fn(middleware::problem_fallback))
+                .wrap(actix_web::middleware::from_fn(
+                    middleware::close_after_refused_body,
+                ))
                 .wrap(middleware::security_headers())
                 .wrap(actix_web::middleware::from_fn(middleware::observe))
         })

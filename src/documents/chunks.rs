@@ -65,7 +65,8 @@ pub(super) enum Source {
 impl ChunkStore {
     /// The store `directory` names (created if missing), or the database without one; a
     /// directory that cannot be made or written to stops the start rather than the first
-    /// upload.
+    /// upload. The 256 shard directories are made here and synced into the root once, so an
+    /// upload's sync needs only its file and its shard.
     pub(super) fn open(db: Db, directory: Option<&Path>) -> std::io::Result<Self> {
         let Some(root) = directory else {
             return Ok(Self::Database(db));
@@ -74,6 +75,10 @@ impl ChunkStore {
         let probe = root.join(format!(".probe-{}", Uuid::new_v4()));
         std::fs::write(&probe, b"")?;
         std::fs::remove_file(&probe)?;
+        for shard in 0..=u8::MAX {
+            std::fs::create_dir_all(root.join(format!("{shard:02x}")))?;
+        }
+        std::fs::File::open(root)?.sync_all()?;
         Ok(Self::Directory(Arc::from(root)))
     }
 
@@ -85,17 +90,27 @@ impl ChunkStore {
     }
 
     /// Start storing the chunks of upload `id`. The file is made without an await, so an
-    /// upload dropped midway has either made it before its removal runs or never will.
+    /// upload dropped midway has either made it before its removal runs or never will. A
+    /// shard removed by hand while the service runs is made (and synced) again.
     pub(super) fn sink(&self, id: Uuid) -> Result<Sink, DocumentError> {
         match self {
             Self::Database(db) => Ok(Sink::Database(db.clone(), id)),
             Self::Directory(root) => {
                 let (shard, path) = Self::path(root, id);
-                std::fs::create_dir_all(&shard)?;
-                let file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)?;
+                let create = || {
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                };
+                let file = match create() {
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        std::fs::create_dir_all(&shard)?;
+                        std::fs::File::open(&**root)?.sync_all()?;
+                        create()?
+                    }
+                    made => made?,
+                };
                 Ok(Sink::File(FileSink {
                     file: Arc::new(file),
                     shard,

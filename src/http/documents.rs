@@ -76,28 +76,6 @@ pub async fn upload(
     req: HttpRequest,
     query: web::Query<UploadQuery>,
     payload: web::Payload,
-) -> HttpResponse {
-    match store(state, who, meta, req, query, payload).await {
-        Ok(created) => created,
-        Err(refused) => {
-            // The body may be partly unread: the connection cannot carry another request,
-            // and a client told so does not send its next one on it.
-            let mut answer = actix_web::ResponseError::error_response(&refused);
-            answer
-                .head_mut()
-                .set_connection_type(actix_web::http::ConnectionType::Close);
-            answer
-        }
-    }
-}
-
-async fn store(
-    state: web::Data<AppState>,
-    who: Authorised<Workers>,
-    meta: Meta,
-    req: HttpRequest,
-    query: web::Query<UploadQuery>,
-    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let documents = &state.documents;
     let view = if multipart(&req) {

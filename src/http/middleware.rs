@@ -1,11 +1,13 @@
-//! Request id, access log, metrics, security headers, and the problem+json fallback for any
-//! error actix produces itself (unknown route, wrong method, bad header).
+//! Request id, access log, metrics, security headers, the problem+json fallback for any
+//! error actix produces itself (unknown route, wrong method, bad header), and the closing of
+//! connections whose request body may be left unread.
 
 use super::metrics::Metrics;
 use super::problem::{PROBLEM_JSON, generic_response};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::ConnectionType;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 use std::time::Instant;
@@ -83,6 +85,35 @@ pub async fn problem_fallback(
         new.headers_mut().insert(header::ALLOW, allow.clone());
     }
     Ok(ServiceResponse::new(req, new).map_into_boxed_body())
+}
+
+/// An error answering a request that carries a body closes the connection. The refusal may
+/// come before the body is read to its end (too large, a bad form, no right to upload), and
+/// then the connection cannot carry another request: actix drops it after the answer. A
+/// client told so opens a new one for its next request; one not told may send it on the
+/// dying connection and see it fail.
+pub async fn close_after_refused_body(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let with_body = carries_body(req.headers());
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let status = res.status();
+    if with_body && (status.is_client_error() || status.is_server_error()) {
+        res.response_mut()
+            .head_mut()
+            .set_connection_type(ConnectionType::Close);
+    }
+    Ok(res)
+}
+
+fn carries_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|n| n > 0)
 }
 
 /// Headers every response carries.

@@ -8,7 +8,7 @@ use crate::support::accounts::{PASSWORD, read_as, subscriber};
 use crate::support::browser::{Browser, Page, only_holders};
 use crate::support::pki::{cms_verify_detached, write_chain};
 use crate::support::registration::{PIN, holder};
-use crate::support::spawn;
+use crate::support::{spawn, spawn_with};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -322,4 +322,51 @@ async fn document_pages_answer_only_their_holder() {
     );
 
     only_holders(&app, "/cabinet/documents").await;
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused_on_the_page_and_closes_the_connection() {
+    let app = spawn_with(|c| {
+        c.documents.max_bytes = std::num::NonZeroU64::new(64 * 1024).unwrap();
+    })
+    .await;
+    let sub = subscriber(&app).await;
+    let mut browser = Browser::new(&app);
+    let home = browser
+        .sign_in(&sub.person.email, PASSWORD, &sub.person.phone)
+        .await;
+    let csrf = home.csrf();
+
+    let r = browser
+        .post_multipart(
+            "/cabinet/documents",
+            upload_form(&csrf, "big.bin", &vec![7u8; 256 * 1024]),
+        )
+        .await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(
+        r.body.contains("65536"),
+        "the page names the limit: {}",
+        r.body
+    );
+    assert_eq!(
+        r.headers["connection"], "close",
+        "the rest of the form is unread: the browser must not reuse the connection"
+    );
+
+    // The browser goes on over a new connection; nothing refused was stored.
+    let list = browser.get("/cabinet/documents").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("You have no documents yet."));
+    let r = browser
+        .post_multipart(
+            "/cabinet/documents",
+            upload_form(&csrf, "small.txt", b"fits"),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        !r.headers.contains_key("connection"),
+        "an accepted upload keeps the connection"
+    );
 }

@@ -131,6 +131,36 @@ async fn a_document_kept_as_a_file_streams_in_sealed_and_out_intact() {
 }
 
 #[tokio::test]
+async fn the_start_makes_every_shard_and_an_upload_makes_a_missing_one_again() {
+    let (app, dir) = spawn_with_files(None, |_| {}).await;
+    let root = dir.path().join("documents");
+    let mut shards: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    shards.sort();
+    let every: Vec<String> = (0..=u8::MAX).map(|b| format!("{b:02x}")).collect();
+    assert_eq!(shards, every);
+
+    // Every shard removed by hand while the service runs: the upload makes its own again.
+    for shard in &shards {
+        std::fs::remove_dir(root.join(shard)).unwrap();
+    }
+    let sub = subscriber(&app).await;
+    let data = content(1000);
+    let doc = upload(&app, &sub, "again.txt", &data).await;
+    let path = file_of(&dir, doc["id"].as_str().unwrap());
+    assert_eq!(files(&dir), vec![(path, 1000 + 16)]);
+    let r = crate::support::accounts::get_as(
+        &app,
+        &format!("/api/v1/documents/{}/content", doc["id"].as_str().unwrap()),
+        &sub.access,
+    )
+    .await;
+    assert_eq!(r.bytes().await.unwrap().as_ref(), data.as_slice());
+}
+
+#[tokio::test]
 async fn refused_and_broken_off_uploads_leave_no_file() {
     let (app, dir) = spawn_with_files(None, |c| {
         c.documents.max_bytes = std::num::NonZeroU64::new(4 * 1024 * 1024).unwrap();

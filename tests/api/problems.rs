@@ -13,6 +13,14 @@ async fn problem(res: reqwest::Response, status: u16, kind: &str) -> Value {
     body
 }
 
+/// Whether the answer closes its connection: every refusal of a request with a body does, as
+/// the body may be left unread and the connection cannot carry another request.
+fn closes(res: &reqwest::Response) -> bool {
+    res.headers()
+        .get("connection")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"))
+}
+
 fn verify_url(app: &TestApp) -> String {
     app.url("/api/v1/audit/verify")
 }
@@ -49,6 +57,7 @@ async fn malformed_json_is_a_400_problem_without_internals() {
         .send()
         .await
         .unwrap();
+    assert!(closes(&res));
     let body = problem(res, 400, "malformed-json").await;
     let detail = body["detail"].as_str().unwrap();
     assert!(!detail.contains("src/"), "{detail}");
@@ -103,6 +112,7 @@ async fn oversized_body_is_a_413_problem() {
         .send()
         .await
         .unwrap();
+    assert!(closes(&res), "the body is left unread");
     problem(res, 413, "payload-too-large").await;
 }
 
@@ -139,4 +149,26 @@ async fn garbage_export_is_a_verdict_not_an_error() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["valid"], false);
     assert_eq!(body["failure"]["line"], 1);
+}
+
+#[tokio::test]
+async fn answers_other_than_a_refused_body_keep_the_connection() {
+    let app = spawn().await;
+    let unknown = app
+        .http
+        .get(app.url("/api/v1/nothing/here"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!closes(&unknown), "a refusal without a body");
+    problem(unknown, 404, "not-found").await;
+    let answered = app
+        .http
+        .post(verify_url(&app))
+        .json(&json!({"export": "garbage"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+    assert!(!closes(&answered), "an answer to a body");
 }
