@@ -98,6 +98,16 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "staged_uploads",
         include_str!("../../migrations/V19__staged_uploads.sql"),
     ),
+    (
+        20,
+        "signatures_lz4",
+        include_str!("../../migrations/V20__signatures_lz4.sql"),
+    ),
+    (
+        21,
+        "signatures_references",
+        include_str!("../../migrations/V21__signatures_references.sql"),
+    ),
 ];
 
 /// Why migrating failed.

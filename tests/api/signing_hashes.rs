@@ -342,3 +342,116 @@ async fn a_sad_signs_only_with_the_credential_it_was_granted_for() {
     let r = sign(&app, &sub, first, &sad, &[&ha], "cms").await;
     assert_eq!(r.status(), 201, "the refusal spent nothing");
 }
+
+#[tokio::test]
+async fn a_batch_of_forty_keeps_each_signature_with_its_hash() {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    use p256::ecdsa::{Signature, VerifyingKey};
+    use p256::pkcs8::DecodePublicKey;
+    use x509_cert::der::{Decode, Encode};
+
+    let app = spawn().await;
+    let (sub, credential) = holder(&app, "Tallinn").await;
+    let docs: Vec<Vec<u8>> = (0..40)
+        .map(|i| format!("invoice {i}\n").into_bytes())
+        .collect();
+    let hashes: Vec<String> = docs.iter().map(|d| h(d)).collect();
+    let hashes: Vec<&str> = hashes.iter().map(String::as_str).collect();
+    let sad = authorise(&app, &sub, &credential, &hashes).await;
+    let r = sign(&app, &sub, &credential, &sad, &hashes, "raw").await;
+    assert_eq!(r.status(), 201);
+    let made: Value = r.json().await.unwrap();
+    let made = made.as_array().unwrap();
+    assert_eq!(made.len(), docs.len());
+
+    let creds: Value = get_as(&app, "/api/v1/credentials", &sub.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cert = STANDARD
+        .decode(creds[0]["certificate"].as_str().unwrap())
+        .unwrap();
+    let cert = x509_cert::Certificate::from_der(&cert).unwrap();
+    let spki = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .unwrap();
+    let public = VerifyingKey::from_public_key_der(&spki).unwrap();
+    for (i, (doc, s)) in docs.iter().zip(made).enumerate() {
+        assert_eq!(s["hash"], hashes[i], "answered in the order asked");
+        let der = STANDARD.decode(s["signature"].as_str().unwrap()).unwrap();
+        public
+            .verify_prehash(&Sha256::digest(doc), &Signature::from_der(&der).unwrap())
+            .unwrap_or_else(|e| panic!("signature {i} is not over hash {i}: {e}"));
+    }
+}
+
+#[tokio::test]
+async fn a_stored_signature_names_rows_that_exist_and_keeps_them() {
+    use tokio_postgres::error::SqlState;
+
+    let app = spawn().await;
+    let (sub, credential) = holder(&app, "Lisbon").await;
+    let ha = h(DOC_A);
+    let sad = authorise(&app, &sub, &credential, &[&ha]).await;
+    let r = sign(&app, &sub, &credential, &sad, &[&ha], "raw").await;
+    assert_eq!(r.status(), 201);
+    let made: Value = r.json().await.unwrap();
+    let id = uuid::Uuid::parse_str(made[0]["id"].as_str().unwrap()).unwrap();
+
+    // As the service's role: a copy naming a missing holder, certificate or authorisation is
+    // refused, one row or many.
+    let runtime = app.runtime_role().await;
+    let copy = |missing: Option<&str>| {
+        let pick = |column: &str| match missing {
+            Some(m) if m == column => {
+                format!("CASE WHEN g = 2 THEN gen_random_uuid() ELSE {column} END")
+            }
+            _ => column.to_owned(),
+        };
+        format!(
+            "INSERT INTO signatures (id, owner_id, certificate_id, authorisation_id, format, \
+             hash_algorithm, hash, signature, created_at) \
+             SELECT gen_random_uuid(), {}, {}, {}, format, hash_algorithm, hash, signature, \
+             created_at FROM signatures, generate_series(1, 3) g WHERE id = $1",
+            pick("owner_id"),
+            pick("certificate_id"),
+            pick("authorisation_id")
+        )
+    };
+    let stored = runtime.execute(&copy(None), &[&id]).await.unwrap();
+    assert_eq!(stored, 3, "copies naming existing rows are stored");
+    for column in ["owner_id", "certificate_id", "authorisation_id"] {
+        let e = runtime
+            .execute(&copy(Some(column)), &[&id])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.code(),
+            Some(&SqlState::FOREIGN_KEY_VIOLATION),
+            "{column}: {e:?}"
+        );
+    }
+
+    // As the owner: the authorisation a signature names cannot be deleted.
+    let owner = app.owner().await;
+    let e = owner
+        .execute(
+            "DELETE FROM key_authorisations WHERE id = \
+             (SELECT authorisation_id FROM signatures WHERE id = $1)",
+            &[&id],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(&SqlState::FOREIGN_KEY_VIOLATION), "{e:?}");
+    let e = owner
+        .execute(
+            "UPDATE signatures SET certificate_id = gen_random_uuid() WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(&SqlState::FOREIGN_KEY_VIOLATION), "{e:?}");
+}
