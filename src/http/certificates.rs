@@ -10,7 +10,7 @@ use crate::identity::confirm::ConfirmFactor;
 use crate::identity::confirm::PendingConfirmation;
 use crate::pki::revocation::RevocationReason;
 use crate::registration::CertificateView;
-use crate::registration::activation::Activation;
+use crate::registration::activation::{Activation, chosen_key_algorithm};
 use crate::said;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -85,6 +85,11 @@ pub struct ActivateRequest {
     pub confirmation: String,
     /// Its code (SMS or TOTP).
     pub code: String,
+    /// Cloud track: the key to create — `ecdsa_p256` (the default), `rsa_2048` or
+    /// `rsa_3072` (RSA keys also sign RSASSA-PSS; choose RSA when a system you sign for
+    /// accepts nothing else).
+    #[serde(default)]
+    pub key_algorithm: Option<String>,
 }
 
 /// Activate: marker + second factor (+ new PIN on the cloud track). The key is born in the
@@ -110,6 +115,7 @@ pub async fn activate(
         pin: body.pin.as_deref(),
         confirmation: &body.confirmation,
         code: &body.code,
+        key_algorithm: chosen_key_algorithm(body.key_algorithm.as_deref())?,
     };
     let cert = state
         .registration

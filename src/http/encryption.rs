@@ -56,17 +56,13 @@ pub async fn issue(
     body: web::Json<EncryptionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = CredentialId::parse(&id)?;
-    let algorithm = match body.algorithm.as_deref().map(str::trim) {
-        None | Some("") => KeyAlgorithm::EcdsaP256,
-        Some(named) => KeyAlgorithm::parse(named)
-            .filter(|a| *a != KeyAlgorithm::Ed25519)
-            .ok_or_else(|| {
-                ApiError::BadRequest(said!(
-                    "an encryption key is `ecdsa_p256`, `rsa_2048` or `rsa_3072`",
-                    "ключ шифрования — `ecdsa_p256`, `rsa_2048` или `rsa_3072`"
-                ))
-            })?,
-    };
+    let algorithm =
+        KeyAlgorithm::chosen_for_custody(body.algorithm.as_deref()).ok_or_else(|| {
+            ApiError::BadRequest(said!(
+                "an encryption key is `ecdsa_p256`, `rsa_2048` or `rsa_3072`",
+                "ключ шифрования — `ecdsa_p256`, `rsa_2048` или `rsa_3072`"
+            ))
+        })?;
     let view = state
         .signatures
         .issue_encryption(&who.0, &meta.0, id, &body.pin, algorithm)

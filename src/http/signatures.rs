@@ -9,8 +9,8 @@ use super::certificates::Confirmation;
 use super::problem::{ApiError, Problem};
 use crate::said;
 use crate::signatures::{
-    AuthorisationView, Authorise, CredentialId, CredentialView, Format, Level, Shape, SignInput,
-    SignatureView, Subject,
+    AuthorisationView, Authorise, CredentialId, CredentialView, Format, Level, RsaPadding, Shape,
+    SignInput, SignatureView, Subject,
 };
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
@@ -204,6 +204,10 @@ pub struct SignRequest {
     /// `bes` (the default) or `t`: CAdES-T, time-stamped by the service's TSA.
     #[serde(default)]
     pub level: Option<String>,
+    /// RSA keys only: `pkcs1` (RSASSA-PKCS1-v1_5, the default) or `pss` (RSASSA-PSS, MGF1
+    /// with the hash's algorithm, salt as long as the hash), raw or inside the CMS.
+    #[serde(default)]
+    pub rsa_padding: Option<String>,
     /// A label kept with the signatures.
     #[serde(default)]
     pub label: Option<String>,
@@ -231,6 +235,7 @@ pub async fn sign(
         shape: Shape {
             format: Format::parse(body.format.as_deref().unwrap_or("cms"))?,
             level: Level::parse(body.level.as_deref().unwrap_or("bes"))?,
+            padding: RsaPadding::parse(body.rsa_padding.as_deref().unwrap_or("pkcs1"))?,
         },
         label: body.label,
         contents: Vec::new(),

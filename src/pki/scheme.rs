@@ -48,6 +48,16 @@ impl KeyAlgorithm {
         Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
+    /// The algorithm a person chose by name for a key kept in custody (ECDSA P-256 when the
+    /// name is absent or empty); `None` for any other name. Ed25519 is not offered for custody:
+    /// SoftHSM 2.6 cannot wrap such keys, so a key made in it could never be kept.
+    pub fn chosen_for_custody(named: Option<&str>) -> Option<Self> {
+        match named.map(str::trim) {
+            None | Some("") => Some(KeyAlgorithm::EcdsaP256),
+            Some(name) => Self::parse(name).filter(|a| *a != KeyAlgorithm::Ed25519),
+        }
+    }
+
     /// RSA modulus size in bits, for RSA keys.
     pub fn rsa_bits(self) -> Option<u32> {
         match self {

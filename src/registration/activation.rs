@@ -84,6 +84,25 @@ pub struct Activation<'a> {
     pub confirmation: &'a str,
     /// The code.
     pub code: &'a str,
+    /// Cloud track: the kind of key to create, when the holder chose one (ECDSA P-256
+    /// otherwise); refused on the own-key track, whose key is already made.
+    pub key_algorithm: Option<KeyAlgorithm>,
+}
+
+/// The key algorithm a holder names at activation (none when the name is absent or empty),
+/// checked: one the vault keeps in custody.
+pub fn chosen_key_algorithm(name: Option<&str>) -> Result<Option<KeyAlgorithm>, RegistrationError> {
+    match name.map(str::trim) {
+        None | Some("") => Ok(None),
+        named => KeyAlgorithm::chosen_for_custody(named)
+            .map(Some)
+            .ok_or_else(|| {
+                RegistrationError::Invalid(said!(
+                    "key_algorithm is `ecdsa_p256` (the default), `rsa_2048` or `rsa_3072`",
+                    "key_algorithm — `ecdsa_p256` (по умолчанию), `rsa_2048` или `rsa_3072`"
+                ))
+            }),
+    }
 }
 
 /// The operation a holder confirms to activate the certificate of application `number`.
@@ -282,6 +301,14 @@ impl Registration {
             }
             (Track::OwnKey, None) => None,
         };
+        if view.track == Track::OwnKey && input.key_algorithm.is_some() {
+            return Err(RegistrationError::Invalid(said!(
+                "an own-key certificate takes no key_algorithm: it certifies the key of your \
+                 request",
+                "сертификату с собственным ключом key_algorithm не нужен: он заверяет ключ из вашего запроса"
+            )));
+        }
+        let algorithm = input.key_algorithm.unwrap_or(KeyAlgorithm::EcdsaP256);
         let op = activation_operation(application, view.number);
         self.0
             .identity
@@ -308,7 +335,7 @@ impl Registration {
                 let key = self
                     .0
                     .custody
-                    .create_key_in(&tx, &keys, KeyAlgorithm::EcdsaP256, &pin)
+                    .create_key_in(&tx, &keys, algorithm, &pin)
                     .await?;
                 (Some(key.id.0), key.public_key)
             }
@@ -338,6 +365,7 @@ impl Registration {
             .with_details(serde_json::json!({
                 "serial": hex::encode(&serial),
                 "key": key_id,
+                "key_algorithm": key_id.map(|_| algorithm.as_str()),
                 "track": app.track,
             }));
         audit::record(&tx, self.0.clock.as_ref(), e).await?;

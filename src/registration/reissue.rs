@@ -1,6 +1,6 @@
 //! Reissue while the certificate is still valid: authorised by the current key itself (its
 //! PIN opens it in the vault to sign a reissue statement) and the second factor, without a new
-//! visit. In one transaction a new key is born, the new certificate issued and made active, and
+//! visit. In one transaction a new key of the same algorithm is born, the new certificate issued and made active, and
 //! the old one revoked as superseded. After expiry a new application is needed.
 
 use super::activation::subject_of;
@@ -10,7 +10,7 @@ use crate::audit;
 use crate::identity::confirm::{Operation, PendingConfirmation};
 use crate::identity::{Person, RequestMeta};
 use crate::pki::revocation::RevocationReason;
-use crate::pki::scheme::{KeyAlgorithm, SignatureScheme};
+use crate::pki::scheme::SignatureScheme;
 use crate::said;
 use crate::signing::{AuthoriseRequest, KeyHolder, KeyId, OwnerId, Pin, SignItem};
 use crate::store::{self, certificates as sql};
@@ -176,7 +176,7 @@ impl Registration {
         let new_key = self
             .0
             .custody
-            .create_key_in(&tx, &holder, KeyAlgorithm::EcdsaP256, &new_pin)
+            .create_key_in(&tx, &holder, algorithm, &new_pin)
             .await?;
         let new_id = Uuid::new_v4();
         let now = self.0.clock.now();

@@ -23,7 +23,7 @@ pub use credentials::{Credential, CredentialId, Reach};
 pub use error::SignatureError;
 pub use hashes::{HashAlgorithm, Hashes, algorithm as hash_algorithm};
 pub(crate) use sign::Grant;
-pub use sign::{Format, Level, Shape, SignInput};
+pub use sign::{Format, Level, RsaPadding, Shape, SignInput};
 pub use subject::Subject;
 pub use views::{AuthorisationView, CredentialView, SignatureView};
 

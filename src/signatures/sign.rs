@@ -88,6 +88,31 @@ impl Level {
     }
 }
 
+/// How an RSA key signs: some relying systems accept only one of the two schemes. Keys of
+/// other algorithms have one scheme each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RsaPadding {
+    /// RSASSA-PKCS1-v1_5, which every verifier accepts.
+    #[default]
+    Pkcs1v15,
+    /// RSASSA-PSS: MGF1 with the signed hash's algorithm, salt as long as the hash.
+    Pss,
+}
+
+impl RsaPadding {
+    /// `pkcs1` (the default) or `pss`.
+    pub fn parse(text: &str) -> Result<Self, SignatureError> {
+        match text.to_ascii_lowercase().as_str() {
+            "pkcs1" | "pkcs1v15" | "pkcs1-v1_5" => Ok(RsaPadding::Pkcs1v15),
+            "pss" | "rsassa-pss" => Ok(RsaPadding::Pss),
+            _ => Err(SignatureError::Invalid(said!(
+                "rsa_padding is `pkcs1` (RSASSA-PKCS1-v1_5, the default) or `pss` (RSASSA-PSS)",
+                "rsa_padding — `pkcs1` (RSASSA-PKCS1-v1_5, по умолчанию) или `pss` (RSASSA-PSS)"
+            ))),
+        }
+    }
+}
+
 /// The kind of signature to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
@@ -95,6 +120,8 @@ pub struct Shape {
     pub format: Format,
     /// BES or T (CMS only).
     pub level: Level,
+    /// The scheme of an RSA key (PSS is refused for keys of other algorithms).
+    pub padding: RsaPadding,
 }
 
 impl Shape {
@@ -102,6 +129,7 @@ impl Shape {
     pub const DETACHED_BES: Shape = Shape {
         format: Format::Cms,
         level: Level::Bes,
+        padding: RsaPadding::Pkcs1v15,
     };
 }
 
@@ -133,13 +161,29 @@ pub(crate) struct Grant<'a> {
     pub sad: &'a str,
 }
 
-/// The scheme a key signs a digest under `digest` with.
-fn scheme_for(key: KeyAlgorithm, digest: DigestAlgorithm) -> SignatureScheme {
-    match key {
-        KeyAlgorithm::EcdsaP256 => SignatureScheme::Ecdsa(digest),
-        KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => SignatureScheme::RsaPkcs1v15(digest),
-        KeyAlgorithm::Ed25519 => SignatureScheme::Ed25519,
-    }
+/// The scheme a key signs a digest under `digest` with, RSA keys padding as asked.
+fn scheme_for(
+    key: KeyAlgorithm,
+    digest: DigestAlgorithm,
+    padding: RsaPadding,
+) -> Result<SignatureScheme, SignatureError> {
+    Ok(match (key, padding) {
+        (KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072, RsaPadding::Pkcs1v15) => {
+            SignatureScheme::RsaPkcs1v15(digest)
+        }
+        (KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072, RsaPadding::Pss) => {
+            SignatureScheme::RsaPss(digest)
+        }
+        (_, RsaPadding::Pss) => {
+            return Err(SignatureError::Invalid(said!(
+                "RSASSA-PSS needs an RSA key; this credential's key is {}",
+                "для RSASSA-PSS нужен ключ RSA, а ключ этого сертификата — {}",
+                key.as_str()
+            )));
+        }
+        (KeyAlgorithm::EcdsaP256, _) => SignatureScheme::Ecdsa(digest),
+        (KeyAlgorithm::Ed25519, _) => SignatureScheme::Ed25519,
+    })
 }
 
 /// Contents sent with the request for attached signatures: one per hash, each hashing to it.
@@ -255,7 +299,12 @@ impl Signatures {
         if self.0.custody.authorised_key_in(tx, holder, &sad).await? != c.key {
             return Err(SigningError::SadInvalid.into());
         }
-        let scheme = scheme_for(c.algorithm, hashes.algorithm);
+        let scheme = scheme_for(c.algorithm, hashes.algorithm, shape.padding)?;
+        let signature_algorithm = scheme
+            .identifier()
+            .map_err(|e| SignatureError::Encoding(e.to_string()))?
+            .oid
+            .to_string();
         let now = self.0.clock.now();
         let batch = match format {
             Format::Raw if scheme.signs_message() => {
@@ -320,6 +369,7 @@ impl Signatures {
                 label: label.clone(),
                 document_id: None,
                 level: shape.level.as_str().to_owned(),
+                signature_algorithm: Some(signature_algorithm.clone()),
                 created_at: now,
             })
             .collect();

@@ -101,6 +101,11 @@ pub struct SignatureView {
     pub hash: String,
     /// The signature, base64 (DER for `cms` and for ECDSA).
     pub signature: String,
+    /// The signature algorithm's OID, as CSC names it in `signAlgo`: ECDSA with the hash,
+    /// `sha…WithRSAEncryption` (PKCS#1 v1.5), `1.2.840.113549.1.1.10` (RSASSA-PSS, MGF1 with
+    /// the same hash, salt as long as the hash) or Ed25519. Absent for signatures made before
+    /// it was recorded.
+    pub signature_algorithm: Option<String>,
     /// The holder's label.
     pub label: Option<String>,
     /// When.
@@ -118,6 +123,7 @@ impl From<&SignatureRow> for SignatureView {
             hash_algorithm: s.hash_algorithm.clone(),
             hash: STANDARD.encode(&s.hash),
             signature: STANDARD.encode(&s.signature),
+            signature_algorithm: s.signature_algorithm.clone(),
             label: s.label.clone(),
             created_at: s.created_at,
         }

@@ -108,6 +108,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "signatures_references",
         include_str!("../../migrations/V21__signatures_references.sql"),
     ),
+    (
+        22,
+        "signature_algorithm",
+        include_str!("../../migrations/V22__signature_algorithm.sql"),
+    ),
 ];
 
 /// Why migrating failed.

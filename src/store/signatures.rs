@@ -30,12 +30,15 @@ pub struct SignatureRow {
     pub document_id: Option<Uuid>,
     /// `bes` or `t` (time-stamped).
     pub level: String,
+    /// The OID of the signature algorithm (unknown for signatures stored before V22).
+    pub signature_algorithm: Option<String>,
     /// When.
     pub created_at: DateTime<Utc>,
 }
 
 const COLUMNS: &str = "id, owner_id, certificate_id, authorisation_id, format, hash_algorithm, \
-                       hash, signature, label, created_at, document_id, level";
+                       hash, signature, label, created_at, document_id, level, \
+                       signature_algorithm";
 
 fn row(r: &tokio_postgres::Row) -> SignatureRow {
     SignatureRow {
@@ -51,6 +54,7 @@ fn row(r: &tokio_postgres::Row) -> SignatureRow {
         created_at: r.get(9),
         document_id: r.get(10),
         level: r.get(11),
+        signature_algorithm: r.get(12),
     }
 }
 
@@ -61,10 +65,11 @@ pub async fn insert(tx: &super::Transaction<'_>, rows: &[SignatureRow]) -> Resul
     }
     tx.execute(
         "INSERT INTO signatures (id, owner_id, certificate_id, authorisation_id, format, \
-         hash_algorithm, hash, signature, label, created_at, document_id, level) \
+         hash_algorithm, hash, signature, label, created_at, document_id, level, \
+         signature_algorithm) \
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], \
          $6::text[], $7::bytea[], $8::bytea[], $9::text[], $10::timestamptz[], $11::uuid[], \
-         $12::text[])",
+         $12::text[], $13::text[])",
         &[
             &column(rows, |s| s.id),
             &column(rows, |s| s.owner_id),
@@ -78,6 +83,7 @@ pub async fn insert(tx: &super::Transaction<'_>, rows: &[SignatureRow]) -> Resul
             &column(rows, |s| s.created_at),
             &column(rows, |s| s.document_id),
             &column(rows, |s| s.level.as_str()),
+            &column(rows, |s| s.signature_algorithm.as_deref()),
         ],
     )
     .await?;

@@ -1,5 +1,5 @@
 //! Certificates in the cabinet through real HTTP as a browser sends it: activation with the
-//! SMS marker, the signing PIN and the second factor (each refusal shown on the form, nothing
+//! SMS marker, the signing PIN, the kind of key and the second factor (each refusal shown on the form, nothing
 //! typed echoed back), the certificate page and its downloads checked by openssl, revocation
 //! confirmed by the second factor, and other people's certificates looking like nothing.
 
@@ -67,6 +67,8 @@ async fn a_subscriber_activates_downloads_and_revokes_in_the_cabinet() {
     assert!(form.body.contains("name=\"marker\""));
     assert!(form.body.contains("name=\"pin\" type=\"password\""));
     assert!(form.body.contains("name=\"pin_again\" type=\"password\""));
+    assert!(form.body.contains("<option value=\"ecdsa_p256\" selected>"));
+    assert!(form.body.contains("<option value=\"rsa_2048\">"));
     assert!(form.body.contains("We sent a confirmation code by SMS"));
     assert_eq!(form.hidden("factor"), "sms");
     let code = last_code(&app, &sub.person.phone).await;
@@ -101,7 +103,19 @@ async fn a_subscriber_activates_downloads_and_revokes_in_the_cabinet() {
     let api: Value = read_as(&app, &format!("/api/v1/applications/{id}"), &sub.access).await;
     assert_eq!(api["status"], "issuing", "nothing refused activated");
 
-    let typed = activation(&again, &the_marker, PIN, PIN, &code);
+    // A kind of key the vault does not keep: refused before anything is counted.
+    let mut typed = activation(&again, &the_marker, PIN, PIN, &code);
+    typed.push(("key_algorithm", "ed25519".to_owned()));
+    let again = send(&mut browser, &act, &typed).await;
+    assert_eq!(again.status, 400, "{}", again.body);
+    assert!(
+        again.body.contains("key_algorithm is `ecdsa_p256`"),
+        "{}",
+        again.body
+    );
+
+    let mut typed = activation(&again, &the_marker, PIN, PIN, &code);
+    typed.push(("key_algorithm", "rsa_2048".to_owned()));
     let done = send(&mut browser, &act, &typed).await;
     assert_eq!(done.status, 303, "{}", done.body);
     let cert_path = done.location().to_owned();
@@ -144,6 +158,12 @@ async fn a_subscriber_activates_downloads_and_revokes_in_the_cabinet() {
             .to_ascii_lowercase(),
         serial.to_ascii_lowercase()
     );
+    let text = openssl_ok(dir.path(), &["x509", "-in", "cert.pem", "-noout", "-text"]);
+    assert!(
+        text.contains("rsaEncryption"),
+        "the key chosen on the form: {text}"
+    );
+    assert!(text.contains("(2048 bit)"), "{text}");
 
     // Revocation: the second factor first, then the reason and the code.
     let asked = browser

@@ -57,6 +57,7 @@ mod ocsp;
 mod outbox;
 mod problems;
 mod profile;
+mod rsa_credentials;
 mod sendings;
 mod signing_documents;
 mod signing_hashes;

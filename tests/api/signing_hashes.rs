@@ -73,6 +73,8 @@ async fn hashes_are_signed_as_detached_cms_and_raw_and_openssl_verifies_both() {
     let r = sign(&app, &sub, &credential, &sad, &[&hb], "raw").await;
     assert_eq!(r.status(), 201);
     let raw: Value = r.json().await.unwrap();
+    assert_eq!(raw[0]["signature_algorithm"], "1.2.840.10045.4.3.2");
+    assert_eq!(cms[0]["signature_algorithm"], "1.2.840.10045.4.3.2");
 
     let dir = tempfile::tempdir().unwrap();
     write_chain(&app, dir.path()).await;

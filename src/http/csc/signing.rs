@@ -2,7 +2,7 @@
 //! clients build on), CAdES signatures over hashes or documents (`signDoc`, 2.0), and
 //! time-stamps from our TSA (`timestamp`).
 
-use super::algorithms::hash_for;
+use super::algorithms::{Asked, choose};
 use super::{AppState, CscError, SMALL_BODY, Version, body, credential, holder};
 use crate::http::auth::{Authorised, Holders, Meta};
 use crate::http::problem::{ApiError, Problem};
@@ -11,7 +11,8 @@ use crate::pki::cms::DigestAlgorithm;
 use crate::pki::scheme::KeyAlgorithm;
 use crate::said;
 use crate::signatures::{
-    CredentialId, Format, HashAlgorithm, Level, Shape, SignInput, SignatureView, Subject,
+    CredentialId, Format, HashAlgorithm, Level, RsaPadding, Shape, SignInput, SignatureView,
+    Subject,
 };
 use actix_web::{HttpResponse, post, web};
 use base64::Engine;
@@ -34,6 +35,8 @@ struct SignHashRequest {
     hash_algorithm_oid: Option<String>,
     #[serde(rename = "signAlgo")]
     sign_algo: Option<String>,
+    #[serde(rename = "signAlgoParams")]
+    sign_algo_params: Option<String>,
     #[serde(rename = "operationMode")]
     operation_mode: Option<String>,
 }
@@ -108,7 +111,13 @@ pub async fn sign_hash(
         Version::V2 => (r.hashes.as_deref(), r.hash_algorithm_oid.as_deref()),
     };
     let key = key_of(&state, &person, id).await?;
-    let algorithm = hash_for(key, r.sign_algo.as_deref(), given, None)?;
+    let asked = Asked {
+        sign_algo: r.sign_algo.as_deref(),
+        params: r.sign_algo_params.as_deref(),
+        hash_algo: given,
+        default: None,
+    };
+    let (algorithm, padding) = choose(key, asked)?;
     let subject = subject(algorithm, values)?;
     let input = SignInput {
         credential: id,
@@ -117,6 +126,7 @@ pub async fn sign_hash(
         shape: Shape {
             format: Format::Raw,
             level: Level::Bes,
+            padding,
         },
         label: Some("CSC signHash".into()),
         contents: Vec::new(),
@@ -145,6 +155,8 @@ struct DocEntry {
     conformance_level: Option<String>,
     #[serde(rename = "signAlgo")]
     sign_algo: Option<String>,
+    #[serde(rename = "signAlgoParams")]
+    sign_algo_params: Option<String>,
     signed_envelope_property: Option<String>,
 }
 
@@ -163,8 +175,9 @@ struct SignDocRequest {
     operation_mode: Option<String>,
 }
 
-/// The shape asked for by an entry: CAdES only, B-B or B-T, detached or attached.
-fn shape_of(e: &DocEntry) -> Result<Shape, CscError> {
+/// The shape asked for by an entry: CAdES only, B-B or B-T, detached or attached, with the
+/// RSA padding its `signAlgo` chose.
+fn shape_of(e: &DocEntry, padding: RsaPadding) -> Result<Shape, CscError> {
     match e.signature_format.as_deref() {
         Some("C") => {}
         Some(other) => {
@@ -208,7 +221,19 @@ fn shape_of(e: &DocEntry) -> Result<Shape, CscError> {
             )));
         }
     };
-    Ok(Shape { format, level })
+    Ok(Shape {
+        format,
+        level,
+        padding,
+    })
+}
+
+/// The refusal of a `signDoc` with neither or both lists.
+fn either() -> CscError {
+    CscError::invalid(said!(
+        "send either documentDigests or documents",
+        "пришлите либо documentDigests, либо documents"
+    ))
 }
 
 /// CAdES signatures (detached or attached, B-B or B-T) over document digests or documents
@@ -240,32 +265,29 @@ pub async fn sign_doc(
     let entries = match (r.document_digests.is_empty(), inline) {
         (false, false) => &r.document_digests,
         (true, true) => &r.documents,
-        _ => {
-            return Err(CscError::invalid(said!(
-                "send either documentDigests or documents",
-                "пришлите либо documentDigests, либо documents"
-            )));
-        }
+        _ => return Err(either()),
     };
     let key = key_of(&state, &person, id).await?;
-    let shape = shape_of(&entries[0])?;
+    let mut shape: Option<Shape> = None;
     let mut algorithm: Option<HashAlgorithm> = None;
     let mut values = Vec::new();
     let mut contents = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        if shape_of(e)? != shape {
+        let asked = Asked {
+            sign_algo: e.sign_algo.as_deref(),
+            params: e.sign_algo_params.as_deref(),
+            hash_algo: e.hash_algorithm_oid.as_deref(),
+            default: inline.then_some(DigestAlgorithm::Sha256),
+        };
+        let (a, padding) = choose(key, asked)?;
+        let this = shape_of(e, padding)?;
+        if shape.is_some_and(|s| s != this) {
             return Err(CscError::invalid(said!(
                 "every entry of one request asks for the same kind of signature",
                 "все записи одного запроса просят подпись одного вида"
             )));
         }
-        let default = inline.then_some(DigestAlgorithm::Sha256);
-        let a = hash_for(
-            key,
-            e.sign_algo.as_deref(),
-            e.hash_algorithm_oid.as_deref(),
-            default,
-        )?;
+        shape = Some(this);
         if algorithm.is_some_and(|x| x != a) {
             return Err(CscError::invalid(said!(
                 "every entry of one request uses the same hash algorithm",
@@ -298,13 +320,15 @@ pub async fn sign_doc(
             values.extend(hashes.iter().cloned());
         }
     }
+    let (Some(shape), Some(algorithm)) = (shape, algorithm) else {
+        return Err(either());
+    };
     if shape.format == Format::Attached && !inline {
         return Err(CscError::invalid(said!(
             "an attached signature carries its document: send `documents`",
             "присоединённая подпись несёт свой документ: пришлите `documents`"
         )));
     }
-    let algorithm = algorithm.unwrap_or(DigestAlgorithm::Sha256);
     let input = SignInput {
         credential: id,
         sad: sad(r.sad.as_deref())?,

@@ -1,6 +1,6 @@
 //! Activating a certificate from the cabinet: the applicant opens the form (which starts the
-//! second-factor confirmation), types the SMS marker, chooses the signing PIN on the cloud
-//! track, and answers the code. The registration service checks each in the API's order and
+//! second-factor confirmation), types the SMS marker, chooses the signing PIN and the kind of
+//! key on the cloud track, and answers the code. The registration service checks each in the API's order and
 //! counts the wrong ones; the page never echoes the marker or the PIN back.
 
 use super::chrome::{Chrome, Confirmed};
@@ -13,7 +13,7 @@ use crate::http::applications::path_id;
 use crate::http::auth::Meta;
 use crate::http::problem::ApiError;
 use crate::identity::Person;
-use crate::registration::activation::Activation;
+use crate::registration::activation::{Activation, chosen_key_algorithm};
 use crate::registration::values::Track;
 use crate::registration::{Actor, ApplicationView};
 use actix_web::http::StatusCode;
@@ -102,6 +102,8 @@ struct Activating {
     pin: String,
     #[serde(default)]
     pin_again: String,
+    #[serde(default)]
+    key_algorithm: String,
     #[serde(flatten)]
     answer: Answer,
 }
@@ -127,7 +129,12 @@ async fn activate(
             );
             return Ok(page(&c, &a, form.answer.asked(), Some(refusal)));
         }
+        let key_algorithm = match chosen_key_algorithm(Some(&form.key_algorithm)) {
+            Ok(a) => a.filter(|_| cloud),
+            Err(e) => return Ok(page(&c, &a, form.answer.asked(), Some(refusal(c.lang, e)?))),
+        };
         let input = Activation {
+            key_algorithm,
             marker: form.marker.trim(),
             pin: Some(form.pin.as_str()).filter(|_| cloud),
             confirmation: &form.answer.confirmation,

@@ -17,7 +17,7 @@ use crate::identity::Person;
 use crate::said;
 use crate::said::Said;
 use crate::signatures::{
-    Authorise, CredentialId, Format, Level, Shape, SignInput, SignatureError, Subject,
+    Authorise, CredentialId, Format, Level, RsaPadding, Shape, SignInput, SignatureError, Subject,
 };
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -72,6 +72,7 @@ impl Form {
         Ok(Shape {
             format,
             level: Level::parse(&self.level)?,
+            padding: RsaPadding::default(),
         })
     }
 

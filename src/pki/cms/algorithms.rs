@@ -230,12 +230,19 @@ fn pss_params(alg: &AlgorithmIdentifierOwned) -> Result<(DigestAlgorithm, usize)
         .parameters
         .as_ref()
         .ok_or(AlgorithmError::Malformed("RSASSA-PSS parameters"))?;
-    let params = PssParams::from_der(
+    pss_params_der(
         &params
             .to_der()
             .map_err(|_| AlgorithmError::Malformed("RSASSA-PSS parameters"))?,
     )
-    .map_err(|_| AlgorithmError::Malformed("RSASSA-PSS parameters"))?;
+}
+
+/// The digest (for the message and MGF1 alike) and salt length of DER RSASSA-PSS-params, as
+/// a CMS signer or a CSC client (`signAlgoParams`) states them; other MGF1 hashes, SHA-1 and
+/// other trailers are refused.
+pub(crate) fn pss_params_der(der: &[u8]) -> Result<(DigestAlgorithm, usize), AlgorithmError> {
+    let params =
+        PssParams::from_der(der).map_err(|_| AlgorithmError::Malformed("RSASSA-PSS parameters"))?;
     let hash = params
         .hash
         .as_ref()

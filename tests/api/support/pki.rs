@@ -309,6 +309,31 @@ pub fn openssl_verify_chain(dir: &Path, file: &str) {
     );
 }
 
+/// Whether `openssl pkeyutl -verify` with `pub.pem` in `dir` and `options` accepts the raw
+/// signature `sig_b64` over the SHA-256 of `doc`.
+pub fn raw_verifies(dir: &Path, doc: &[u8], sig_b64: &str, options: &[&str]) -> bool {
+    use base64::Engine;
+    use sha2::Digest;
+    std::fs::write(dir.join("digest.bin"), sha2::Sha256::digest(doc)).unwrap();
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(sig_b64)
+        .unwrap();
+    std::fs::write(dir.join("sig.bin"), sig).unwrap();
+    let mut args = vec![
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        "pub.pem",
+        "-in",
+        "digest.bin",
+        "-sigfile",
+        "sig.bin",
+    ];
+    args.extend_from_slice(options);
+    openssl(dir, &args).status.success()
+}
+
 /// `openssl cms -verify` of the DER signature `sig` over the detached file `content`, against
 /// `root.pem` in `dir`, with `extra` options; whether it verified, and what openssl said.
 pub fn cms_verify_detached(dir: &Path, sig: &str, content: &str, extra: &[&str]) -> (bool, String) {

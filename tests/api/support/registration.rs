@@ -241,6 +241,18 @@ pub async fn holder(app: &TestApp, city: &str) -> (Session, String) {
     holder_as(app, city, individual()).await
 }
 
+/// A subscriber whose cloud key was made as `key_algorithm` (`rsa_2048`…) at activation:
+/// (session, credential id).
+pub async fn holder_of(app: &TestApp, city: &str, key_algorithm: &str) -> (Session, String) {
+    let (sub, _, id) = identified(app, city).await;
+    let m = marker(app, &sub.person.phone).await;
+    let extra = json!({"pin": PIN, "key_algorithm": key_algorithm});
+    let r = activate_with(app, &sub, &id, &m, extra).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let cert: Value = r.json().await.unwrap();
+    (sub, cert["id"].as_str().unwrap().to_owned())
+}
+
 /// A subscriber with an active cloud certificate issued for `applicant` (an individual or an
 /// organisation's employee): (session, credential id).
 pub async fn holder_as(app: &TestApp, city: &str, applicant: Value) -> (Session, String) {
@@ -315,6 +327,22 @@ pub async fn activate(
     marker: &str,
     pin: Option<&str>,
 ) -> reqwest::Response {
+    let extra = match pin {
+        Some(p) => json!({"pin": p}),
+        None => json!({}),
+    };
+    activate_with(app, sub, id, marker, extra).await
+}
+
+/// Activate with the marker, a confirmation and the members of `extra` (`pin`,
+/// `key_algorithm`); the response.
+pub async fn activate_with(
+    app: &TestApp,
+    sub: &Session,
+    id: &str,
+    marker: &str,
+    extra: Value,
+) -> reqwest::Response {
     let (handle, code) = confirmation(
         app,
         sub,
@@ -322,8 +350,10 @@ pub async fn activate(
     )
     .await;
     let mut body = json!({"marker": marker, "confirmation": handle, "code": code});
-    if let Some(p) = pin {
-        body["pin"] = json!(p);
+    if let Value::Object(members) = extra {
+        for (k, v) in members {
+            body[k] = v;
+        }
     }
     post_as(
         app,

@@ -24,6 +24,10 @@ pub struct CertWords {
     pub pins_differ: &'static str,
     /// Own-key track: no PIN is asked.
     pub own_key_note: &'static str,
+    /// Label: the kind of key to create in the vault.
+    pub key_algorithm: &'static str,
+    /// Which kind to choose.
+    pub key_algorithm_hint: &'static str,
     /// Button: activate.
     pub activate: &'static str,
     /// Heading of one certificate.
@@ -101,6 +105,8 @@ static EN: CertWords = CertWords {
     pin_again: "The signing PIN again",
     pins_differ: "The two PINs differ.",
     own_key_note: "Your key stays on your own token, so no PIN is asked here.",
+    key_algorithm: "Kind of key",
+    key_algorithm_hint: "ECDSA P-256 suits nearly every use. Choose RSA only when a system you sign for accepts nothing else.",
     activate: "Activate",
     certificate: "Certificate",
     activated: "Activated",
@@ -144,6 +150,8 @@ static RU: CertWords = CertWords {
     pin_again: "ПИН-код для подписи ещё раз",
     pins_differ: "ПИН-коды не совпадают.",
     own_key_note: "Ключ остаётся на вашем носителе, поэтому ПИН-код здесь не нужен.",
+    key_algorithm: "Вид ключа",
+    key_algorithm_hint: "ECDSA P-256 подходит почти для всего. Выбирайте RSA, только если система, для которой вы подписываете, не принимает другого.",
     activate: "Активировать",
     certificate: "Сертификат",
     activated: "Активирован",
