@@ -116,24 +116,48 @@ pub enum SignatureScheme {
     Ecdsa(DigestAlgorithm),
     /// RSASSA-PKCS1-v1_5 over a digest.
     RsaPkcs1v15(DigestAlgorithm),
-    /// RSASSA-PSS over a digest, MGF1 with the same hash, salt as long as the hash.
-    RsaPss(DigestAlgorithm),
+    /// RSASSA-PSS over a digest, MGF1 with the same hash, and a salt of this many bytes
+    /// (as long as the hash unless a client's parameters asked for another: see [`Self::pss`]).
+    RsaPss(DigestAlgorithm, u16),
     /// Pure Ed25519 over the whole message (RFC 8032; in CMS, RFC 8419).
     Ed25519,
 }
 
 impl SignatureScheme {
-    /// True when the key may sign with this scheme.
-    pub fn fits(self, key: KeyAlgorithm) -> bool {
-        matches!(
-            (self, key),
-            (SignatureScheme::Ecdsa(_), KeyAlgorithm::EcdsaP256)
-                | (
-                    SignatureScheme::RsaPkcs1v15(_) | SignatureScheme::RsaPss(_),
-                    KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072
-                )
-                | (SignatureScheme::Ed25519, KeyAlgorithm::Ed25519)
+    /// RSASSA-PSS with `digest` and a salt as long as the digest (RFC 4055's recommendation,
+    /// and what we sign with unless asked otherwise).
+    pub fn pss(digest: DigestAlgorithm) -> Self {
+        SignatureScheme::RsaPss(
+            digest,
+            u16::try_from(digest.output_len()).unwrap_or(u16::MAX),
         )
+    }
+
+    /// True when the key may sign with this scheme (a PSS salt must leave room for the hash
+    /// in the key's modulus: RFC 8017 §9.1.1).
+    pub fn fits(self, key: KeyAlgorithm) -> bool {
+        match (self, key) {
+            (SignatureScheme::RsaPss(d, salt_len), _) => {
+                Self::max_pss_salt(key, d).is_some_and(|max| salt_len <= max)
+            }
+            _ => matches!(
+                (self, key),
+                (SignatureScheme::Ecdsa(_), KeyAlgorithm::EcdsaP256)
+                    | (
+                        SignatureScheme::RsaPkcs1v15(_),
+                        KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072
+                    )
+                    | (SignatureScheme::Ed25519, KeyAlgorithm::Ed25519)
+            ),
+        }
+    }
+
+    /// The longest RSASSA-PSS salt a key of `key` can carry with `digest` (none for keys
+    /// that are not RSA).
+    pub fn max_pss_salt(key: KeyAlgorithm, digest: DigestAlgorithm) -> Option<u16> {
+        let encoded = key.rsa_bits()?.saturating_sub(1).div_ceil(8);
+        let taken = u32::try_from(digest.output_len()).ok()? + 2;
+        u16::try_from(encoded.checked_sub(taken)?).ok()
     }
 
     /// The digest algorithm: the one signed for digest schemes; for Ed25519 the CMS
@@ -142,7 +166,7 @@ impl SignatureScheme {
         match self {
             SignatureScheme::Ecdsa(d)
             | SignatureScheme::RsaPkcs1v15(d)
-            | SignatureScheme::RsaPss(d) => d,
+            | SignatureScheme::RsaPss(d, _) => d,
             SignatureScheme::Ed25519 => DigestAlgorithm::Sha512,
         }
     }
@@ -169,8 +193,8 @@ impl SignatureScheme {
                 },
                 parameters: Some(der::asn1::Any::from(der::asn1::Null)),
             },
-            SignatureScheme::RsaPss(d) => {
-                let params = super::cms::algorithms::PssParams::for_digest(d)?;
+            SignatureScheme::RsaPss(d, salt_len) => {
+                let params = super::cms::algorithms::PssParams::for_digest(d, salt_len)?;
                 AlgorithmIdentifierOwned {
                     oid: rfc5912::ID_RSASSA_PSS,
                     parameters: Some(der::asn1::Any::from_der(&params.to_der()?)?),
@@ -185,7 +209,7 @@ impl SignatureScheme {
         match self {
             SignatureScheme::Ecdsa(d) => format!("ECDSA with {}", d.name()),
             SignatureScheme::RsaPkcs1v15(d) => format!("RSA PKCS#1 v1.5 with {}", d.name()),
-            SignatureScheme::RsaPss(d) => format!("RSASSA-PSS with {}", d.name()),
+            SignatureScheme::RsaPss(d, _) => format!("RSASSA-PSS with {}", d.name()),
             SignatureScheme::Ed25519 => "Ed25519".to_owned(),
         }
     }
@@ -212,4 +236,30 @@ pub fn rsa_digest_info(digest: DigestAlgorithm, hash: &[u8]) -> Vec<u8> {
     let mut out = prefix.to_vec();
     out.extend_from_slice(hash);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pss_salt_must_leave_room_for_the_hash_in_the_modulus() {
+        let sha256 = DigestAlgorithm::Sha256;
+        let max = |key| SignatureScheme::max_pss_salt(key, sha256);
+        assert_eq!(max(KeyAlgorithm::Rsa2048), Some(222));
+        assert_eq!(max(KeyAlgorithm::Rsa3072), Some(350));
+        assert_eq!(
+            SignatureScheme::max_pss_salt(KeyAlgorithm::Rsa2048, DigestAlgorithm::Sha512),
+            Some(190)
+        );
+        assert_eq!(max(KeyAlgorithm::EcdsaP256), None);
+        assert!(SignatureScheme::RsaPss(sha256, 222).fits(KeyAlgorithm::Rsa2048));
+        assert!(!SignatureScheme::RsaPss(sha256, 223).fits(KeyAlgorithm::Rsa2048));
+        assert!(SignatureScheme::RsaPss(sha256, 0).fits(KeyAlgorithm::Rsa3072));
+        assert!(!SignatureScheme::pss(sha256).fits(KeyAlgorithm::EcdsaP256));
+        assert_eq!(
+            SignatureScheme::pss(sha256),
+            SignatureScheme::RsaPss(sha256, 32)
+        );
+    }
 }

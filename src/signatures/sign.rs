@@ -95,8 +95,9 @@ pub enum RsaPadding {
     /// RSASSA-PKCS1-v1_5, which every verifier accepts.
     #[default]
     Pkcs1v15,
-    /// RSASSA-PSS: MGF1 with the signed hash's algorithm, salt as long as the hash.
-    Pss,
+    /// RSASSA-PSS: MGF1 with the signed hash's algorithm and a salt of this many bytes, as
+    /// long as the hash when none is named (CSC clients name theirs in `signAlgoParams`).
+    Pss(Option<u16>),
 }
 
 impl RsaPadding {
@@ -104,7 +105,7 @@ impl RsaPadding {
     pub fn parse(text: &str) -> Result<Self, SignatureError> {
         match text.to_ascii_lowercase().as_str() {
             "pkcs1" | "pkcs1v15" | "pkcs1-v1_5" => Ok(RsaPadding::Pkcs1v15),
-            "pss" | "rsassa-pss" => Ok(RsaPadding::Pss),
+            "pss" | "rsassa-pss" => Ok(RsaPadding::Pss(None)),
             _ => Err(SignatureError::Invalid(said!(
                 "rsa_padding is `pkcs1` (RSASSA-PKCS1-v1_5, the default) or `pss` (RSASSA-PSS)",
                 "rsa_padding — `pkcs1` (RSASSA-PKCS1-v1_5, по умолчанию) или `pss` (RSASSA-PSS)"
@@ -171,10 +172,23 @@ fn scheme_for(
         (KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072, RsaPadding::Pkcs1v15) => {
             SignatureScheme::RsaPkcs1v15(digest)
         }
-        (KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072, RsaPadding::Pss) => {
-            SignatureScheme::RsaPss(digest)
+        (KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072, RsaPadding::Pss(salt_len)) => {
+            let scheme = match salt_len {
+                None => SignatureScheme::pss(digest),
+                Some(len) => SignatureScheme::RsaPss(digest, len),
+            };
+            if !scheme.fits(key) {
+                return Err(SignatureError::Invalid(said!(
+                    "a {} key signs RSASSA-PSS with {} with a salt of at most {} bytes",
+                    "ключ {} подписывает RSASSA-PSS с {} с солью не длиннее {} байт",
+                    key.as_str(),
+                    digest.name(),
+                    SignatureScheme::max_pss_salt(key, digest).unwrap_or(0)
+                )));
+            }
+            scheme
         }
-        (_, RsaPadding::Pss) => {
+        (_, RsaPadding::Pss(_)) => {
             return Err(SignatureError::Invalid(said!(
                 "RSASSA-PSS needs an RSA key; this credential's key is {}",
                 "для RSASSA-PSS нужен ключ RSA, а ключ этого сертификата — {}",

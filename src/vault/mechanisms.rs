@@ -226,12 +226,12 @@ pub(super) fn sign(
         SignatureScheme::RsaPkcs1v15(d) => {
             Ok(session.sign(&Mechanism::RsaPkcs, key, &rsa_digest_info(d, input))?)
         }
-        SignatureScheme::RsaPss(d) => {
+        SignatureScheme::RsaPss(d, salt_len) => {
             let (hash_alg, mgf) = hash_mechanism(d);
             let params = PkcsPssParams {
                 hash_alg,
                 mgf,
-                s_len: (d.output_len() as u64).into(),
+                s_len: u64::from(salt_len).into(),
             };
             Ok(session.sign(&Mechanism::RsaPkcsPss(params), key, input)?)
         }

@@ -363,7 +363,7 @@ async fn limits_on_count_lifetime_pin_and_scheme_are_enforced() {
         .await
         .unwrap();
     let rsa = SignItem {
-        scheme: SignatureScheme::RsaPss(DigestAlgorithm::Sha256),
+        scheme: SignatureScheme::pss(DigestAlgorithm::Sha256),
         ..item([5; 32])
     };
     let r = sign(&app, &h, &granted.sad, vec![rsa]).await;

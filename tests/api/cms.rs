@@ -1,7 +1,7 @@
 //! CAdES signatures made with a subscriber key in the vault, checked by `openssl cms`.
 
 use crate::support::pki::{
-    TestSigner, cades_sign, new_signer, openssl, openssl_ok, subject, write_chain,
+    TestSigner, cades_sign, cms_printed, new_signer, openssl, subject, write_chain,
 };
 use crate::support::{TestApp, spawn};
 use cloudseal::pki::cms::DigestAlgorithm;
@@ -57,18 +57,7 @@ async fn attached_and_detached_cades_bes_pass_openssl_cms_verify_with_cades() {
         assert!(ok, "{digest:?}: {err}");
     }
     // The signed attributes are the CAdES-BES set.
-    let printed = openssl_ok(
-        dir.path(),
-        &[
-            "cms",
-            "-cmsout",
-            "-print",
-            "-inform",
-            "DER",
-            "-in",
-            "detached.p7s",
-        ],
-    );
+    let printed = cms_printed(dir.path(), "detached.p7s");
     for attr in [
         "contentType",
         "messageDigest",
@@ -122,9 +111,6 @@ async fn cades_t_carries_a_signature_time_stamp_that_openssl_verifies() {
     std::fs::write(dir.path().join("t.p7s"), &sig).unwrap();
     let (ok, err) = openssl_cms_verify(dir.path(), "t.p7s", Some("doc.txt"));
     assert!(ok, "{err}");
-    let printed = openssl_ok(
-        dir.path(),
-        &["cms", "-cmsout", "-print", "-inform", "DER", "-in", "t.p7s"],
-    );
+    let printed = cms_printed(dir.path(), "t.p7s");
     assert!(printed.contains("id-smime-aa-timeStampToken"), "{printed}");
 }

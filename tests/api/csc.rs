@@ -3,7 +3,9 @@
 //! pyHanko's unmodified `CSCSigner` signing a PDF through it.
 
 use crate::support::accounts::{PASSWORD, Session, last_code, outbox};
-use crate::support::pki::{cms_verify_detached, openssl_ok, raw_verifies, write_chain};
+use crate::support::pki::{
+    cms_printed, cms_verify_detached, openssl_ok, raw_verifies, write_chain,
+};
 use crate::support::registration::{PIN, holder};
 use crate::support::{TestApp, spawn};
 use base64::Engine;
@@ -601,18 +603,7 @@ async fn csc_v2_signs_hashes_and_documents_as_cades_and_time_stamps() {
     std::fs::write(dir.path().join("report.txt"), report).unwrap();
     let (ok, out) = cms_verify_detached(dir.path(), "report.p7s", "report.txt", &["-cades"]);
     assert!(ok, "{out}");
-    let printed = openssl_ok(
-        dir.path(),
-        &[
-            "cms",
-            "-cmsout",
-            "-print",
-            "-inform",
-            "DER",
-            "-in",
-            "report.p7s",
-        ],
-    );
+    let printed = cms_printed(dir.path(), "report.p7s");
     assert!(
         printed.contains("id-smime-aa-timeStampToken"),
         "CAdES-T carries the time-stamp"
@@ -723,6 +714,87 @@ async fn csc_v2_signs_hashes_and_documents_as_cades_and_time_stamps() {
     );
 }
 
+/// Enrol an authenticator app for `sub`; its TOTP secret.
+pub(crate) async fn enrol_totp(app: &TestApp, sub: &Session) -> String {
+    let r = crate::support::accounts::post_as(
+        app,
+        "/api/v1/me/totp",
+        &sub.access,
+        json!({"password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let secret = r.json::<Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = crate::support::accounts::post_as(
+        app,
+        "/api/v1/me/totp/confirm",
+        &sub.access,
+        json!({"code": totp_now(&secret)}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    secret
+}
+
+/// Have pyHanko's unmodified `CSCSigner` sign a one-page PDF (`in.pdf` → `out.pdf` in `dir`,
+/// next to the chain) with the credential, authorising with the PIN and a TOTP code from
+/// `secret`; `padding` `pss` makes it prefer RSASSA-PSS. pyHanko's verdict on its signature,
+/// asserted intact, valid, trusted and covering the whole file.
+pub(crate) async fn pyhanko_signs(
+    app: &TestApp,
+    sub: &Session,
+    credential: &str,
+    secret: &str,
+    dir: &Path,
+    padding: &str,
+) -> Value {
+    let python = std::env::var("CLOUDSEAL_TEST_PYTHON").expect(
+        "CLOUDSEAL_TEST_PYTHON names the Python of the pyHanko venv (scripts/test.sh makes it)",
+    );
+    write_chain(app, dir).await;
+    let mut sheet = cloudseal::pdf::Sheet::new("Power of attorney");
+    sheet
+        .title("Power of attorney")
+        .unwrap()
+        .text("I authorise my representative to collect the parcel.")
+        .unwrap();
+    std::fs::write(dir.join("in.pdf"), sheet.finish().unwrap()).unwrap();
+
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pyhanko/sign_pdf.py");
+    let out = tokio::process::Command::new(&python)
+        .current_dir(dir)
+        .args([
+            script,
+            &app.url(""),
+            &sub.access,
+            credential,
+            PIN,
+            secret,
+            "root.pem",
+            "in.pdf",
+            "out.pdf",
+            padding,
+        ])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "pyHanko failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verdict: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(verdict["intact"], true, "{verdict}");
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert_eq!(verdict["trusted"], true, "{verdict}");
+    assert_eq!(verdict["coverage"], "ENTIRE_FILE", "{verdict}");
+    verdict
+}
+
 /// The current TOTP code of a seed (what the holder's authenticator app shows).
 fn totp_now(secret: &str) -> String {
     let bytes = totp_rs::Secret::Encoded(secret.to_owned())
@@ -744,7 +816,7 @@ fn totp_now(secret: &str) -> String {
 
 /// The bytes a PDF signature covers (its `/ByteRange`) and its CMS (the `/Contents`, without
 /// the padding after the DER).
-fn pdf_signature(pdf: &[u8]) -> (Vec<u8>, Vec<u8>) {
+pub(crate) fn pdf_signature(pdf: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let find = |needle: &[u8], from: usize| {
         from + pdf[from..]
             .windows(needle.len())
@@ -781,33 +853,11 @@ fn pdf_signature(pdf: &[u8]) -> (Vec<u8>, Vec<u8>) {
 
 #[tokio::test]
 async fn pyhanko_csc_signer_signs_a_pdf_through_the_csc_api_unmodified() {
-    let python = std::env::var("CLOUDSEAL_TEST_PYTHON").expect(
-        "CLOUDSEAL_TEST_PYTHON names the Python of the pyHanko venv (scripts/test.sh makes it)",
-    );
     let app = spawn().await;
     let (sub, credential) = holder(&app, "Tallinn").await;
 
     // The holder signs with an authenticator app: pyHanko's authorisation sends its code.
-    let r = crate::support::accounts::post_as(
-        &app,
-        "/api/v1/me/totp",
-        &sub.access,
-        json!({"password": PASSWORD}),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
-    let secret = r.json::<Value>().await.unwrap()["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let r = crate::support::accounts::post_as(
-        &app,
-        "/api/v1/me/totp/confirm",
-        &sub.access,
-        json!({"code": totp_now(&secret)}),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    let secret = enrol_totp(&app, &sub).await;
     assert_eq!(
         refused(
             &app,
@@ -821,43 +871,8 @@ async fn pyhanko_csc_signer_signs_a_pdf_through_the_csc_api_unmodified() {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    write_chain(&app, dir.path()).await;
-    let mut sheet = cloudseal::pdf::Sheet::new("Power of attorney");
-    sheet
-        .title("Power of attorney")
-        .unwrap()
-        .text("I authorise my representative to collect the parcel.")
-        .unwrap();
-    std::fs::write(dir.path().join("in.pdf"), sheet.finish().unwrap()).unwrap();
-
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pyhanko/sign_pdf.py");
-    let out = tokio::process::Command::new(&python)
-        .current_dir(dir.path())
-        .args([
-            script,
-            &app.url(""),
-            &sub.access,
-            &credential,
-            PIN,
-            &secret,
-            "root.pem",
-            "in.pdf",
-            "out.pdf",
-        ])
-        .output()
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "pyHanko failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let verdict: Value = serde_json::from_str(stdout.trim()).unwrap();
-    assert_eq!(verdict["intact"], true, "{verdict}");
-    assert_eq!(verdict["valid"], true, "{verdict}");
-    assert_eq!(verdict["trusted"], true, "{verdict}");
-    assert_eq!(verdict["coverage"], "ENTIRE_FILE", "{verdict}");
+    let verdict = pyhanko_signs(&app, &sub, &credential, &secret, dir.path(), "").await;
+    assert_eq!(verdict["md_algorithm"], "sha256", "{verdict}");
 
     // openssl agrees: the CMS in the PDF verifies over the signed byte ranges, and its signer
     // is the holder's credential.

@@ -28,8 +28,8 @@ fn schemes(algorithm: KeyAlgorithm) -> Vec<SignatureScheme> {
         KeyAlgorithm::EcdsaP256 => vec![SignatureScheme::Ecdsa(DigestAlgorithm::Sha256)],
         KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => vec![
             SignatureScheme::RsaPkcs1v15(DigestAlgorithm::Sha256),
-            SignatureScheme::RsaPss(DigestAlgorithm::Sha256),
-            SignatureScheme::RsaPss(DigestAlgorithm::Sha512),
+            SignatureScheme::pss(DigestAlgorithm::Sha256),
+            SignatureScheme::pss(DigestAlgorithm::Sha512),
         ],
         KeyAlgorithm::Ed25519 => vec![SignatureScheme::Ed25519],
     }
@@ -146,7 +146,7 @@ async fn a_key_refuses_a_scheme_of_another_algorithm_and_a_digest_of_the_wrong_l
             );
             let short = s.sign_with(
                 &rsa,
-                SignatureScheme::RsaPss(DigestAlgorithm::Sha256),
+                SignatureScheme::pss(DigestAlgorithm::Sha256),
                 &[0; 20],
             );
             s.destroy(rsa)?;

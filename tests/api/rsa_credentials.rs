@@ -1,11 +1,17 @@
 //! Credentials with RSA keys, chosen at activation: RSASSA-PKCS1-v1_5 and RSASSA-PSS, raw and
-//! inside CAdES, through the native API and through CSC (`signAlgo` with `signAlgoParams`),
+//! inside CAdES, through the native API and through CSC (`signAlgo` with `signAlgoParams`, and
+//! pyHanko's unmodified `CSCSigner` preferring PSS for a PAdES signature),
 //! each signature checked by openssl; a refused request leaves its SAD unspent; a reissue
 //! keeps the kind of key.
 
-use crate::csc::{b64_sha256, csc, refused as csc_refused, sad_for, write_key};
+use crate::csc::{
+    b64_sha256, csc, enrol_totp, pdf_signature, pyhanko_signs, refused as csc_refused, sad_for,
+    write_key,
+};
 use crate::support::accounts::{Session, get_as, post_as, problem};
-use crate::support::pki::{cms_verify_detached, openssl_ok, raw_verifies, write_chain};
+use crate::support::pki::{
+    cms_printed, cms_verify_detached, openssl_ok, raw_verifies, write_chain,
+};
 use crate::support::registration::{
     PIN, activate_with, authorise, confirmation, holder, holder_of, identified, marker,
 };
@@ -27,18 +33,24 @@ fn pss_params(hex_der: &str) -> String {
 }
 
 /// Whether openssl verifies the raw RSA signature `sig_b64` over the SHA-256 of `doc` with
-/// `pub.pem` in `dir`: as RSASSA-PSS with a 32-byte salt, or as PKCS#1 v1.5.
-fn rsa_verifies(dir: &Path, doc: &[u8], sig_b64: &str, pss: bool) -> bool {
-    let pkcs1 = ["-pkeyopt", "digest:sha256"];
-    let pss_options = [
-        "-pkeyopt",
-        "digest:sha256",
-        "-pkeyopt",
-        "rsa_padding_mode:pss",
-        "-pkeyopt",
-        "rsa_pss_saltlen:32",
-    ];
-    raw_verifies(dir, doc, sig_b64, if pss { &pss_options } else { &pkcs1 })
+/// `pub.pem` in `dir`: as RSASSA-PSS with a salt of `pss_salt` bytes, or as PKCS#1 v1.5.
+fn rsa_verifies(dir: &Path, doc: &[u8], sig_b64: &str, pss_salt: Option<u16>) -> bool {
+    let salt = pss_salt.map(|n| format!("rsa_pss_saltlen:{n}"));
+    let mut options = vec!["-pkeyopt", "digest:sha256"];
+    if let Some(salt) = &salt {
+        options.extend(["-pkeyopt", "rsa_padding_mode:pss", "-pkeyopt", salt]);
+    }
+    raw_verifies(dir, doc, sig_b64, &options)
+}
+
+/// RSASSA-PSS-params for SHA-256 with a salt of `salt_len` bytes (DER, hex).
+fn pss_sha256_salt(salt_len: u16) -> String {
+    let common = &PSS_SHA256[4..PSS_SHA256.len() - 10];
+    let salt = match salt_len {
+        0..=0x7f => format!("a2030201{salt_len:02x}"),
+        _ => format!("a2040202{salt_len:04x}"),
+    };
+    format!("30{:02x}{common}{salt}", (common.len() + salt.len()) / 2)
 }
 
 /// Assert `r` is a 400 problem whose detail says `words`.
@@ -175,8 +187,8 @@ async fn the_native_api_signs_with_an_rsa_key_as_pkcs1_or_pss_raw_and_in_cades()
     let pkcs1: Value = r.json().await.unwrap();
     assert_eq!(pkcs1[0]["signature_algorithm"], RSA_SHA256);
     let sig = pkcs1[0]["signature"].as_str().unwrap();
-    assert!(rsa_verifies(dir.path(), docs[0], sig, false));
-    assert!(!rsa_verifies(dir.path(), docs[0], sig, true));
+    assert!(rsa_verifies(dir.path(), docs[0], sig, None));
+    assert!(!rsa_verifies(dir.path(), docs[0], sig, Some(32)));
 
     let r = grant
         .sign(&h[1..2], json!({"format": "raw", "rsa_padding": "pss"}))
@@ -185,10 +197,10 @@ async fn the_native_api_signs_with_an_rsa_key_as_pkcs1_or_pss_raw_and_in_cades()
     let pss: Value = r.json().await.unwrap();
     assert_eq!(pss[0]["signature_algorithm"], RSA_PSS);
     let sig = pss[0]["signature"].as_str().unwrap();
-    assert!(rsa_verifies(dir.path(), docs[1], sig, true));
-    assert!(!rsa_verifies(dir.path(), docs[1], sig, false));
+    assert!(rsa_verifies(dir.path(), docs[1], sig, Some(32)));
+    assert!(!rsa_verifies(dir.path(), docs[1], sig, None));
     assert!(
-        !rsa_verifies(dir.path(), docs[0], sig, true),
+        !rsa_verifies(dir.path(), docs[0], sig, Some(32)),
         "over its own hash only"
     );
 
@@ -209,10 +221,7 @@ async fn the_native_api_signs_with_an_rsa_key_as_pkcs1_or_pss_raw_and_in_cades()
     .unwrap();
     let (ok, out) = cms_verify_detached(dir.path(), "c.p7s", "c.txt", &["-cades"]);
     assert!(ok, "{out}");
-    let printed = openssl_ok(
-        dir.path(),
-        &["cms", "-cmsout", "-print", "-inform", "DER", "-in", "c.p7s"],
-    );
+    let printed = cms_printed(dir.path(), "c.p7s");
     assert!(printed.contains("rsassaPss"), "{printed}");
 
     // RSASSA-PSS from an ECDSA key is refused, and its SAD still signs afterwards.
@@ -271,7 +280,7 @@ async fn csc_signs_with_rsassa_pss_given_its_parameters_and_refuses_others() {
     };
 
     // Refusals, none of which spends the SAD's one use.
-    let salt_20 = format!("{}14", &PSS_SHA256[..PSS_SHA256.len() - 2]);
+    assert_eq!(pss_sha256_salt(32), PSS_SHA256);
     let refusals = [
         (sign_hash(RSA_PSS, None, SHA256), "no parameters"),
         (sign_hash(RSA_PSS, Some("%%%".into()), SHA256), "not base64"),
@@ -280,8 +289,8 @@ async fn csc_signs_with_rsassa_pss_given_its_parameters_and_refuses_others() {
             "not PSS params",
         ),
         (
-            sign_hash(RSA_PSS, Some(pss_params(&salt_20)), SHA256),
-            "another salt",
+            sign_hash(RSA_PSS, Some(pss_params(&pss_sha256_salt(223))), SHA256),
+            "a salt longer than a 2048-bit key has room for",
         ),
         (
             sign_hash(
@@ -301,17 +310,19 @@ async fn csc_signs_with_rsassa_pss_given_its_parameters_and_refuses_others() {
         assert_eq!((status, error.as_str()), (400, "invalid_request"), "{why}");
     }
 
+    // The longest salt the key has room for, as pyHanko asks: signed with exactly that salt.
     let (s, v) = csc(
         &app,
         token,
         "v1/signatures/signHash",
-        sign_hash(RSA_PSS, Some(pss_params(PSS_SHA256)), SHA256),
+        sign_hash(RSA_PSS, Some(pss_params(&pss_sha256_salt(222))), SHA256),
     )
     .await;
     assert_eq!(s, 200, "{v}");
     let sig = v["signatures"][0].as_str().unwrap();
-    assert!(rsa_verifies(dir.path(), doc, sig, true));
-    assert!(!rsa_verifies(dir.path(), doc, sig, false));
+    assert!(rsa_verifies(dir.path(), doc, sig, Some(222)));
+    assert!(!rsa_verifies(dir.path(), doc, sig, Some(32)));
+    assert!(!rsa_verifies(dir.path(), doc, sig, None));
 
     // signDoc: a detached CAdES signed with RSASSA-PSS.
     let report = b"Annual statement".as_slice();
@@ -337,9 +348,44 @@ async fn csc_signs_with_rsassa_pss_given_its_parameters_and_refuses_others() {
     .unwrap();
     let (ok, out) = cms_verify_detached(dir.path(), "r.p7s", "r.txt", &[]);
     assert!(ok, "{out}");
-    let printed = openssl_ok(
-        dir.path(),
-        &["cms", "-cmsout", "-print", "-inform", "DER", "-in", "r.p7s"],
-    );
+    let printed = cms_printed(dir.path(), "r.p7s");
     assert!(printed.contains("rsassaPss"), "{printed}");
+}
+
+#[tokio::test]
+async fn pyhanko_signs_a_pdf_with_rsassa_pss_through_csc_unmodified() {
+    let app = spawn().await;
+    let (sub, credential) = holder_of(&app, "Famagusta", "rsa_2048").await;
+    let secret = enrol_totp(&app, &sub).await;
+    let dir = tempfile::tempdir().unwrap();
+    let verdict = pyhanko_signs(&app, &sub, &credential, &secret, dir.path(), "pss").await;
+    assert_eq!(
+        verdict["pkcs7_signature_mechanism"], "rsassa_pss",
+        "{verdict}"
+    );
+
+    // openssl agrees: the PAdES CMS verifies over the signed byte ranges, signed with PSS.
+    let pdf = std::fs::read(dir.path().join("out.pdf")).unwrap();
+    let (signed, cms) = pdf_signature(&pdf);
+    std::fs::write(dir.path().join("signed.bin"), signed).unwrap();
+    std::fs::write(dir.path().join("pades.p7s"), cms).unwrap();
+    let (ok, said) = cms_verify_detached(dir.path(), "pades.p7s", "signed.bin", &[]);
+    assert!(ok, "{said}");
+    let printed = cms_printed(dir.path(), "pades.p7s");
+    assert!(printed.contains("rsassaPss"), "{printed}");
+
+    // The service kept the raw signature under the algorithm pyHanko asked for.
+    let kept: Vec<Option<String>> = app
+        .owner()
+        .await
+        .query(
+            "SELECT signature_algorithm FROM signatures WHERE label = 'CSC signHash'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(kept, vec![Some(RSA_PSS.to_owned())]);
 }

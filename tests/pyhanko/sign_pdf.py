@@ -4,8 +4,9 @@ The only code of ours here is what every CSC integrator writes: an authorisation
 that sends the PIN and the one-time code (computed from the holder's TOTP seed, as their
 authenticator app would) to credentials/authorize. Then pyHanko checks its own result.
 
-usage: sign_pdf.py BASE_URL ACCESS_TOKEN CREDENTIAL_ID PIN TOTP_SECRET ROOT_PEM IN_PDF OUT_PDF
-prints one JSON line: pyHanko's verdict on the signature it made.
+usage: sign_pdf.py BASE_URL ACCESS_TOKEN CREDENTIAL_ID PIN TOTP_SECRET ROOT_PEM IN_PDF OUT_PDF [pss]
+prints one JSON line: pyHanko's verdict on the signature it made. With `pss`, an RSA key signs
+with RSASSA-PSS (pyHanko's prefer_pss: the longest salt the key has room for).
 """
 
 import asyncio
@@ -57,12 +58,14 @@ class PinAndCode(csc_signer.CSCAuthorizationManager):
             return self.parse_csc_auth_response(await response.json())
 
 
-async def main(base, token, credential, pin, secret, root_pem, src, dst):
+async def main(base, token, credential, pin, secret, root_pem, src, dst, padding=""):
     session_info = csc_signer.CSCServiceSessionInfo(base, credential, oauth_token=token)
     async with aiohttp.ClientSession() as http:
         credential_info = await csc_signer.fetch_certs_in_csc_credential(http, session_info)
         signer = csc_signer.CSCSigner(
-            http, PinAndCode(session_info, credential_info, http, pin, secret)
+            http,
+            PinAndCode(session_info, credential_info, http, pin, secret),
+            prefer_pss=padding == "pss",
         )
         meta = signers.PdfSignatureMetadata(
             field_name="Signature1",
@@ -91,10 +94,11 @@ async def main(base, token, credential, pin, secret, root_pem, src, dst):
                 "coverage": status.coverage.name,
                 "signer": status.signing_cert.subject.human_friendly,
                 "md_algorithm": status.md_algorithm,
+                "pkcs7_signature_mechanism": status.pkcs7_signature_mechanism,
             }
         )
     )
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:9]))
+    asyncio.run(main(*sys.argv[1:10]))

@@ -84,7 +84,7 @@ fn family(sign_algo: &str) -> Result<(&'static str, Option<&'static str>, RsaPad
         RSA_SHA384 => ("rsa", Some("sha384"), pkcs1),
         RSA_SHA512 => ("rsa", Some("sha512"), pkcs1),
         RSA => ("rsa", None, pkcs1),
-        RSA_PSS => ("rsa", None, RsaPadding::Pss),
+        RSA_PSS => ("rsa", None, RsaPadding::Pss(None)),
         ED25519 => ("ed25519", None, pkcs1),
         other => {
             return Err(CscError::invalid(said!(
@@ -96,9 +96,10 @@ fn family(sign_algo: &str) -> Result<(&'static str, Option<&'static str>, RsaPad
     })
 }
 
-/// The hash RSASSA-PSS parameters (base64 DER, `signAlgoParams`) name, when they are ones
-/// our keys sign with: MGF1 with the same hash and a salt as long as the hash.
-fn pss_hash(params: Option<&str>) -> Result<HashAlgorithm, CscError> {
+/// The hash and salt length RSASSA-PSS parameters (base64 DER, `signAlgoParams`) name, when
+/// our keys sign with them: MGF1 with the same hash (whether the key has room for the salt
+/// is checked when the scheme is built).
+fn pss_hash(params: Option<&str>) -> Result<(HashAlgorithm, u16), CscError> {
     let der = params
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -114,7 +115,7 @@ fn pss_hash(params: Option<&str>) -> Result<HashAlgorithm, CscError> {
             "signAlgoParams — не base64"
         ))
     })?;
-    let (digest, salt) = pss_params_der(&der).map_err(|e| match e {
+    let (digest, salt_len) = pss_params_der(&der).map_err(|e| match e {
         AlgorithmError::Unsupported(what) => CscError::invalid(said!(
             "signAlgoParams: {what} is not offered; RSASSA-PSS is signed with SHA-256, SHA-384 \
              or SHA-512, MGF1 with the same hash",
@@ -125,15 +126,13 @@ fn pss_hash(params: Option<&str>) -> Result<HashAlgorithm, CscError> {
             "signAlgoParams — не RSASSA-PSS-params в DER (RFC 4055)"
         )),
     })?;
-    if salt != digest.output_len() {
-        return Err(CscError::invalid(said!(
-            "signAlgoParams: a salt of {salt} bytes is not offered; with {} the salt is {} bytes",
-            "signAlgoParams: соль в {salt} байт не предлагается; с {} соль — {} байт",
-            digest.name(),
-            digest.output_len()
-        )));
-    }
-    Ok(digest)
+    let salt_len = u16::try_from(salt_len).map_err(|_| {
+        CscError::invalid(said!(
+            "signAlgoParams: a salt of {salt_len} bytes is longer than any key's",
+            "signAlgoParams: соль в {salt_len} байт длиннее, чем допускает любой ключ"
+        ))
+    })?;
+    Ok((digest, salt_len))
 }
 
 fn family_of(key: KeyAlgorithm) -> &'static str {
@@ -177,9 +176,12 @@ pub fn choose(
             key.as_str()
         )));
     }
-    let implied = match padding {
-        RsaPadding::Pss => Some(pss_hash(asked.params)?),
-        RsaPadding::Pkcs1v15 => implied.map(hash_algorithm).transpose()?,
+    let (implied, padding) = match padding {
+        RsaPadding::Pss(_) => {
+            let (hash, salt_len) = pss_hash(asked.params)?;
+            (Some(hash), RsaPadding::Pss(Some(salt_len)))
+        }
+        RsaPadding::Pkcs1v15 => (implied.map(hash_algorithm).transpose()?, padding),
     };
     let given = asked.hash_algo.map(hash_algorithm).transpose()?;
     let hash = match (implied, given) {
@@ -200,7 +202,7 @@ pub fn choose(
 mod tests {
     use super::*;
 
-    /// RSASSA-PSS-params: SHA-256, MGF1 with SHA-256, salt 32 (the last byte).
+    /// RSASSA-PSS-params: SHA-256, MGF1 with SHA-256, salt 32 (the last byte, `20`).
     const PSS_SHA256: &str = "3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108\
                               300d06096086480165030402010500a203020120";
 
@@ -263,13 +265,17 @@ mod tests {
     }
 
     #[test]
-    fn rsassa_pss_takes_its_hash_from_its_parameters_and_only_our_salt() {
-        let sha256 = (HashAlgorithm::Sha256, RsaPadding::Pss);
+    fn rsassa_pss_takes_its_hash_and_salt_from_its_parameters() {
+        let sha256 = (HashAlgorithm::Sha256, RsaPadding::Pss(Some(32)));
         assert_eq!(pss(PSS_SHA256, None).unwrap(), sha256);
         assert_eq!(pss(PSS_SHA256, Some("sha256")).unwrap(), sha256);
         assert!(pss(PSS_SHA256, Some("sha384")).is_err());
-        let salt_20 = format!("{}14", &PSS_SHA256[..PSS_SHA256.len() - 2]);
-        assert!(pss(&salt_20, None).is_err());
+        let common = &PSS_SHA256[4..PSS_SHA256.len() - 10];
+        let salt_222 = format!("3035{common}a204020200de");
+        assert_eq!(
+            pss(&salt_222, None).unwrap(),
+            (HashAlgorithm::Sha256, RsaPadding::Pss(Some(222)))
+        );
         let mgf1_sha384 = PSS_SHA256.replacen(
             "0d010108300d0609608648016503040201",
             "0d010108300d0609608648016503040202",

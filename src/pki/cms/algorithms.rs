@@ -209,9 +209,9 @@ pub(crate) struct PssParams {
 }
 
 impl PssParams {
-    /// The parameters we sign with: `digest` for the message and for MGF1, salt as long as
-    /// the digest, default trailer.
-    pub(crate) fn for_digest(digest: DigestAlgorithm) -> Result<Self, der::Error> {
+    /// The parameters we sign with: `digest` for the message and for MGF1, a salt of
+    /// `salt_len` bytes, default trailer.
+    pub(crate) fn for_digest(digest: DigestAlgorithm, salt_len: u16) -> Result<Self, der::Error> {
         let hash = digest.identifier();
         Ok(Self {
             hash: Some(hash.clone()),
@@ -219,7 +219,7 @@ impl PssParams {
                 oid: rfc5912::ID_MGF_1,
                 parameters: Some(der::asn1::Any::from_der(&hash.to_der()?)?),
             }),
-            salt_length: Some(u32::try_from(digest.output_len()).unwrap_or(32)),
+            salt_length: Some(u32::from(salt_len)),
             trailer_field: None,
         })
     }

@@ -309,6 +309,14 @@ pub fn openssl_verify_chain(dir: &Path, file: &str) {
     );
 }
 
+/// What `openssl cms -cmsout -print` says of the DER CMS `file` in `dir`.
+pub fn cms_printed(dir: &Path, file: &str) -> String {
+    openssl_ok(
+        dir,
+        &["cms", "-cmsout", "-print", "-inform", "DER", "-in", file],
+    )
+}
+
 /// Whether `openssl pkeyutl -verify` with `pub.pem` in `dir` and `options` accepts the raw
 /// signature `sig_b64` over the SHA-256 of `doc`.
 pub fn raw_verifies(dir: &Path, doc: &[u8], sig_b64: &str, options: &[&str]) -> bool {
