@@ -5,9 +5,9 @@
 //! size and hash, clears the mark and writes the audit entry. No transaction stays open for
 //! the length of a body, so none holds back the audit sealer (which waits for every older
 //! transaction of the cluster) or a pooled connection. An upload that does not finish —
-//! empty, too large, broken off, stalled, the client gone — is removed with what it stored. The download reads and opens chunks ahead, off the async workers,
-//! while it hashes and sends the one before, and checks the whole against the recorded hash
-//! as it ends.
+//! empty, too large, broken off, stalled, the client gone — is removed with what it stored.
+//! The download reads and opens chunks ahead, off the async workers, while it hashes and sends
+//! the one before, and checks the whole against the recorded hash as it ends.
 
 use super::chunks::{ChunkStore, Sink, Source};
 use super::seal::{CHUNK, ChunkKey, SEALED_CHUNK};

@@ -1,7 +1,8 @@
 //! Reissue while the certificate is still valid: authorised by the current key itself (its
 //! PIN opens it in the vault to sign a reissue statement) and the second factor, without a new
-//! visit. In one transaction a new key of the same algorithm is born, the new certificate issued and made active, and
-//! the old one revoked as superseded. After expiry a new application is needed.
+//! visit. In one transaction a new key of the same algorithm is born, the new certificate
+//! issued and made active, and the old one revoked as superseded. After expiry a new
+//! application is needed.
 
 use super::activation::subject_of;
 use super::views::{CertificateView, certificate_view};

@@ -203,6 +203,17 @@ async fn an_employee_on_the_own_key_track_gets_a_certificate_for_the_key_of_the_
     let m = marker(&app, &sub.person.phone).await;
     let r = activate(&app, &sub, id, &m, Some(PIN)).await;
     assert_eq!(problem(r).await.0, 400, "no PIN on the own-key track");
+    let extra = json!({"key_algorithm": "rsa_2048"});
+    let r = activate_with(&app, &sub, id, &m, extra).await;
+    let (status, _, body) = problem(r).await;
+    assert_eq!(status, 400, "no kind of key on the own-key track: {body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("takes no key_algorithm"),
+        "{body}"
+    );
     let r = activate(&app, &sub, id, &m, None).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let cert: Value = r.json().await.unwrap();

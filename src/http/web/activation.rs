@@ -1,7 +1,7 @@
 //! Activating a certificate from the cabinet: the applicant opens the form (which starts the
 //! second-factor confirmation), types the SMS marker, chooses the signing PIN and the kind of
-//! key on the cloud track, and answers the code. The registration service checks each in the API's order and
-//! counts the wrong ones; the page never echoes the marker or the PIN back.
+//! key on the cloud track, and answers the code. The registration service checks each in the
+//! API's order and counts the wrong ones; the page never echoes the marker or the PIN back.
 
 use super::chrome::{Chrome, Confirmed};
 use super::error::{WebError, answer, refusal, shown};
